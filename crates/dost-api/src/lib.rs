@@ -1,0 +1,263 @@
+//! Wire types of the DOST central API (`docs/central-api.yaml` is the contract).
+//!
+//! The kiosk (client) and `dost-central` (the reference server) both use these types, so a
+//! change to the contract is a change in one place. All timestamps are UTC, RFC 3339.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Version prefix of every path.
+pub const API_PREFIX: &str = "/v1";
+/// Largest batch the server accepts in one `POST /v1/applications`.
+pub const MAX_BATCH: usize = 500;
+/// Media type of RFC 9457 problem documents.
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// One citizen application as the kiosk submits it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplicationSubmission {
+    /// Application number made by the kiosk, unique across kiosks (`KIOSKCODE-YYMMDD-NNNN`).
+    pub application_id: String,
+    /// Idempotency key of this application: the server records the first answer for a key and
+    /// replays it for every repeat; a repeat with different content is a conflict.
+    pub idempotency_key: String,
+    pub kiosk_id: String,
+    pub service_id: String,
+    /// The citizen's FİN (7 characters).
+    pub fin: String,
+    pub document_number: String,
+    /// Language the citizen used (`az`, `ru`, `en`).
+    pub lang: String,
+    pub submitted_at: DateTime<Utc>,
+    /// Form answers by field id.
+    pub answers: BTreeMap<String, String>,
+}
+
+/// Body of `POST /v1/applications`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubmitBatch {
+    pub applications: Vec<ApplicationSubmission>,
+}
+
+/// Outcome of one application of a batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemOutcome {
+    /// Stored now.
+    Accepted,
+    /// The key was seen before with the same content: the first answer, replayed.
+    Replayed,
+    /// The key was seen before with other content: nothing stored.
+    Conflict,
+    /// The application failed validation: nothing stored.
+    Invalid,
+}
+
+/// Answer for one application of a batch, in the order of the request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubmitItemResult {
+    pub application_id: String,
+    pub idempotency_key: String,
+    pub outcome: ItemOutcome,
+    /// When the centre first recorded the application (absent for conflict/invalid).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub received_at: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problem: Option<Problem>,
+}
+
+/// Body of the answer to `POST /v1/applications`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubmitBatchResponse {
+    pub results: Vec<SubmitItemResult>,
+}
+
+/// Where an application is at the centre.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApplicationState {
+    Submitted,
+    Received,
+    InReview,
+    Approved,
+    Rejected,
+}
+
+impl ApplicationState {
+    /// True once the centre will not move the application any more.
+    pub fn is_final(self) -> bool {
+        matches!(self, Self::Approved | Self::Rejected)
+    }
+
+    /// Stable wire name (`in_review`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Submitted => "submitted",
+            Self::Received => "received",
+            Self::InReview => "in_review",
+            Self::Approved => "approved",
+            Self::Rejected => "rejected",
+        }
+    }
+
+    /// Parses the wire name.
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "submitted" => Self::Submitted,
+            "received" => Self::Received,
+            "in_review" => Self::InReview,
+            "approved" => Self::Approved,
+            "rejected" => Self::Rejected,
+            _ => return None,
+        })
+    }
+}
+
+/// One step of an application's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusEntry {
+    pub state: ApplicationState,
+    pub at: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// Answer to `GET /v1/applications/{id}`; items of `GET /v1/applications?fin=…`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplicationStatus {
+    pub application_id: String,
+    pub service_id: String,
+    pub state: ApplicationState,
+    pub received_at: DateTime<Utc>,
+    pub history: Vec<StatusEntry>,
+}
+
+/// Answer to `GET /v1/applications?fin=…`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplicationList {
+    pub applications: Vec<ApplicationStatus>,
+}
+
+/// Body of `POST /v1/citizens/verify`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VerifyRequest {
+    pub fin: String,
+    pub document_number: String,
+}
+
+/// Answer to `POST /v1/citizens/verify`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VerifyResponse {
+    /// The document is known, valid and belongs to this FİN.
+    pub valid: bool,
+    /// Why not, when `valid` is false (`unknown_document`, `revoked`, `fin_mismatch`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// Supply level of a consumable (after CEN/XFS).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SupplyLevel {
+    Ok,
+    Low,
+    Out,
+    Jammed,
+    Unknown,
+}
+
+/// State of one peripheral (after CEN/XFS).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeviceState {
+    Online,
+    Offline,
+    PowerOff,
+    NoDevice,
+    HardwareError,
+    UserError,
+    Busy,
+}
+
+/// One device in a heartbeat.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceReport {
+    pub name: String,
+    pub state: DeviceState,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supply: Option<SupplyLevel>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+/// Body of `POST /v1/kiosks/{id}/heartbeat`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Heartbeat {
+    pub kiosk_id: String,
+    pub version: String,
+    pub uptime_s: u64,
+    pub sent_at: DateTime<Utc>,
+    pub devices: Vec<DeviceReport>,
+    /// Applications waiting in the kiosk's outbox.
+    pub outbox_depth: u64,
+    /// Receipts held because they could not print.
+    pub held_receipts: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receipts_left: Option<u64>,
+}
+
+/// RFC 9457 problem details.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Problem {
+    #[serde(rename = "type", default = "about_blank")]
+    pub type_: String,
+    pub title: String,
+    pub status: u16,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+fn about_blank() -> String {
+    "about:blank".to_owned()
+}
+
+impl Problem {
+    pub fn new(status: u16, title: impl Into<String>, detail: impl Into<Option<String>>) -> Self {
+        Self {
+            type_: about_blank(),
+            title: title.into(),
+            status,
+            detail: detail.into(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn state_names_round_trip_and_match_serde() {
+        for s in [
+            ApplicationState::Submitted,
+            ApplicationState::Received,
+            ApplicationState::InReview,
+            ApplicationState::Approved,
+            ApplicationState::Rejected,
+        ] {
+            assert_eq!(ApplicationState::parse(s.as_str()), Some(s));
+            let json = serde_json::to_string(&s).unwrap();
+            assert_eq!(json, format!("\"{}\"", s.as_str()));
+        }
+        assert_eq!(ApplicationState::parse("lost"), None);
+    }
+
+    #[test]
+    fn problem_defaults_type() {
+        let p: Problem = serde_json::from_str(r#"{"title":"Bad","status":400}"#).unwrap();
+        assert_eq!(p.type_, "about:blank");
+        assert_eq!(p.detail, None);
+    }
+}

@@ -1,0 +1,1 @@
+//! Reference central API server (being written).

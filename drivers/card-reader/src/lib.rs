@@ -1,0 +1,1 @@
+//! ID card reader driver (being written).

@@ -1,0 +1,1 @@
+//! Receipt printer driver (being written).

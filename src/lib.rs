@@ -1,0 +1,8 @@
+//! DOST Kiosk: the software of the self-service kiosks in DOST centers.
+//!
+//! Pure core (session state machine, screen selection, validation) with I/O at the edge
+//! (store, sync, devices, UI). Only [`ui_bridge`] names Slint types.
+
+pub mod ui_bridge;
+pub mod view;
+pub mod view_samples;

@@ -1,0 +1,1 @@
+//! Slint adapter (being written).

@@ -1,0 +1,1 @@
+//! Sample view models for screenshots (being written).
