@@ -3,6 +3,17 @@
 //! Pure core (session state machine, screen selection, validation) with I/O at the edge
 //! (store, sync, devices, UI). Only [`ui_bridge`] names Slint types.
 
+pub mod catalog;
+pub mod cli;
+pub mod config;
+pub mod printing;
+pub mod runtime;
+pub mod screen;
+pub mod session;
+pub mod store;
+pub mod sync;
+pub mod text;
 pub mod ui_bridge;
+pub mod validate;
 pub mod view;
 pub mod view_samples;

@@ -1,0 +1,107 @@
+//! Command line of `dost-kiosk` (clap). Later parts extend this surface.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "dost-kiosk",
+    version,
+    about = "DOST self-service kiosk",
+    long_about = "DOST self-service kiosk: citizens insert their ID card, apply for a service and \
+                  take a receipt. Without a subcommand it runs the kiosk."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// Configuration file.
+    #[arg(long, global = true, default_value = "config/kiosk.toml")]
+    pub config: PathBuf,
+    /// Where the kiosk keeps its database and files (overrides kiosk.data_dir).
+    #[arg(long, global = true)]
+    pub data_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the kiosk (the default).
+    Run(RunArgs),
+    /// Render a screen with sample data to a PNG, without a display.
+    Screenshot(ScreenshotArgs),
+    /// Configuration files.
+    #[command(subcommand)]
+    Config(ConfigCmd),
+    /// ID card reads.
+    #[command(subcommand)]
+    Card(CardCmd),
+    /// ESC/POS receipts.
+    #[command(subcommand)]
+    Receipt(ReceiptCmd),
+}
+
+#[derive(Debug, Clone, Args, Default)]
+pub struct RunArgs {
+    /// Fill the screen (kiosk hardware); otherwise a window of the design's proportions.
+    #[arg(long)]
+    pub fullscreen: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ScreenshotArgs {
+    /// Screen name (see --list).
+    #[arg(long, required_unless_present = "list")]
+    pub screen: Option<String>,
+    /// Language: az, ru or en.
+    #[arg(long, default_value = "az")]
+    pub lang: String,
+    /// Output PNG file.
+    #[arg(long, required_unless_present = "list")]
+    pub out: Option<PathBuf>,
+    #[arg(long, default_value_t = 1080)]
+    pub width: u32,
+    #[arg(long, default_value_t = 1920)]
+    pub height: u32,
+    /// List the screens.
+    #[arg(long)]
+    pub list: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCmd {
+    /// Check a configuration file (and the catalog it names): exit 0 when valid.
+    Check {
+        /// The file to check (default: --config).
+        path: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CardCmd {
+    /// Parse raw reader bytes from stdin; one JSON object per read on stdout.
+    Parse {
+        /// How the reader frames a read.
+        #[arg(long, default_value = "plain")]
+        framing: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReceiptCmd {
+    /// Render an ESC/POS file as a PNG of the printed receipt.
+    Preview {
+        #[arg(long = "in")]
+        input: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+        /// Paper width in dots (576 for 80 mm, 384 for 58 mm).
+        #[arg(long, default_value_t = 576)]
+        width: u32,
+    },
+}

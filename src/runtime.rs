@@ -1,0 +1,625 @@
+//! The runtime: a supervisor that owns every task, runs the session loop and executes the
+//! session's effects against the store, the centre and the devices.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use card_reader::{Document, ReaderEvent, ReaderStatus, SimulatedReaderHandle};
+use chrono::{NaiveDate, Utc};
+use receipt_printer::{PrinterProfile, Printer};
+use tokio::sync::{Notify, mpsc, watch};
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+use crate::catalog::Catalog;
+use crate::config::{CentralMode, ConfigError, DeviceKind, KioskConfig};
+use crate::printing::{self, PrinterCmd, PrinterReport, PreviewSink, WorkerSettings};
+use crate::screen::{self, Health, ViewCtx};
+use crate::session::{self, AppList, CardData, Ctx, DocKind, Effect, Event, Policy, Session, VerifyOutcome};
+use crate::store::{NewPrintJob, Store, StoreError};
+use crate::sync::{self, CentralClient, RelaySettings, SharedStore, SyncError, SyncStatus};
+use crate::view::{ReceiptState, UiEvent, ViewModel};
+
+#[derive(Debug, thiserror::Error)]
+pub enum RuntimeError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("cannot open the kiosk database: {0}")]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Sync(#[from] SyncError),
+    #[cfg(feature = "embedded-central")]
+    #[error("cannot start the embedded central API: {0}")]
+    Central(#[from] dost_central::CentralError),
+    #[error("this build has no embedded central API; set central.mode = \"remote\"")]
+    NoEmbeddedCentral,
+    #[error("printer: {0}")]
+    Printer(#[from] receipt_printer::PrinterError),
+    #[error("bad printer or reader setting: {0}")]
+    Device(String),
+    #[error("cannot start a thread: {0}")]
+    Thread(#[source] std::io::Error),
+}
+
+/// Today in Asia/Baku.
+pub fn today_baku() -> NaiveDate {
+    Utc::now().with_timezone(&chrono_tz::Asia::Baku).date_naive()
+}
+
+/// Maps a parsed document to what the session checks.
+pub fn card_data(doc: &Document) -> CardData {
+    let kind = if doc.is_passport() {
+        DocKind::Passport
+    } else if doc.is_id_card() && doc.issuing_state == "AZE" {
+        DocKind::AzeIdCard
+    } else if doc.is_id_card() {
+        DocKind::ForeignIdCard
+    } else {
+        DocKind::Other
+    };
+    CardData {
+        kind,
+        fin: doc.fin.clone(),
+        document_number: doc.document_number.clone(),
+        surname: doc.surname.clone(),
+        given_names: doc.given_names.clone(),
+        expiry: doc.expiry_date,
+    }
+}
+
+/// Everything that reaches the session loop.
+#[derive(Debug)]
+pub enum Input {
+    Ui(UiEvent),
+    Reader(ReaderEvent),
+    Result(Event),
+    Printer(PrinterReport),
+}
+
+/// Shows view models (the UI's presenter, or a recorder in tests).
+pub type PresentFn = Box<dyn Fn(ViewModel) + Send + Sync>;
+
+/// A running kiosk core.
+pub struct Kiosk {
+    /// The centre's base URL (the embedded one's when embedded).
+    pub central_url: String,
+    pub store: SharedStore,
+    pub sync_status: watch::Receiver<SyncStatus>,
+    /// Where receipts of the simulated printer are kept.
+    pub receipts_dir: PathBuf,
+    /// Simulated printer control, when the printer is simulated.
+    pub sim_printer: Option<receipt_printer::emulator::SimulatedPrinter>,
+    printer_cmd: std::sync::mpsc::Sender<PrinterCmd>,
+    cancel: CancellationToken,
+    tasks: Vec<JoinHandle<()>>,
+    printer_thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Kiosk {
+    /// Staff confirm a paper restock.
+    pub fn restocked(&self) {
+        let _ = self.printer_cmd.send(PrinterCmd::Restocked);
+        let _ = self.printer_cmd.send(PrinterCmd::Kick);
+    }
+
+    /// Stops every task; waits at most `grace` for them.
+    pub async fn shutdown(mut self, grace: Duration) {
+        self.cancel.cancel();
+        let _ = self.printer_cmd.send(PrinterCmd::Stop);
+        let tasks = std::mem::take(&mut self.tasks);
+        let joined = tokio::time::timeout(grace, async {
+            for t in tasks {
+                let _ = t.await;
+            }
+        })
+        .await;
+        if joined.is_err() {
+            tracing::warn!("some tasks did not stop in time");
+        }
+        if let Some(t) = self.printer_thread.take() {
+            let _ = tokio::task::spawn_blocking(move || t.join()).await;
+        }
+    }
+
+    pub fn cancel_token(&self) -> CancellationToken {
+        self.cancel.clone()
+    }
+}
+
+/// Starts the kiosk core: store, centre link (embedded centre in the demo), devices, relay and
+/// the session loop. Must run inside a tokio runtime.
+pub async fn start(
+    cfg: KioskConfig,
+    present: PresentFn,
+    mut ui_rx: mpsc::UnboundedReceiver<UiEvent>,
+) -> Result<Kiosk, RuntimeError> {
+    let cancel = CancellationToken::new();
+    let catalog = Arc::new(Catalog::load(&cfg.catalog_path())?);
+    let data_dir = cfg.data_dir();
+    let store = {
+        let dir = data_dir.clone();
+        tokio::task::spawn_blocking(move || Store::open_dir(&dir))
+            .await
+            .map_err(|e| RuntimeError::Device(e.to_string()))??
+    };
+    let store: SharedStore = Arc::new(Mutex::new(store));
+    let mut tasks = Vec::new();
+
+    // The centre.
+    let central_url = match cfg.central.mode {
+        CentralMode::Remote => cfg.central.url.clone(),
+        CentralMode::Embedded => embedded_central(&data_dir, &catalog, cancel.clone(), &mut tasks).await?,
+    };
+    let client = CentralClient::new(
+        &central_url,
+        &cfg.token()?,
+        Duration::from_secs(u64::from(cfg.central.request_timeout_s)),
+    )?;
+    tracing::info!(url = %central_url, "central API");
+
+    // The outbox relay.
+    let wake = Arc::new(Notify::new());
+    let (sync_tx, sync_rx) = watch::channel(SyncStatus::default());
+    tasks.push(tokio::spawn(sync::run_relay(
+        store.clone(),
+        client.clone(),
+        RelaySettings {
+            batch_size: cfg.central.batch_size as usize,
+            retry_base: Duration::from_millis(u64::from(cfg.central.retry_base_ms)),
+            retry_cap: Duration::from_secs(u64::from(cfg.central.retry_cap_s)),
+            idle_poll: Duration::from_secs(30),
+        },
+        wake.clone(),
+        sync_tx,
+        cancel.clone(),
+    )));
+
+    // Inputs of the session loop.
+    let (input_tx, input_rx) = mpsc::unbounded_channel::<Input>();
+    {
+        let input_tx = input_tx.clone();
+        let cancel = cancel.clone();
+        tasks.push(tokio::spawn(async move {
+            loop {
+                tokio::select! {
+                    _ = cancel.cancelled() => return,
+                    ev = ui_rx.recv() => match ev {
+                        Some(ev) => if input_tx.send(Input::Ui(ev)).is_err() { return },
+                        None => return,
+                    },
+                }
+            }
+        }));
+    }
+
+    // The card reader.
+    let framing: card_reader::Framing = cfg
+        .card_reader
+        .framing
+        .parse()
+        .map_err(|e| RuntimeError::Device(format!("card_reader.framing: {e}")))?;
+    let (reader_tx, mut reader_rx) = mpsc::channel::<ReaderEvent>(16);
+    let demo_reader: Option<SimulatedReaderHandle> = match cfg.card_reader.kind {
+        DeviceKind::Simulated => Some(card_reader::SimulatedReader::spawn_with_today(
+            reader_tx,
+            framing,
+            cancel.clone(),
+            today_baku,
+        )),
+        DeviceKind::Serial => {
+            let settings = card_reader::SerialSettings {
+                path: cfg.card_reader.port.clone(),
+                baud: cfg.card_reader.baud,
+                data_bits: cfg.card_reader.data_bits,
+                parity: match cfg.card_reader.parity.as_str() {
+                    "odd" => card_reader::Parity::Odd,
+                    "even" => card_reader::Parity::Even,
+                    _ => card_reader::Parity::None,
+                },
+                stop_bits: cfg.card_reader.stop_bits,
+                framing,
+            };
+            tasks.push(card_reader::spawn_serial_reader(
+                settings,
+                reader_tx,
+                cancel.clone(),
+                today_baku,
+            ));
+            None
+        }
+    };
+    {
+        let input_tx = input_tx.clone();
+        let cancel = cancel.clone();
+        tasks.push(tokio::spawn(async move {
+            loop {
+                tokio::select! {
+                    _ = cancel.cancelled() => return,
+                    ev = reader_rx.recv() => match ev {
+                        Some(ev) => if input_tx.send(Input::Reader(ev)).is_err() { return },
+                        None => return,
+                    },
+                }
+            }
+        }));
+    }
+
+    // The printer.
+    let profile = printer_profile(&cfg)?;
+    let receipts_dir = data_dir.join("receipts");
+    let (printer_cmd, printer_rx) = std::sync::mpsc::channel::<PrinterCmd>();
+    let (report_tx, mut report_rx) = mpsc::unbounded_channel::<PrinterReport>();
+    let worker_settings = WorkerSettings {
+        poll: Duration::from_secs(u64::from(cfg.printer.status_poll_s)),
+        roll_length_mm: cfg.printer.roll_length_mm,
+        low_paper_receipts: cfg.printer.low_paper_receipts,
+        preview: None,
+    };
+    let (printer_thread, sim_printer) = match cfg.printer.kind {
+        DeviceKind::Simulated => {
+            let handle = receipt_printer::emulator::SimulatedPrinter::new();
+            let printer = Printer::new(handle.clone(), profile.clone());
+            let settings = WorkerSettings {
+                preview: Some(PreviewSink {
+                    dir: receipts_dir.clone(),
+                    width_dots: profile.paper.dots(),
+                }),
+                ..worker_settings
+            };
+            let store = store.clone();
+            let t = std::thread::Builder::new()
+                .name("printer".into())
+                .spawn(move || printing::run_worker(printer, store, printer_rx, report_tx, settings))
+                .map_err(RuntimeError::Thread)?;
+            (t, Some(handle))
+        }
+        DeviceKind::Serial => {
+            let transport = receipt_printer::SerialTransport::lazy(&cfg.printer.port, cfg.printer.baud);
+            let printer = Printer::new(transport, profile.clone());
+            let store = store.clone();
+            let t = std::thread::Builder::new()
+                .name("printer".into())
+                .spawn(move || printing::run_worker(printer, store, printer_rx, report_tx, worker_settings))
+                .map_err(RuntimeError::Thread)?;
+            (t, None)
+        }
+    };
+    {
+        let input_tx = input_tx.clone();
+        let cancel = cancel.clone();
+        tasks.push(tokio::spawn(async move {
+            loop {
+                tokio::select! {
+                    _ = cancel.cancelled() => return,
+                    r = report_rx.recv() => match r {
+                        Some(r) => if input_tx.send(Input::Printer(r)).is_err() { return },
+                        None => return,
+                    },
+                }
+            }
+        }));
+    }
+    // Jobs left from before a restart print by themselves.
+    let _ = printer_cmd.send(PrinterCmd::Kick);
+
+    // The session loop.
+    let policy = Policy {
+        accept: cfg.session.accept.clone(),
+        offline_auth: cfg.session.offline_auth,
+        idle_timeout_ms: u64::from(cfg.session.idle_timeout_s) * 1000,
+        countdown_ms: u64::from(cfg.session.countdown_s) * 1000,
+        card_error_ms: u64::from(cfg.session.card_error_s) * 1000,
+        default_lang: cfg.default_lang(),
+    };
+    let core = Core {
+        cfg: cfg.clone(),
+        catalog,
+        policy,
+        store: store.clone(),
+        client,
+        wake,
+        input_tx,
+        printer_cmd: printer_cmd.clone(),
+        demo_reader,
+        present,
+        profile,
+    };
+    tasks.push(tokio::spawn(core.run(input_rx, cancel.clone())));
+
+    Ok(Kiosk {
+        central_url,
+        store,
+        sync_status: sync_rx,
+        receipts_dir,
+        sim_printer,
+        printer_cmd,
+        cancel,
+        tasks,
+        printer_thread: Some(printer_thread),
+    })
+}
+
+fn printer_profile(cfg: &KioskConfig) -> Result<PrinterProfile, RuntimeError> {
+    let text = format!(
+        "paper = \"{}\"\naz_glyphs = \"{}\"\nauto_status_back = {}\nroll_length_mm = {}\nlow_paper_receipts = {}\n",
+        cfg.printer.paper,
+        cfg.printer.az_glyphs,
+        cfg.printer.auto_status_back,
+        cfg.printer.roll_length_mm,
+        cfg.printer.low_paper_receipts
+    );
+    toml::from_str(&text).map_err(|e| RuntimeError::Device(e.to_string()))
+}
+
+#[cfg(feature = "embedded-central")]
+async fn embedded_central(
+    data_dir: &std::path::Path,
+    catalog: &Catalog,
+    cancel: CancellationToken,
+    tasks: &mut Vec<JoinHandle<()>>,
+) -> Result<String, RuntimeError> {
+    let mut cfg = dost_central::CentralConfig::new(data_dir.join("central.db"));
+    cfg.catalog_json = serde_json::to_value(catalog).ok();
+    let (addr, handle) = dost_central::spawn_local(cfg, cancel).await?;
+    tasks.push(tokio::spawn(async move {
+        match handle.await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::error!(error = %e, "embedded central API stopped"),
+            Err(e) => tracing::error!(error = %e, "embedded central API task failed"),
+        }
+    }));
+    Ok(format!("http://{addr}"))
+}
+
+#[cfg(not(feature = "embedded-central"))]
+async fn embedded_central(
+    _data_dir: &std::path::Path,
+    _catalog: &Catalog,
+    _cancel: CancellationToken,
+    _tasks: &mut Vec<JoinHandle<()>>,
+) -> Result<String, RuntimeError> {
+    Err(RuntimeError::NoEmbeddedCentral)
+}
+
+/// The session loop and the executor of its effects.
+struct Core {
+    cfg: KioskConfig,
+    catalog: Arc<Catalog>,
+    policy: Policy,
+    store: SharedStore,
+    client: CentralClient,
+    wake: Arc<Notify>,
+    input_tx: mpsc::UnboundedSender<Input>,
+    printer_cmd: std::sync::mpsc::Sender<PrinterCmd>,
+    demo_reader: Option<SimulatedReaderHandle>,
+    present: PresentFn,
+    profile: PrinterProfile,
+}
+
+impl Core {
+    async fn run(self, mut inputs: mpsc::UnboundedReceiver<Input>, cancel: CancellationToken) {
+        let epoch = Instant::now();
+        let mut session = Session::new(self.policy.default_lang);
+        let mut health = Health::default();
+        let mut last_view: Option<ViewModel> = None;
+        let mut tick = tokio::time::interval(Duration::from_millis(500));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            let event = tokio::select! {
+                _ = cancel.cancelled() => return,
+                _ = tick.tick() => Some(Event::Tick),
+                input = inputs.recv() => match input {
+                    None => return,
+                    Some(input) => self.translate(input, &mut health),
+                },
+            };
+            if let Some(event) = event {
+                let now_ms = epoch.elapsed().as_millis() as u64;
+                let ctx = Ctx {
+                    policy: &self.policy,
+                    catalog: &self.catalog,
+                };
+                let (next, effects) = session::step(session, event, now_ms, &ctx);
+                session = next;
+                for effect in effects {
+                    self.execute(effect, &health);
+                }
+            }
+            let vctx = ViewCtx {
+                catalog: &self.catalog,
+                policy: &self.policy,
+                center_name: &self.cfg.kiosk.center_name,
+                demo: self.cfg.kiosk.demo,
+            };
+            let vm = screen::view(&session, health, &vctx);
+            // Nothing is redrawn unless something on screen changed.
+            if last_view.as_ref() != Some(&vm) {
+                (self.present)(vm.clone());
+                last_view = Some(vm);
+            }
+        }
+    }
+
+    /// Turns an input into a session event, updating device health on the way.
+    fn translate(&self, input: Input, health: &mut Health) -> Option<Event> {
+        match input {
+            Input::Ui(UiEvent::DemoInsertCard) => {
+                match (&self.demo_reader, self.cfg.kiosk.demo) {
+                    (Some(reader), true) => {
+                        reader.insert(&card_reader::sim::specimens::aze_id_card());
+                    }
+                    _ => tracing::warn!("demo card asked for outside demo mode"),
+                }
+                Some(Event::Ui(UiEvent::Activity))
+            }
+            Input::Ui(ev) => Some(Event::Ui(ev)),
+            Input::Reader(ReaderEvent::CardRead(doc)) => Some(Event::Card {
+                card: card_data(&doc),
+                today: today_baku(),
+            }),
+            Input::Reader(ReaderEvent::CardRejected(r)) => {
+                tracing::info!(field = %r.field, reason = %r.reason, "card read rejected");
+                Some(Event::CardUnreadable)
+            }
+            Input::Reader(ReaderEvent::Status(s)) => {
+                tracing::info!(status = ?s, "card reader status");
+                health.reader_ok = s == ReaderStatus::Online;
+                None
+            }
+            Input::Result(ev) => Some(ev),
+            Input::Printer(PrinterReport::Status(s)) => {
+                health.printer_ok = s.can_print();
+                None
+            }
+            Input::Printer(PrinterReport::Job {
+                application_id: Some(application_id),
+                printed,
+            }) => Some(Event::Receipt {
+                application_id,
+                receipt: if printed {
+                    ReceiptState::Printed
+                } else {
+                    ReceiptState::NotAvailable
+                },
+            }),
+            Input::Printer(PrinterReport::Job { .. }) => None,
+            Input::Printer(PrinterReport::Supply { receipts_left, low }) => {
+                if low {
+                    tracing::warn!(receipts_left, "printer paper low");
+                }
+                None
+            }
+        }
+    }
+
+    fn execute(&self, effect: Effect, health: &Health) {
+        let back = self.input_tx.clone();
+        match effect {
+            Effect::Verify {
+                generation,
+                fin,
+                document_number,
+            } => {
+                let client = self.client.clone();
+                tokio::spawn(async move {
+                    let outcome = match client.verify(&fin, &document_number).await {
+                        Ok(r) if r.valid => VerifyOutcome::Valid,
+                        Ok(r) => {
+                            tracing::info!(reason = ?r.reason, "centre did not confirm the document");
+                            VerifyOutcome::Invalid
+                        }
+                        Err(e) => {
+                            tracing::warn!(error = %e, "cannot verify the document with the centre");
+                            VerifyOutcome::Unreachable
+                        }
+                    };
+                    let _ = back.send(Input::Result(Event::Verified { generation, outcome }));
+                });
+            }
+            Effect::Submit { generation, submission } => {
+                let store = self.store.clone();
+                let cfg = self.cfg.clone();
+                let catalog = self.catalog.clone();
+                let profile = self.profile.clone();
+                let wake = self.wake.clone();
+                let printer_cmd = self.printer_cmd.clone();
+                let printer_ok = health.printer_ok;
+                tokio::spawn(async move {
+                    let now = Utc::now();
+                    let sub = submission.clone();
+                    let result = sync::with_store(&store, move |s| {
+                        s.submit(&cfg.kiosk.code, &cfg.kiosk.id, &sub, now, |id| {
+                            let svc = catalog.service(&sub.service_id)?;
+                            let receipt = printing::receipt_for(
+                                &sub,
+                                id,
+                                &lookup_code(id),
+                                &cfg.kiosk.center_name,
+                                &cfg.kiosk.id,
+                                svc.title.get(sub.lang),
+                                svc.next_steps.get(sub.lang),
+                                now,
+                            );
+                            let job = receipt_printer::encode_receipt(&receipt, &profile);
+                            Some(NewPrintJob {
+                                bytes: job.bytes,
+                                paper_mm: job.paper_mm,
+                            })
+                        })
+                    })
+                    .await;
+                    let event = match result {
+                        Ok(stored) => {
+                            tracing::info!(application = %stored.application_id, "application stored");
+                            wake.notify_one();
+                            let _ = printer_cmd.send(PrinterCmd::Kick);
+                            Event::Stored {
+                                generation,
+                                lookup_code: lookup_code(&stored.application_id),
+                                application_id: stored.application_id,
+                                receipt: if printer_ok {
+                                    ReceiptState::Printing
+                                } else {
+                                    ReceiptState::NotAvailable
+                                },
+                            }
+                        }
+                        Err(e) => {
+                            tracing::error!(error = %e, "application could not be stored");
+                            Event::StoreFailed { generation }
+                        }
+                    };
+                    let _ = back.send(Input::Result(event));
+                });
+            }
+            Effect::LoadApplications { generation, fin } => {
+                let store = self.store.clone();
+                let client = self.client.clone();
+                tokio::spawn(async move {
+                    let local_fin = fin.clone();
+                    let local = sync::with_store(&store, move |s| s.applications_for(&local_fin)).await;
+                    let records = local.unwrap_or_default();
+                    let _ = back.send(Input::Result(Event::Applications {
+                        generation,
+                        list: AppList {
+                            records,
+                            offline: false,
+                            loading: true,
+                        },
+                    }));
+                    let offline = match client.applications_for(&fin).await {
+                        Ok(list) => {
+                            let f = fin.clone();
+                            let now = Utc::now();
+                            sync::with_store(&store, move |s| s.cache_statuses(&f, &list.applications, now))
+                                .await
+                                .is_err()
+                        }
+                        Err(e) => {
+                            tracing::warn!(error = %e, "cannot load statuses from the centre");
+                            true
+                        }
+                    };
+                    let records = sync::with_store(&store, move |s| s.applications_for(&fin))
+                        .await
+                        .unwrap_or_default();
+                    let _ = back.send(Input::Result(Event::Applications {
+                        generation,
+                        list: AppList {
+                            records,
+                            offline,
+                            loading: false,
+                        },
+                    }));
+                });
+            }
+            Effect::Wiped => tracing::info!("session ended and wiped"),
+        }
+    }
+}
+
+/// What the receipt's QR code carries: the status-lookup code of the application.
+pub fn lookup_code(application_id: &str) -> String {
+    format!("DOST:{application_id}")
+}

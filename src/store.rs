@@ -1,0 +1,765 @@
+//! The kiosk's local store (SQLite): outbox of applications, print jobs, status cache, paper
+//! counter and a hash-chained audit log.
+//!
+//! Every submission is written with its print job in one transaction with `synchronous=FULL`,
+//! so a citizen who was told "submitted" has a durable row, whatever happens next.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use dost_api::{ApplicationState, ApplicationStatus, ApplicationSubmission, ItemOutcome, SubmitItemResult};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+
+use crate::session::{AppRecord, Submission};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("cannot create the data directory {path}: {source}")]
+    DataDir {
+        path: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the database failed its integrity check: {0}")]
+    Integrity(String),
+    #[error("the database is from a newer kiosk version (schema {found}, this build knows {known})")]
+    TooNew { found: i64, known: i64 },
+    #[error("stored record is damaged: {0}")]
+    Corrupt(#[from] serde_json::Error),
+}
+
+/// Versioned migrations; index + 1 is the schema version they produce.
+const MIGRATIONS: &[&str] = &[
+    // 1: outbox, print jobs, status cache, paper, audit.
+    "CREATE TABLE applications (
+        id TEXT PRIMARY KEY,
+        idempotency_key TEXT NOT NULL UNIQUE,
+        service_id TEXT NOT NULL,
+        fin_tag TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        sync_state TEXT NOT NULL DEFAULT 'pending' CHECK (sync_state IN ('pending','synced','rejected')),
+        received_at TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT
+     );
+     CREATE INDEX applications_pending ON applications(sync_state, created_at);
+     CREATE INDEX applications_fin ON applications(fin_tag);
+     CREATE TABLE day_seq (day TEXT PRIMARY KEY, seq INTEGER NOT NULL);
+     CREATE TABLE print_jobs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        application_id TEXT,
+        state TEXT NOT NULL CHECK (state IN ('queued','printing','printed','held')),
+        hold_reason TEXT,
+        bytes BLOB NOT NULL,
+        paper_mm REAL NOT NULL,
+        created_at TEXT NOT NULL,
+        printed_at TEXT
+     );
+     CREATE TABLE status_cache (
+        application_id TEXT PRIMARY KEY,
+        service_id TEXT NOT NULL,
+        fin_tag TEXT NOT NULL,
+        state TEXT NOT NULL,
+        history TEXT NOT NULL,
+        as_of TEXT NOT NULL
+     );
+     CREATE TABLE paper (id INTEGER PRIMARY KEY CHECK (id = 1), used_mm REAL NOT NULL, restocked_at TEXT);
+     INSERT INTO paper (id, used_mm) VALUES (1, 0);
+     CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL
+     );",
+];
+
+/// A receipt to keep with the application.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewPrintJob {
+    pub bytes: Vec<u8>,
+    pub paper_mm: f32,
+}
+
+/// What `submit` stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stored {
+    pub application_id: String,
+    pub idempotency_key: String,
+    pub print_job: Option<i64>,
+}
+
+/// A print job waiting or held.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PrintJob {
+    pub id: i64,
+    pub application_id: Option<String>,
+    pub bytes: Vec<u8>,
+    pub paper_mm: f32,
+    pub state: String,
+    pub hold_reason: Option<String>,
+}
+
+/// Counts for status screens and the heartbeat.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct StoreStats {
+    pub outbox_depth: u64,
+    pub rejected: u64,
+    pub held_jobs: u64,
+    pub queued_jobs: u64,
+    pub paper_used_mm: f64,
+}
+
+pub struct Store {
+    conn: Connection,
+    /// Key of the FİN tags (lookups by citizen without a clear FİN column).
+    tag_key: [u8; 32],
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").finish_non_exhaustive()
+    }
+}
+
+fn ts(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+}
+
+fn parse_ts(s: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s).ok().map(|t| t.with_timezone(&Utc))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl Store {
+    /// Opens (creating if needed) `kiosk.db` in `data_dir`, migrates it and checks integrity.
+    pub fn open_dir(data_dir: &Path) -> Result<Store, StoreError> {
+        std::fs::create_dir_all(data_dir).map_err(|source| StoreError::DataDir {
+            path: data_dir.to_owned(),
+            source,
+        })?;
+        let key = device_key(data_dir)?;
+        Self::open(&data_dir.join("kiosk.db"), key)
+    }
+
+    /// Opens a database file with the given tag key.
+    pub fn open(path: &Path, tag_key: [u8; 32]) -> Result<Store, StoreError> {
+        let conn = Connection::open(path)?;
+        conn.busy_timeout(std::time::Duration::from_secs(2))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        let check: String = conn.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
+        if check != "ok" {
+            return Err(StoreError::Integrity(check));
+        }
+        let mut store = Store { conn, tag_key };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// Schema version of the open database.
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        Ok(self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    fn migrate(&mut self) -> Result<(), StoreError> {
+        let found = self.schema_version()?;
+        let known = MIGRATIONS.len() as i64;
+        if found > known {
+            return Err(StoreError::TooNew { found, known });
+        }
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+            let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+            tx.commit()?;
+            tracing::info!(version = i + 1, "database migrated");
+        }
+        Ok(())
+    }
+
+    /// Keyed tag of a FİN: lets the kiosk find a citizen's rows without a clear FİN column.
+    pub fn fin_tag(&self, fin: &str) -> String {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        h.update(self.tag_key);
+        h.update(fin.as_bytes());
+        hex(&h.finalize()[..16])
+    }
+
+    /// Stores an application and its receipt in one transaction and returns its number.
+    ///
+    /// The number is `CODE-YYMMDD-NNNN` (Baku date, per-day sequence): unique across kiosks
+    /// because each kiosk has its own code. `make_job` builds the receipt for that number.
+    pub fn submit(
+        &mut self,
+        kiosk_code: &str,
+        kiosk_id: &str,
+        sub: &Submission,
+        now: DateTime<Utc>,
+        make_job: impl FnOnce(&str) -> Option<NewPrintJob>,
+    ) -> Result<Stored, StoreError> {
+        let fin_tag = self.fin_tag(&sub.fin);
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let day = now.with_timezone(&chrono_tz::Asia::Baku).format("%y%m%d").to_string();
+        let seq: i64 = tx.query_row(
+            "INSERT INTO day_seq (day, seq) VALUES (?1, 1)
+             ON CONFLICT(day) DO UPDATE SET seq = seq + 1 RETURNING seq",
+            params![day],
+            |r| r.get(0),
+        )?;
+        let application_id = format!("{kiosk_code}-{day}-{seq:04}");
+        let idempotency_key = uuid::Uuid::new_v4().to_string();
+        let wire = ApplicationSubmission {
+            application_id: application_id.clone(),
+            idempotency_key: idempotency_key.clone(),
+            kiosk_id: kiosk_id.to_owned(),
+            service_id: sub.service_id.clone(),
+            fin: sub.fin.clone(),
+            document_number: sub.document_number.clone(),
+            lang: sub.lang.code().to_owned(),
+            submitted_at: now,
+            answers: sub.answers.clone(),
+        };
+        tx.execute(
+            "INSERT INTO applications (id, idempotency_key, service_id, fin_tag, payload, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                application_id,
+                idempotency_key,
+                sub.service_id,
+                fin_tag,
+                serde_json::to_string(&wire)?,
+                ts(now)
+            ],
+        )?;
+        let print_job = match make_job(&application_id) {
+            Some(job) => {
+                tx.execute(
+                    "INSERT INTO print_jobs (application_id, state, bytes, paper_mm, created_at)
+                     VALUES (?1, 'queued', ?2, ?3, ?4)",
+                    params![application_id, job.bytes, f64::from(job.paper_mm), ts(now)],
+                )?;
+                Some(tx.last_insert_rowid())
+            }
+            None => None,
+        };
+        tx.commit()?;
+        Ok(Stored {
+            application_id,
+            idempotency_key,
+            print_job,
+        })
+    }
+
+    /// The oldest applications not yet at the centre.
+    pub fn pending_batch(&self, limit: usize) -> Result<Vec<ApplicationSubmission>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT payload FROM applications WHERE sync_state = 'pending'
+             ORDER BY created_at, id LIMIT ?1",
+        )?;
+        let rows = stmt.query_map(params![limit as i64], |r| r.get::<_, String>(0))?;
+        let mut out = Vec::new();
+        for row in rows {
+            out.push(serde_json::from_str(&row?)?);
+        }
+        Ok(out)
+    }
+
+    /// Records the centre's answers for a batch. Accepted and replayed ones leave the outbox;
+    /// conflicts and invalid ones are set aside for a technician (never silently retried).
+    pub fn record_results(&mut self, results: &[SubmitItemResult]) -> Result<usize, StoreError> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut done = 0;
+        for r in results {
+            let n = match r.outcome {
+                ItemOutcome::Accepted | ItemOutcome::Replayed => {
+                    let received = r.received_at.map(ts);
+                    tx.execute(
+                        "UPDATE applications SET sync_state = 'synced', received_at = ?3,
+                         attempts = attempts + 1, last_error = NULL
+                         WHERE id = ?1 AND idempotency_key = ?2",
+                        params![r.application_id, r.idempotency_key, received],
+                    )?
+                }
+                ItemOutcome::Conflict | ItemOutcome::Invalid => {
+                    let why = r
+                        .problem
+                        .as_ref()
+                        .map(|p| format!("{}: {}", p.title, p.detail.clone().unwrap_or_default()))
+                        .unwrap_or_else(|| format!("{:?}", r.outcome));
+                    tx.execute(
+                        "UPDATE applications SET sync_state = 'rejected', attempts = attempts + 1,
+                         last_error = ?3 WHERE id = ?1 AND idempotency_key = ?2",
+                        params![r.application_id, r.idempotency_key, why],
+                    )?
+                }
+            };
+            done += n;
+        }
+        tx.commit()?;
+        Ok(done)
+    }
+
+    /// Notes a failed attempt on a batch (for the technician screen).
+    pub fn record_attempt_error(&mut self, ids: &[String], error: &str) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        for id in ids {
+            tx.execute(
+                "UPDATE applications SET attempts = attempts + 1, last_error = ?2 WHERE id = ?1",
+                params![id, error],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The citizen's applications known locally, newest first, with cached statuses.
+    pub fn applications_for(&self, fin: &str) -> Result<Vec<AppRecord>, StoreError> {
+        let tag = self.fin_tag(fin);
+        let mut out: BTreeMap<String, AppRecord> = BTreeMap::new();
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT a.id, a.service_id, a.sync_state, c.state, c.as_of, a.created_at
+             FROM applications a LEFT JOIN status_cache c ON c.application_id = a.id
+             WHERE a.fin_tag = ?1",
+        )?;
+        let rows = stmt.query_map(params![tag], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, Option<String>>(4)?,
+            ))
+        })?;
+        for row in rows {
+            let (id, service_id, sync_state, state, as_of) = row?;
+            let state = state
+                .as_deref()
+                .and_then(ApplicationState::parse)
+                .unwrap_or(ApplicationState::Submitted);
+            out.insert(
+                id.clone(),
+                AppRecord {
+                    application_id: id,
+                    service_id,
+                    state,
+                    as_of: as_of.as_deref().and_then(parse_ts),
+                    pending_upload: sync_state == "pending",
+                },
+            );
+        }
+        // Applications made at other kiosks, known from the centre earlier.
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT application_id, service_id, state, as_of FROM status_cache WHERE fin_tag = ?1",
+        )?;
+        let rows = stmt.query_map(params![tag], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        })?;
+        for row in rows {
+            let (id, service_id, state, as_of) = row?;
+            out.entry(id.clone()).or_insert(AppRecord {
+                application_id: id,
+                service_id,
+                state: ApplicationState::parse(&state).unwrap_or(ApplicationState::Submitted),
+                as_of: parse_ts(&as_of),
+                pending_upload: false,
+            });
+        }
+        let mut list: Vec<AppRecord> = out.into_values().collect();
+        // Numbers sort by kiosk, then date and sequence; show the newest first.
+        list.sort_by(|a, b| {
+            let key = |r: &AppRecord| r.application_id.split('-').skip(1).collect::<Vec<_>>().join("-");
+            key(b).cmp(&key(a))
+        });
+        Ok(list)
+    }
+
+    /// Caches statuses from the centre for a citizen, with the time they were true.
+    pub fn cache_statuses(
+        &mut self,
+        fin: &str,
+        statuses: &[ApplicationStatus],
+        as_of: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let tag = self.fin_tag(fin);
+        let tx = self.conn.transaction()?;
+        for s in statuses {
+            tx.execute(
+                "INSERT INTO status_cache (application_id, service_id, fin_tag, state, history, as_of)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT(application_id) DO UPDATE SET state = ?4, history = ?5, as_of = ?6",
+                params![
+                    s.application_id,
+                    s.service_id,
+                    tag,
+                    s.state.as_str(),
+                    serde_json::to_string(&s.history)?,
+                    ts(as_of)
+                ],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The next job to print: held jobs first (they are older), then queued ones.
+    pub fn next_print_job(&self) -> Result<Option<PrintJob>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT id, application_id, bytes, paper_mm, state, hold_reason FROM print_jobs
+                 WHERE state IN ('queued', 'printing', 'held') ORDER BY id LIMIT 1",
+                [],
+                |r| {
+                    Ok(PrintJob {
+                        id: r.get(0)?,
+                        application_id: r.get(1)?,
+                        bytes: r.get(2)?,
+                        paper_mm: r.get::<_, f64>(3)? as f32,
+                        state: r.get(4)?,
+                        hold_reason: r.get(5)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// Queues a print job that belongs to no application (test page).
+    pub fn queue_job(&mut self, job: &NewPrintJob, now: DateTime<Utc>) -> Result<i64, StoreError> {
+        self.conn.execute(
+            "INSERT INTO print_jobs (application_id, state, bytes, paper_mm, created_at)
+             VALUES (NULL, 'queued', ?1, ?2, ?3)",
+            params![job.bytes, f64::from(job.paper_mm), ts(now)],
+        )?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// Marks a job as being sent to the printer.
+    pub fn job_printing(&mut self, id: i64) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE print_jobs SET state = 'printing' WHERE id = ?1 AND state != 'printed'",
+            params![id],
+        )?;
+        Ok(())
+    }
+
+    /// Marks a job printed and counts its paper, in one transaction.
+    pub fn job_printed(&mut self, id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let n = tx.execute(
+            "UPDATE print_jobs SET state = 'printed', printed_at = ?2, hold_reason = NULL
+             WHERE id = ?1 AND state != 'printed'",
+            params![id, ts(now)],
+        )?;
+        if n == 1 {
+            tx.execute(
+                "UPDATE paper SET used_mm = used_mm + (SELECT paper_mm FROM print_jobs WHERE id = ?1)",
+                params![id],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Holds a job that could not print, with the reason.
+    pub fn job_held(&mut self, id: i64, reason: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE print_jobs SET state = 'held', hold_reason = ?2 WHERE id = ?1 AND state != 'printed'",
+            params![id, reason],
+        )?;
+        Ok(())
+    }
+
+    /// Staff restocked the paper: resets the counter and records it in the audit log.
+    pub fn restocked(&mut self, actor: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE paper SET used_mm = 0, restocked_at = ?1",
+            params![ts(now)],
+        )?;
+        self.audit(actor, "paper_restocked", "", now)
+    }
+
+    pub fn stats(&self) -> Result<StoreStats, StoreError> {
+        let count = |sql: &str| -> Result<u64, StoreError> {
+            Ok(self.conn.query_row(sql, [], |r| r.get::<_, i64>(0))?.max(0) as u64)
+        };
+        Ok(StoreStats {
+            outbox_depth: count("SELECT COUNT(*) FROM applications WHERE sync_state = 'pending'")?,
+            rejected: count("SELECT COUNT(*) FROM applications WHERE sync_state = 'rejected'")?,
+            held_jobs: count("SELECT COUNT(*) FROM print_jobs WHERE state = 'held'")?,
+            queued_jobs: count("SELECT COUNT(*) FROM print_jobs WHERE state IN ('queued','printing')")?,
+            paper_used_mm: self.conn.query_row("SELECT used_mm FROM paper", [], |r| r.get(0))?,
+        })
+    }
+
+    /// Appends to the audit log; each row's hash covers the previous row's hash.
+    pub fn audit(&mut self, actor: &str, action: &str, detail: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let prev: String = tx
+            .query_row("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1", [], |r| r.get(0))
+            .optional()?
+            .unwrap_or_default();
+        let at = ts(now);
+        let hash = audit_hash(&prev, &at, actor, action, detail);
+        tx.execute(
+            "INSERT INTO audit_log (at, actor, action, detail, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![at, actor, action, detail, prev, hash],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Checks the audit chain; returns the id of the first row that does not match.
+    pub fn verify_audit(&self) -> Result<Option<i64>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, at, actor, action, detail, prev_hash, hash FROM audit_log ORDER BY id")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, String>(6)?,
+            ))
+        })?;
+        let mut prev = String::new();
+        for row in rows {
+            let (id, at, actor, action, detail, prev_hash, hash) = row?;
+            if prev_hash != prev || audit_hash(&prev, &at, &actor, &action, &detail) != hash {
+                return Ok(Some(id));
+            }
+            prev = hash;
+        }
+        Ok(None)
+    }
+
+    /// Direct access for tests and diagnostics.
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+fn audit_hash(prev: &str, at: &str, actor: &str, action: &str, detail: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for part in [prev, at, actor, action, detail] {
+        h.update((part.len() as u64).to_le_bytes());
+        h.update(part.as_bytes());
+    }
+    hex(&h.finalize())
+}
+
+/// Reads the device key from `data_dir/device.key`, creating it (mode 0600) when missing.
+pub fn device_key(data_dir: &Path) -> Result<[u8; 32], StoreError> {
+    let path = data_dir.join("device.key");
+    let io = |source| StoreError::DataDir {
+        path: path.clone(),
+        source,
+    };
+    match std::fs::read(&path) {
+        Ok(bytes) if bytes.len() == 32 => {
+            let mut key = [0u8; 32];
+            key.copy_from_slice(&bytes);
+            Ok(key)
+        }
+        Ok(_) => Err(StoreError::Integrity(format!(
+            "{} is not a 32-byte key",
+            path.display()
+        ))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let key: [u8; 32] = rand::random();
+            let mut opts = std::fs::OpenOptions::new();
+            opts.write(true).create_new(true);
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::OpenOptionsExt;
+                opts.mode(0o600);
+            }
+            let mut f = opts.open(&path).map_err(io)?;
+            use std::io::Write;
+            f.write_all(&key).map_err(io)?;
+            f.sync_all().map_err(io)?;
+            Ok(key)
+        }
+        Err(e) => Err(io(e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::view::Lang;
+
+    fn store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Store::open_dir(dir.path()).unwrap();
+        (dir, s)
+    }
+
+    fn sub(fin: &str) -> Submission {
+        Submission {
+            service_id: "disability-assessment".into(),
+            lang: Lang::Az,
+            fin: fin.into(),
+            document_number: "AA1234567".into(),
+            answers: [("phone".to_owned(), "+994501234567".to_owned())].into(),
+        }
+    }
+
+    fn now() -> DateTime<Utc> {
+        parse_ts("2026-11-24T10:00:00Z").unwrap()
+    }
+
+    #[test]
+    fn submit_numbers_and_outbox() {
+        let (_d, mut s) = store();
+        let job = || Some(NewPrintJob { bytes: vec![1, 2, 3], paper_mm: 120.0 });
+        let a = s.submit("YAS01", "K1", &sub("5ZX7K2P"), now(), |_| job()).unwrap();
+        let b = s.submit("YAS01", "K1", &sub("5ZX7K2P"), now(), |_| job()).unwrap();
+        assert_eq!(a.application_id, "YAS01-261124-0001");
+        assert_eq!(b.application_id, "YAS01-261124-0002");
+        assert_ne!(a.idempotency_key, b.idempotency_key);
+        // Late evening UTC is the next day in Baku.
+        let late = parse_ts("2026-11-24T21:00:00Z").unwrap();
+        let c = s.submit("YAS01", "K1", &sub("5ZX7K2P"), late, |_| None).unwrap();
+        assert_eq!(c.application_id, "YAS01-261125-0001");
+        let batch = s.pending_batch(10).unwrap();
+        assert_eq!(batch.len(), 3);
+        assert_eq!(batch[0].application_id, a.application_id);
+        assert_eq!(batch[0].answers.get("phone").map(String::as_str), Some("+994501234567"));
+        let stats = s.stats().unwrap();
+        assert_eq!(stats.outbox_depth, 3);
+        assert_eq!(stats.queued_jobs, 2);
+        // No FİN in clear in any column but the payload.
+        let tags: String = s
+            .connection()
+            .query_row("SELECT fin_tag FROM applications LIMIT 1", [], |r| r.get(0))
+            .unwrap();
+        assert!(!tags.contains("5ZX7K2P"));
+    }
+
+    #[test]
+    fn results_move_rows_out_of_the_outbox() {
+        let (_d, mut s) = store();
+        let a = s.submit("YAS01", "K1", &sub("5ZX7K2P"), now(), |_| None).unwrap();
+        let b = s.submit("YAS01", "K1", &sub("5ZX7K2P"), now(), |_| None).unwrap();
+        let n = s
+            .record_results(&[
+                SubmitItemResult {
+                    application_id: a.application_id.clone(),
+                    idempotency_key: a.idempotency_key.clone(),
+                    outcome: ItemOutcome::Replayed,
+                    received_at: Some(now()),
+                    problem: None,
+                },
+                SubmitItemResult {
+                    application_id: b.application_id.clone(),
+                    idempotency_key: "other-key".into(),
+                    outcome: ItemOutcome::Accepted,
+                    received_at: Some(now()),
+                    problem: None,
+                },
+            ])
+            .unwrap();
+        assert_eq!(n, 1, "a result with another key changes nothing");
+        let pending = s.pending_batch(10).unwrap();
+        assert_eq!(pending.len(), 1);
+        assert_eq!(pending[0].application_id, b.application_id);
+        let mine = s.applications_for("5ZX7K2P").unwrap();
+        assert_eq!(mine.len(), 2);
+        assert_eq!(mine[0].application_id, b.application_id, "newest first");
+        assert!(mine[0].pending_upload && !mine[1].pending_upload);
+        assert!(s.applications_for("1AB2CD3").unwrap().is_empty());
+    }
+
+    #[test]
+    fn print_jobs_print_once_and_count_paper() {
+        let (_d, mut s) = store();
+        let a = s
+            .submit("YAS01", "K1", &sub("5ZX7K2P"), now(), |id| {
+                Some(NewPrintJob { bytes: id.as_bytes().to_vec(), paper_mm: 100.0 })
+            })
+            .unwrap();
+        let job = s.next_print_job().unwrap().unwrap();
+        assert_eq!(job.application_id.as_deref(), Some(a.application_id.as_str()));
+        assert_eq!(job.bytes, a.application_id.as_bytes());
+        s.job_printing(job.id).unwrap();
+        s.job_held(job.id, "paper_out").unwrap();
+        assert_eq!(s.stats().unwrap().held_jobs, 1);
+        let again = s.next_print_job().unwrap().unwrap();
+        assert_eq!(again.hold_reason.as_deref(), Some("paper_out"));
+        s.job_printed(job.id, now()).unwrap();
+        s.job_printed(job.id, now()).unwrap();
+        assert_eq!(s.stats().unwrap().paper_used_mm, 100.0, "counted once");
+        assert!(s.next_print_job().unwrap().is_none());
+        s.job_held(job.id, "paper_out").unwrap();
+        assert!(s.next_print_job().unwrap().is_none(), "a printed job never comes back");
+        s.restocked("staff", now()).unwrap();
+        assert_eq!(s.stats().unwrap().paper_used_mm, 0.0);
+    }
+
+    #[test]
+    fn audit_chain_detects_a_changed_row() {
+        let (_d, mut s) = store();
+        s.audit("technician", "login", "", now()).unwrap();
+        s.audit("staff", "paper_restocked", "", now()).unwrap();
+        s.audit("technician", "config_changed", "printer.baud", now()).unwrap();
+        assert_eq!(s.verify_audit().unwrap(), None);
+        s.connection()
+            .execute("UPDATE audit_log SET actor = 'intruder' WHERE id = 2", [])
+            .unwrap();
+        assert_eq!(s.verify_audit().unwrap(), Some(2));
+    }
+
+    #[test]
+    fn reopen_keeps_everything_and_the_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let id = {
+            let mut s = Store::open_dir(dir.path()).unwrap();
+            s.submit("YAS01", "K1", &sub("5ZX7K2P"), now(), |_| None).unwrap().application_id
+        };
+        let s = Store::open_dir(dir.path()).unwrap();
+        assert_eq!(s.schema_version().unwrap(), MIGRATIONS.len() as i64);
+        let mine = s.applications_for("5ZX7K2P").unwrap();
+        assert_eq!(mine.first().map(|r| r.application_id.clone()), Some(id));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(dir.path().join("device.key")).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
+
+    #[test]
+    fn garbage_file_is_a_clear_error() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("kiosk.db"), b"this is not a database at all, not even close").unwrap();
+        let err = Store::open_dir(dir.path()).err();
+        assert!(err.is_some(), "garbage must not open");
+        let newer = tempfile::tempdir().unwrap();
+        {
+            let s = Store::open_dir(newer.path()).unwrap();
+            s.connection().pragma_update(None, "user_version", 99).unwrap();
+        }
+        assert!(matches!(Store::open_dir(newer.path()), Err(StoreError::TooNew { found: 99, .. })));
+    }
+}
