@@ -152,9 +152,22 @@ pub struct VerifyRequest {
 pub struct VerifyResponse {
     /// The document is known, valid and belongs to this FİN.
     pub valid: bool,
-    /// Why not, when `valid` is false (`unknown_document`, `revoked`, `fin_mismatch`).
+    /// Why not, when `valid` is false (`unknown_document`, `revoked`, `fin_mismatch`,
+    /// `malformed`; see [`verify_reason`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+}
+
+/// Values of [`VerifyResponse::reason`].
+pub mod verify_reason {
+    /// The FİN or the document number is not well formed.
+    pub const MALFORMED: &str = "malformed";
+    /// The document was revoked (lost, stolen, replaced).
+    pub const REVOKED: &str = "revoked";
+    /// The centre does not know the document.
+    pub const UNKNOWN_DOCUMENT: &str = "unknown_document";
+    /// The document belongs to another FİN.
+    pub const FIN_MISMATCH: &str = "fin_mismatch";
 }
 
 /// Supply level of a consumable (after CEN/XFS).

@@ -1,0 +1,89 @@
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::{TimeZone, Utc};
+use dost_api::{ApplicationSubmission, SubmitBatch, SubmitBatchResponse};
+use dost_central::{CentralConfig, CentralError, spawn_local};
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+pub const TOKEN: &str = "test-token";
+
+pub struct Central {
+    pub addr: SocketAddr,
+    pub shutdown: CancellationToken,
+    pub task: JoinHandle<Result<(), CentralError>>,
+    pub client: reqwest::Client,
+}
+
+impl Central {
+    pub async fn start(cfg: CentralConfig) -> Self {
+        let shutdown = CancellationToken::new();
+        let (addr, task) = spawn_local(cfg, shutdown.clone()).await.unwrap();
+        let client = reqwest::Client::builder()
+            .timeout(Duration::from_secs(15))
+            .build()
+            .unwrap();
+        Self {
+            addr,
+            shutdown,
+            task,
+            client,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    pub fn get(&self, path: &str) -> reqwest::RequestBuilder {
+        self.client.get(self.url(path)).bearer_auth(TOKEN)
+    }
+
+    pub fn post(&self, path: &str) -> reqwest::RequestBuilder {
+        self.client.post(self.url(path)).bearer_auth(TOKEN)
+    }
+
+    pub async fn submit(&self, apps: &[ApplicationSubmission]) -> SubmitBatchResponse {
+        let resp = self
+            .post("/v1/applications")
+            .json(&SubmitBatch {
+                applications: apps.to_vec(),
+            })
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200);
+        resp.json().await.unwrap()
+    }
+
+    pub async fn stop(self) {
+        self.shutdown.cancel();
+        self.task.await.unwrap().unwrap();
+    }
+}
+
+pub fn db_in(dir: &Path) -> PathBuf {
+    dir.join("central.db")
+}
+
+pub fn app(n: u32) -> ApplicationSubmission {
+    let mut answers = BTreeMap::new();
+    answers.insert("phone".to_owned(), "+994501234567".to_owned());
+    answers.insert("note".to_owned(), "Şəki, Ağdam küç. 5".to_owned());
+    ApplicationSubmission {
+        application_id: format!("YAS01-261124-{n:04}"),
+        idempotency_key: format!("key-{n}"),
+        kiosk_id: "YAS01".to_owned(),
+        service_id: "pension-certificate".to_owned(),
+        fin: "5AB12C7".to_owned(),
+        document_number: "AA1234567".to_owned(),
+        lang: "az".to_owned(),
+        submitted_at: Utc.with_ymd_and_hms(2026, 11, 24, 9, 30, 0).unwrap(),
+        answers,
+    }
+}
