@@ -1,0 +1,30 @@
+# DOST Kiosk: the two commands that do everything on a fresh Debian 12 machine with Rust.
+#   make run    builds and runs the kiosk demo (under Xvfb when there is no display)
+#   make test   runs every test of the workspace
+.PHONY: run test deps-build deps-run screenshots release bench
+
+CARGO ?= cargo
+
+deps-build:
+	@scripts/deps.sh build
+
+deps-run:
+	@scripts/deps.sh run
+
+run: deps-run
+	$(CARGO) build --release --bin dost-kiosk
+	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
+		./target/release/dost-kiosk run $(ARGS); \
+	else \
+		echo "No display: running under Xvfb (screenshot it with: xwd -root -display :99)"; \
+		xvfb-run -n 99 -s "-screen 0 1080x1920x24" ./target/release/dost-kiosk run $(ARGS); \
+	fi
+
+test: deps-build
+	$(CARGO) test --workspace
+
+screenshots: deps-build
+	scripts/screenshots.sh
+
+release: deps-build
+	$(CARGO) build --release --workspace

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs the Debian packages DOST Kiosk needs, only those missing.
+#   scripts/deps.sh build   # to build and test (compilers, -dev headers)
+#   scripts/deps.sh run     # + what the kiosk window needs (X11 libraries, Xvfb)
+set -euo pipefail
+what="${1:-build}"
+pkgs=(gcc libc6-dev pkg-config libfontconfig-dev libudev-dev)
+if [ "$what" = "run" ] || [ "$what" = "bench" ]; then
+  pkgs+=(libx11-6 libx11-xcb1 libxcursor1 libxi6 libxrandr2 libxkbcommon-x11-0 libfontconfig1 xvfb xauth)
+fi
+if [ "$what" = "bench" ]; then
+  pkgs+=(chromium matchbox-window-manager imagemagick python3)
+fi
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "installing: ${missing[*]}" >&2
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+command -v cargo >/dev/null || { echo "cargo not found: install Rust (https://rustup.rs) first" >&2; exit 1; }

@@ -1,0 +1,208 @@
+//! The demo configuration end to end, through the real core: simulated reader and printer,
+//! a real SQLite file, the embedded central API over real HTTP on 127.0.0.1.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use dost_api::ApplicationState;
+use dost_kiosk::config::KioskConfig;
+use dost_kiosk::runtime::{self, Kiosk};
+use dost_kiosk::view::{ReceiptState, ScreenId, UiEvent, ViewModel};
+use tokio::sync::mpsc::UnboundedSender;
+
+struct Demo {
+    kiosk: Kiosk,
+    ui: UnboundedSender<UiEvent>,
+    views: Arc<Mutex<Vec<ViewModel>>>,
+    _dir: tempfile::TempDir,
+    data: std::path::PathBuf,
+}
+
+async fn start_demo() -> Demo {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut cfg = KioskConfig::load(Path::new("config/kiosk.toml")).expect("demo config");
+    cfg.kiosk.data_dir = dir.path().to_path_buf();
+    let views = Arc::new(Mutex::new(Vec::new()));
+    let sink = views.clone();
+    let (ui, ui_rx) = tokio::sync::mpsc::unbounded_channel();
+    let kiosk = runtime::start(
+        cfg,
+        Box::new(move |vm| sink.lock().expect("views").push(vm)),
+        ui_rx,
+    )
+    .await
+    .expect("kiosk starts");
+    Demo {
+        kiosk,
+        ui,
+        views,
+        data: dir.path().to_path_buf(),
+        _dir: dir,
+    }
+}
+
+impl Demo {
+    fn send(&self, ev: UiEvent) {
+        self.ui.send(ev).expect("core alive");
+    }
+
+    /// Waits until the latest view satisfies `pred`, returning it.
+    async fn wait(&self, what: &str, pred: impl Fn(&ViewModel) -> bool) -> ViewModel {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Some(vm) = self.views.lock().expect("views").last() {
+                if pred(vm) {
+                    return vm.clone();
+                }
+            }
+            if Instant::now() > deadline {
+                let last = self.views.lock().expect("views").last().cloned();
+                panic!("timed out waiting for {what}; last view: {last:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_card_to_receipt_to_centre() {
+    let demo = start_demo().await;
+    demo.wait("attract", |vm| vm.screen == ScreenId::Attract && vm.demo).await;
+
+    demo.send(UiEvent::DemoInsertCard);
+    let welcome = demo.wait("welcome", |vm| vm.screen == ScreenId::Welcome).await;
+    let citizen = welcome.citizen.expect("citizen shown");
+    assert!(!citizen.display_name.is_empty());
+    assert!(citizen.masked_fin.ends_with("****"));
+
+    demo.send(UiEvent::OpenCatalog);
+    let catalog = demo.wait("catalog", |vm| vm.screen == ScreenId::Catalog).await;
+    assert!(catalog.services.len() >= 8);
+    demo.send(UiEvent::SelectService("disability-assessment".into()));
+    demo.wait("form", |vm| vm.screen == ScreenId::Form).await;
+    demo.send(UiEvent::FieldEdited {
+        field_id: "phone".into(),
+        value: "+994 50 123 45 67".into(),
+    });
+    demo.send(UiEvent::Next);
+    let review = demo.wait("review", |vm| vm.screen == ScreenId::Review).await;
+    assert_eq!(
+        review.review.expect("review rows").rows[0].1,
+        "+994 50 123 45 67"
+    );
+    demo.send(UiEvent::Submit);
+    let done = demo
+        .wait("receipt printed", |vm| {
+            vm.done.as_ref().is_some_and(|d| d.receipt == ReceiptState::Printed)
+        })
+        .await
+        .done
+        .expect("done view");
+    let id = done.application_id.clone();
+    assert!(id.starts_with("YAS01-"), "{id}");
+    assert!(done.qr_payload.contains(&id));
+
+    // The SQLite row, delivered to the centre by the relay.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let state: String = demo
+            .kiosk
+            .store
+            .lock()
+            .expect("store")
+            .connection()
+            .query_row(
+                "SELECT sync_state FROM applications WHERE id = ?1",
+                [&id],
+                |r| r.get(0),
+            )
+            .expect("row stored");
+        if state == "synced" {
+            break;
+        }
+        assert!(Instant::now() < deadline, "not delivered: {state}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    // The bytes the simulated printer received, decoded as the printer would print them.
+    let printer = demo.kiosk.sim_printer.as_ref().expect("simulated printer");
+    let bytes = printer.state().received();
+    let decoded = receipt_printer::preview::decode(&bytes).expect("decodable receipt");
+    let text = decoded.text_lines().join("\n");
+    assert!(text.contains(&id), "receipt shows the number:\n{text}");
+    assert!(text.contains("5ZX") || text.contains("****"), "masked FİN on the receipt");
+    assert!(decoded.qr_payloads().iter().any(|q| q.contains(&id)));
+    assert!(demo.kiosk.receipts_dir.join(format!("{id}.png")).is_file());
+
+    // The application as the centre stored it: exactly once.
+    let stored = dost_central::export_records(&demo.data.join("central.db")).expect("export");
+    assert_eq!(stored.iter().filter(|r| r.application_id == id).count(), 1);
+
+    // The status screen shows it as received.
+    demo.send(UiEvent::OpenMyApplications);
+    let mine = demo
+        .wait("statuses", |vm| {
+            vm.applications.as_ref().is_some_and(|a| !a.loading)
+        })
+        .await
+        .applications
+        .expect("applications");
+    let row = mine.rows.iter().find(|r| r.application_id == id).expect("listed");
+    assert!(row.state >= ApplicationState::Received, "{row:?}");
+    assert!(!row.pending_upload && !mine.offline);
+    assert!(!row.as_of.is_empty());
+
+    // Finishing wipes the citizen from the screen.
+    demo.send(UiEvent::EndSession);
+    let attract = demo.wait("attract again", |vm| vm.screen == ScreenId::Attract).await;
+    assert!(attract.citizen.is_none() && attract.applications.is_none());
+    demo.kiosk.shutdown(Duration::from_secs(2)).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn paper_out_still_takes_the_application_and_prints_after_restock() {
+    let demo = start_demo().await;
+    let printer = demo.kiosk.sim_printer.clone().expect("simulated printer");
+    printer.state().set_paper(receipt_printer::PaperLevel::Out);
+    demo.wait("printer notice", |vm| vm.printer_unavailable).await;
+
+    demo.send(UiEvent::DemoInsertCard);
+    demo.wait("welcome", |vm| vm.screen == ScreenId::Welcome).await;
+    demo.send(UiEvent::OpenCatalog);
+    demo.send(UiEvent::SelectService("disability-assessment".into()));
+    demo.send(UiEvent::FieldEdited {
+        field_id: "phone".into(),
+        value: "0551234567".into(),
+    });
+    demo.send(UiEvent::Next);
+    demo.wait("review", |vm| vm.screen == ScreenId::Review).await;
+    demo.send(UiEvent::Submit);
+    let done = demo
+        .wait("done", |vm| vm.screen == ScreenId::Done)
+        .await
+        .done
+        .expect("done");
+    assert_eq!(done.receipt, ReceiptState::NotAvailable);
+    assert!(!done.qr_payload.is_empty(), "the QR is shown instead");
+    assert!(printer.state().received().is_empty() || {
+        let text = receipt_printer::preview::decode(&printer.state().received())
+            .map(|d| d.text_lines().join("\n"))
+            .unwrap_or_default();
+        !text.contains(&done.application_id)
+    });
+
+    // Staff restock: the held receipt prints by itself, once.
+    printer.state().set_paper(receipt_printer::PaperLevel::Ok);
+    demo.kiosk.restocked();
+    demo.wait("printed after restock", |vm| {
+        vm.done.as_ref().is_some_and(|d| d.receipt == ReceiptState::Printed)
+    })
+    .await;
+    let text = receipt_printer::preview::decode(&printer.state().received())
+        .expect("decodable")
+        .text_lines()
+        .join("\n");
+    assert_eq!(text.matches(&done.application_id).count(), 1, "{text}");
+    demo.kiosk.shutdown(Duration::from_secs(2)).await;
+}
