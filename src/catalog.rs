@@ -165,8 +165,8 @@ impl Catalog {
 
     /// Parses and checks catalog text; `path` names the file in errors.
     pub fn parse(text: &str, path: &Path) -> Result<Catalog, ConfigError> {
-        let catalog: Catalog = toml::from_str(text)
-            .map_err(|e| ConfigError::from_toml(path, text, &e))?;
+        let catalog: Catalog =
+            toml::from_str(text).map_err(|e| ConfigError::from_toml(path, text, &e))?;
         let problems = catalog.problems(text);
         if problems.is_empty() {
             Ok(catalog)
@@ -203,34 +203,66 @@ impl Catalog {
         }
         for s in &self.services {
             if !service_ids.insert(s.id.as_str()) {
-                add_in(Some(&s.id), "id", format!("service id `{}` is used twice", s.id));
+                add_in(
+                    Some(&s.id),
+                    "id",
+                    format!("service id `{}` is used twice", s.id),
+                );
             }
             if !area_ids.contains(s.area.as_str()) {
-                add_in(Some(&s.id), "area", format!("service `{}` names unknown area `{}`", s.id, s.area));
+                add_in(
+                    Some(&s.id),
+                    "area",
+                    format!("service `{}` names unknown area `{}`", s.id, s.area),
+                );
             }
             if s.fields.is_empty() {
-                add_in(Some(&s.id), "field", format!("service `{}` has no form fields", s.id));
+                add_in(
+                    Some(&s.id),
+                    "field",
+                    format!("service `{}` has no form fields", s.id),
+                );
             }
             let mut field_ids = BTreeSet::new();
             for f in &s.fields {
                 if !field_ids.insert(f.id.as_str()) {
-                    add_in(Some(&s.id), "id", format!("field `{}` of `{}` is used twice", f.id, s.id));
+                    add_in(
+                        Some(&s.id),
+                        "id",
+                        format!("field `{}` of `{}` is used twice", f.id, s.id),
+                    );
                 }
                 if f.page == 0 {
-                    add_in(Some(&s.id), "page", format!("field `{}` of `{}`: pages start at 1", f.id, s.id));
+                    add_in(
+                        Some(&s.id),
+                        "page",
+                        format!("field `{}` of `{}`: pages start at 1", f.id, s.id),
+                    );
                 }
                 if f.kind == FieldKindDef::Choice && f.options.len() < 2 {
-                    add_in(Some(&s.id), "option", format!("choice `{}` of `{}` needs 2 options", f.id, s.id));
+                    add_in(
+                        Some(&s.id),
+                        "option",
+                        format!("choice `{}` of `{}` needs 2 options", f.id, s.id),
+                    );
                 }
             }
             for p in 1..=s.pages() {
                 if s.fields_on(p).next().is_none() {
-                    add_in(Some(&s.id), "page", format!("service `{}` has an empty page {p}", s.id));
+                    add_in(
+                        Some(&s.id),
+                        "page",
+                        format!("service `{}` has an empty page {p}", s.id),
+                    );
                 }
             }
             for (what, l) in [("title", &s.title), ("summary", &s.summary)] {
                 if l.az.is_empty() || l.ru.is_empty() || l.en.is_empty() {
-                    add_in(Some(&s.id), what, format!("service `{}` lacks a {what} in some language", s.id));
+                    add_in(
+                        Some(&s.id),
+                        what,
+                        format!("service `{}` lacks a {what} in some language", s.id),
+                    );
                 }
             }
         }
@@ -262,15 +294,29 @@ mod tests {
     fn shipped_catalog_is_valid_and_complete() {
         let c = shipped();
         assert!(c.services.len() >= 8, "at least 8 services");
-        for area in ["employment", "pensions", "social-assistance", "disability", "labour", "consultation"] {
-            assert!(c.services.iter().any(|s| s.area == area), "area {area} has a service");
+        for area in [
+            "employment",
+            "pensions",
+            "social-assistance",
+            "disability",
+            "labour",
+            "consultation",
+        ] {
+            assert!(
+                c.services.iter().any(|s| s.area == area),
+                "area {area} has a service"
+            );
         }
         for s in &c.services {
             for lang in Lang::ALL {
                 assert!(!s.title.get(lang).is_empty());
                 assert!(!s.next_steps.get(lang).is_empty());
             }
-            assert!(s.fields.iter().any(|f| f.kind == FieldKindDef::Phone), "{} asks a phone", s.id);
+            assert!(
+                s.fields.iter().any(|f| f.kind == FieldKindDef::Phone),
+                "{} asks a phone",
+                s.id
+            );
         }
     }
 
@@ -290,6 +336,10 @@ mod tests {
         };
         assert!(problems.iter().any(|p| p.reason.contains("unknown area")));
         assert!(problems.iter().any(|p| p.reason.contains("no form fields")));
-        assert!(problems.iter().any(|p| p.key == "area" && p.line == Some(7)));
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.key == "area" && p.line == Some(7))
+        );
     }
 }

@@ -17,7 +17,10 @@ pub enum ConfigError {
         source: std::io::Error,
     },
     #[error("{}", fmt_problems(path, problems))]
-    Invalid { path: PathBuf, problems: Vec<Problem> },
+    Invalid {
+        path: PathBuf,
+        problems: Vec<Problem>,
+    },
 }
 
 /// One problem in a file: where, which key, why.
@@ -50,7 +53,9 @@ impl ConfigError {
         let key = e
             .span()
             .and_then(|span| {
-                let start = text[..span.start.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
+                let start = text[..span.start.min(text.len())]
+                    .rfind('\n')
+                    .map_or(0, |i| i + 1);
                 text[start..].lines().next()
             })
             .and_then(|l| l.split_once('=').map(|(k, _)| k.trim().to_owned()))
@@ -85,7 +90,9 @@ fn is_key_line(line: &str, key: &str) -> bool {
 
 /// 1-based line of the first `key = …` (or `[key]` table) in `text`.
 pub fn line_of(text: &str, key: &str) -> Option<usize> {
-    text.lines().position(|l| is_key_line(l, key)).map(|i| i + 1)
+    text.lines()
+        .position(|l| is_key_line(l, key))
+        .map(|i| i + 1)
 }
 
 /// 1-based line of the first `key = …` at or after the first line containing `anchor`.
@@ -139,6 +146,13 @@ pub struct KioskSection {
     pub demo: bool,
     pub data_dir: PathBuf,
     pub catalog: PathBuf,
+    /// Days after the centre confirms an application before its personal data is purged.
+    #[serde(default = "d_purge")]
+    pub purge_after_days: u32,
+}
+
+fn d_purge() -> u32 {
+    30
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -392,16 +406,26 @@ impl KioskConfig {
         }
         if k.code.len() < 2
             || k.code.len() > 8
-            || !k.code.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+            || !k
+                .code
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
         {
             add("kiosk", "code", "2 to 8 characters, A-Z and 0-9");
+        }
+        if k.purge_after_days == 0 || k.purge_after_days > 3650 {
+            add("kiosk", "purge_after_days", "1 to 3650 days");
         }
         let s = &self.session;
         if !(20..=600).contains(&s.idle_timeout_s) {
             add("session", "idle_timeout_s", "between 20 and 600 seconds");
         }
         if s.countdown_s == 0 || s.countdown_s >= s.idle_timeout_s {
-            add("session", "countdown_s", "more than 0 and less than idle_timeout_s");
+            add(
+                "session",
+                "countdown_s",
+                "more than 0 and less than idle_timeout_s",
+            );
         }
         if Lang::parse(&s.default_lang).is_none() {
             add("session", "default_lang", "one of az, ru, en");
@@ -446,13 +470,22 @@ impl KioskConfig {
         }
         let c = &self.central;
         if c.mode == CentralMode::Remote {
-            if !(c.url.starts_with("https://") || c.url.starts_with("http://127.0.0.1")
+            if !(c.url.starts_with("https://")
+                || c.url.starts_with("http://127.0.0.1")
                 || c.url.starts_with("http://localhost"))
             {
-                add("central", "url", "https:// (plain http only to this machine)");
+                add(
+                    "central",
+                    "url",
+                    "https:// (plain http only to this machine)",
+                );
             }
             if c.token.is_empty() && c.token_file.is_none() {
-                add("central", "token", "a remote centre needs token or token_file");
+                add(
+                    "central",
+                    "token",
+                    "a remote centre needs token or token_file",
+                );
             }
         }
         if c.request_timeout_s == 0 || c.request_timeout_s > 120 {
@@ -462,7 +495,11 @@ impl KioskConfig {
             add("central", "batch_size", "1 to 500");
         }
         if c.retry_base_ms == 0 || c.retry_cap_s == 0 {
-            add("central", "retry_base_ms", "retry base and cap must be positive");
+            add(
+                "central",
+                "retry_base_ms",
+                "retry base and cap must be positive",
+            );
         }
         out
     }
@@ -542,12 +579,22 @@ mod tests {
     #[test]
     fn syntax_error_has_line() {
         let text = shipped_text().replacen("idle_timeout_s = 45", "idle_timeout_s = = 45", 1);
-        let line = text.lines().position(|l| l.contains("= = 45")).map(|i| i + 1);
+        let line = text
+            .lines()
+            .position(|l| l.contains("= = 45"))
+            .map(|i| i + 1);
         let err = KioskConfig::parse(&text, Path::new("k.toml")).err();
-        let problems = err.as_ref().map(|e| e.problems().to_vec()).unwrap_or_default();
+        let problems = err
+            .as_ref()
+            .map(|e| e.problems().to_vec())
+            .unwrap_or_default();
         assert_eq!(problems.len(), 1, "{err:?}");
         assert_eq!(problems[0].line, line);
-        assert!(err.map(|e| e.to_string()).unwrap_or_default().starts_with("k.toml:"));
+        assert!(
+            err.map(|e| e.to_string())
+                .unwrap_or_default()
+                .starts_with("k.toml:")
+        );
     }
 
     #[test]
@@ -560,7 +607,10 @@ mod tests {
         let keys: Vec<&str> = problems.iter().map(|p| p.key.as_str()).collect();
         assert!(keys.contains(&"session.idle_timeout_s"), "{keys:?}");
         assert!(keys.contains(&"card_reader.framing"), "{keys:?}");
-        let framing_line = text.lines().position(|l| l.contains("\"morse\"")).map(|i| i + 1);
+        let framing_line = text
+            .lines()
+            .position(|l| l.contains("\"morse\""))
+            .map(|i| i + 1);
         assert!(problems.iter().any(|p| p.line == framing_line));
 
         let typo = shipped_text().replacen("center_name", "centre_nam", 1);

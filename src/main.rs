@@ -169,7 +169,8 @@ fn screenshot(args: &ScreenshotArgs) -> Result<ExitCode, String> {
         let all: Vec<&str> = ScreenId::ALL.iter().map(|s| s.name()).collect();
         format!("unknown screen `{name}`; screens: {}", all.join(", "))
     })?;
-    let lang = Lang::parse(&args.lang).ok_or_else(|| format!("unknown language `{}`: az, ru or en", args.lang))?;
+    let lang = Lang::parse(&args.lang)
+        .ok_or_else(|| format!("unknown language `{}`: az, ru or en", args.lang))?;
     let out = args.out.as_deref().ok_or("--out FILE.png is required")?;
     let vm = view_samples::sample(screen, lang);
     ui_bridge::render_png(&vm, args.width, args.height, out).map_err(|e| e.to_string())?;
@@ -193,9 +194,7 @@ fn config_check(path: &Path) -> Result<ExitCode, String> {
 }
 
 fn card_parse(framing: &str) -> Result<ExitCode, String> {
-    let framing: card_reader::Framing = framing
-        .parse()
-        .map_err(|e| format!("--framing: {e}"))?;
+    let framing: card_reader::Framing = framing.parse().map_err(|e| format!("--framing: {e}"))?;
     let mut input = Vec::new();
     std::io::stdin()
         .read_to_end(&mut input)
@@ -203,7 +202,8 @@ fn card_parse(framing: &str) -> Result<ExitCode, String> {
     let mut pipeline = card_reader::ReadPipeline::new(framing, runtime::today_baku);
     let mut events = pipeline.push(&input);
     // A plain read whose last line lacks its line end.
-    if framing == card_reader::Framing::Plain && !input.ends_with(b"\r") && !input.ends_with(b"\n") {
+    if framing == card_reader::Framing::Plain && !input.ends_with(b"\r") && !input.ends_with(b"\n")
+    {
         events.extend(pipeline.push(b"\r\n"));
     }
     let mut rejected = false;
@@ -233,11 +233,16 @@ fn card_parse(framing: &str) -> Result<ExitCode, String> {
         };
         writeln!(out, "{json}").map_err(|e| e.to_string())?;
     }
-    Ok(if rejected { ExitCode::from(2) } else { ExitCode::SUCCESS })
+    Ok(if rejected {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn receipt_preview(input: &Path, out: &Path, width: u32) -> Result<ExitCode, String> {
-    let bytes = std::fs::read(input).map_err(|e| format!("cannot read {}: {e}", input.display()))?;
+    let bytes =
+        std::fs::read(input).map_err(|e| format!("cannot read {}: {e}", input.display()))?;
     let png = receipt_printer::preview::render_png(&bytes, width).map_err(|e| e.to_string())?;
     std::fs::write(out, png).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
     Ok(ExitCode::SUCCESS)

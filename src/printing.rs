@@ -36,7 +36,10 @@ pub enum PrinterReport {
         printed: bool,
     },
     /// Paper left, estimated from the counter (receipts).
-    Supply { receipts_left: Option<u64>, low: bool },
+    Supply {
+        receipts_left: Option<u64>,
+        low: bool,
+    },
 }
 
 /// Where the worker keeps what it printed (simulated printers only: a PNG preview per job).
@@ -151,13 +154,18 @@ pub fn run_worker<T: Transport>(
 }
 
 /// Receipts left on the roll and whether paper is low (sensor or prediction).
-fn supply(store: &SharedStore, settings: &WorkerSettings, status: PrinterStatus) -> (Option<u64>, bool) {
+fn supply(
+    store: &SharedStore,
+    settings: &WorkerSettings,
+    status: PrinterStatus,
+) -> (Option<u64>, bool) {
     let used = store
         .lock()
         .ok()
         .and_then(|s| s.stats().ok())
         .map(|st| st.paper_used_mm);
-    let left = used.map(|u| ((f64::from(settings.roll_length_mm) - u).max(0.0) / TYPICAL_RECEIPT_MM) as u64);
+    let left = used
+        .map(|u| ((f64::from(settings.roll_length_mm) - u).max(0.0) / TYPICAL_RECEIPT_MM) as u64);
     let low = status.paper != PaperLevel::Ok
         || left.is_some_and(|l| l < u64::from(settings.low_paper_receipts));
     (left, low)
@@ -225,7 +233,13 @@ fn print_pending<T: Transport>(
 fn write_preview(sink: &PreviewSink, name: &str, bytes: &[u8]) {
     let safe: String = name
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     if let Err(e) = std::fs::create_dir_all(&sink.dir) {
         tracing::warn!(error = %e, "cannot create the receipts folder");

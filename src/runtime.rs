@@ -7,16 +7,18 @@ use std::time::{Duration, Instant};
 
 use card_reader::{Document, ReaderEvent, ReaderStatus, SimulatedReaderHandle};
 use chrono::{NaiveDate, Utc};
-use receipt_printer::{PrinterProfile, Printer};
+use receipt_printer::{Printer, PrinterProfile};
 use tokio::sync::{Notify, mpsc, watch};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use crate::catalog::Catalog;
 use crate::config::{CentralMode, ConfigError, DeviceKind, KioskConfig};
-use crate::printing::{self, PrinterCmd, PrinterReport, PreviewSink, WorkerSettings};
+use crate::printing::{self, PreviewSink, PrinterCmd, PrinterReport, WorkerSettings};
 use crate::screen::{self, Health, ViewCtx};
-use crate::session::{self, AppList, CardData, Ctx, DocKind, Effect, Event, Policy, Session, VerifyOutcome};
+use crate::session::{
+    self, AppList, CardData, Ctx, DocKind, Effect, Event, Policy, Session, VerifyOutcome,
+};
 use crate::store::{NewPrintJob, Store, StoreError};
 use crate::sync::{self, CentralClient, RelaySettings, SharedStore, SyncError, SyncStatus};
 use crate::view::{ReceiptState, UiEvent, ViewModel};
@@ -44,7 +46,9 @@ pub enum RuntimeError {
 
 /// Today in Asia/Baku.
 pub fn today_baku() -> NaiveDate {
-    Utc::now().with_timezone(&chrono_tz::Asia::Baku).date_naive()
+    Utc::now()
+        .with_timezone(&chrono_tz::Asia::Baku)
+        .date_naive()
 }
 
 /// Maps a parsed document to what the session checks.
@@ -65,6 +69,69 @@ pub fn card_data(doc: &Document) -> CardData {
         surname: doc.surname.clone(),
         given_names: doc.given_names.clone(),
         expiry: doc.expiry_date,
+    }
+}
+
+/// Last known state of the devices, for the heartbeat and status commands.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeviceBoard {
+    pub reader: Option<ReaderStatus>,
+    pub printer: Option<receipt_printer::PrinterStatus>,
+    pub receipts_left: Option<u64>,
+    pub paper_low: bool,
+}
+
+impl DeviceBoard {
+    /// The devices as the centre's heartbeat reports them.
+    pub fn reports(&self) -> Vec<dost_api::DeviceReport> {
+        use dost_api::{DeviceReport, DeviceState, SupplyLevel};
+        let reader = match self.reader {
+            Some(ReaderStatus::Online) => DeviceState::Online,
+            Some(ReaderStatus::NoDevice) => DeviceState::NoDevice,
+            Some(ReaderStatus::HardwareError) => DeviceState::HardwareError,
+            Some(ReaderStatus::Offline) | None => DeviceState::Offline,
+        };
+        let (printer, supply, detail) = match self.printer {
+            None => (DeviceState::Offline, SupplyLevel::Unknown, None),
+            Some(p) => {
+                let state = match p.device {
+                    receipt_printer::DeviceState::Online if p.cover_open => DeviceState::UserError,
+                    receipt_printer::DeviceState::Online => DeviceState::Online,
+                    receipt_printer::DeviceState::Offline => DeviceState::Offline,
+                    receipt_printer::DeviceState::NoDevice => DeviceState::NoDevice,
+                    receipt_printer::DeviceState::HardwareError => DeviceState::HardwareError,
+                };
+                let supply = match p.paper {
+                    receipt_printer::PaperLevel::Out => SupplyLevel::Out,
+                    receipt_printer::PaperLevel::Low => SupplyLevel::Low,
+                    receipt_printer::PaperLevel::Ok if self.paper_low => SupplyLevel::Low,
+                    receipt_printer::PaperLevel::Ok => SupplyLevel::Ok,
+                };
+                let detail = [
+                    p.cover_open.then_some("cover open"),
+                    p.cutter_error.then_some("cutter error"),
+                ]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(", ");
+                (state, supply, (!detail.is_empty()).then_some(detail))
+            }
+        };
+        vec![
+            DeviceReport {
+                name: "card_reader".into(),
+                state: reader,
+                supply: None,
+                detail: None,
+            },
+            DeviceReport {
+                name: "receipt_printer".into(),
+                state: printer,
+                supply: Some(supply),
+                detail,
+            },
+        ]
     }
 }
 
@@ -90,6 +157,8 @@ pub struct Kiosk {
     pub receipts_dir: PathBuf,
     /// Simulated printer control, when the printer is simulated.
     pub sim_printer: Option<receipt_printer::emulator::SimulatedPrinter>,
+    /// Last known device states.
+    pub devices: Arc<Mutex<DeviceBoard>>,
     printer_cmd: std::sync::mpsc::Sender<PrinterCmd>,
     cancel: CancellationToken,
     tasks: Vec<JoinHandle<()>>,
@@ -149,7 +218,9 @@ pub async fn start(
     // The centre.
     let central_url = match cfg.central.mode {
         CentralMode::Remote => cfg.central.url.clone(),
-        CentralMode::Embedded => embedded_central(&data_dir, &catalog, cancel.clone(), &mut tasks).await?,
+        CentralMode::Embedded => {
+            embedded_central(&data_dir, &catalog, cancel.clone(), &mut tasks).await?
+        }
     };
     let client = CentralClient::new(
         &central_url,
@@ -270,17 +341,22 @@ pub async fn start(
             let store = store.clone();
             let t = std::thread::Builder::new()
                 .name("printer".into())
-                .spawn(move || printing::run_worker(printer, store, printer_rx, report_tx, settings))
+                .spawn(move || {
+                    printing::run_worker(printer, store, printer_rx, report_tx, settings)
+                })
                 .map_err(RuntimeError::Thread)?;
             (t, Some(handle))
         }
         DeviceKind::Serial => {
-            let transport = receipt_printer::SerialTransport::lazy(&cfg.printer.port, cfg.printer.baud);
+            let transport =
+                receipt_printer::SerialTransport::lazy(&cfg.printer.port, cfg.printer.baud);
             let printer = Printer::new(transport, profile.clone());
             let store = store.clone();
             let t = std::thread::Builder::new()
                 .name("printer".into())
-                .spawn(move || printing::run_worker(printer, store, printer_rx, report_tx, worker_settings))
+                .spawn(move || {
+                    printing::run_worker(printer, store, printer_rx, report_tx, worker_settings)
+                })
                 .map_err(RuntimeError::Thread)?;
             (t, None)
         }
@@ -312,7 +388,16 @@ pub async fn start(
         card_error_ms: u64::from(cfg.session.card_error_s) * 1000,
         default_lang: cfg.default_lang(),
     };
+    let devices = Arc::new(Mutex::new(DeviceBoard::default()));
+    tasks.push(tokio::spawn(housekeeping(
+        store.clone(),
+        client.clone(),
+        devices.clone(),
+        cfg.clone(),
+        cancel.clone(),
+    )));
     let core = Core {
+        devices: devices.clone(),
         cfg: cfg.clone(),
         catalog,
         policy,
@@ -333,6 +418,7 @@ pub async fn start(
         sync_status: sync_rx,
         receipts_dir,
         sim_printer,
+        devices,
         printer_cmd,
         cancel,
         tasks,
@@ -384,6 +470,7 @@ async fn embedded_central(
 
 /// The session loop and the executor of its effects.
 struct Core {
+    devices: Arc<Mutex<DeviceBoard>>,
     cfg: KioskConfig,
     catalog: Arc<Catalog>,
     policy: Policy,
@@ -464,12 +551,18 @@ impl Core {
             }
             Input::Reader(ReaderEvent::Status(s)) => {
                 tracing::info!(status = ?s, "card reader status");
+                if let Ok(mut d) = self.devices.lock() {
+                    d.reader = Some(s);
+                }
                 health.reader_ok = s == ReaderStatus::Online;
                 None
             }
             Input::Result(ev) => Some(ev),
             Input::Printer(PrinterReport::Status(s)) => {
                 health.printer_ok = s.can_print();
+                if let Ok(mut d) = self.devices.lock() {
+                    d.printer = Some(s);
+                }
                 None
             }
             Input::Printer(PrinterReport::Job {
@@ -485,6 +578,10 @@ impl Core {
             }),
             Input::Printer(PrinterReport::Job { .. }) => None,
             Input::Printer(PrinterReport::Supply { receipts_left, low }) => {
+                if let Ok(mut d) = self.devices.lock() {
+                    d.receipts_left = receipts_left;
+                    d.paper_low = low;
+                }
                 if low {
                     tracing::warn!(receipts_left, "printer paper low");
                 }
@@ -514,10 +611,16 @@ impl Core {
                             VerifyOutcome::Unreachable
                         }
                     };
-                    let _ = back.send(Input::Result(Event::Verified { generation, outcome }));
+                    let _ = back.send(Input::Result(Event::Verified {
+                        generation,
+                        outcome,
+                    }));
                 });
             }
-            Effect::Submit { generation, submission } => {
+            Effect::Submit {
+                generation,
+                submission,
+            } => {
                 let store = self.store.clone();
                 let cfg = self.cfg.clone();
                 let catalog = self.catalog.clone();
@@ -578,7 +681,8 @@ impl Core {
                 let client = self.client.clone();
                 tokio::spawn(async move {
                     let local_fin = fin.clone();
-                    let local = sync::with_store(&store, move |s| s.applications_for(&local_fin)).await;
+                    let local =
+                        sync::with_store(&store, move |s| s.applications_for(&local_fin)).await;
                     let records = local.unwrap_or_default();
                     let _ = back.send(Input::Result(Event::Applications {
                         generation,
@@ -592,9 +696,11 @@ impl Core {
                         Ok(list) => {
                             let f = fin.clone();
                             let now = Utc::now();
-                            sync::with_store(&store, move |s| s.cache_statuses(&f, &list.applications, now))
-                                .await
-                                .is_err()
+                            sync::with_store(&store, move |s| {
+                                s.cache_statuses(&f, &list.applications, now)
+                            })
+                            .await
+                            .is_err()
                         }
                         Err(e) => {
                             tracing::warn!(error = %e, "cannot load statuses from the centre");
@@ -615,6 +721,54 @@ impl Core {
                 });
             }
             Effect::Wiped => tracing::info!("session ended and wiped"),
+        }
+    }
+}
+
+/// Heartbeats to the centre and the purge of confirmed personal data.
+async fn housekeeping(
+    store: SharedStore,
+    client: CentralClient,
+    devices: Arc<Mutex<DeviceBoard>>,
+    cfg: KioskConfig,
+    cancel: CancellationToken,
+) {
+    let started = Instant::now();
+    let mut heartbeat = tokio::time::interval(Duration::from_secs(u64::from(
+        cfg.central.heartbeat_s.max(1),
+    )));
+    let mut purge = tokio::time::interval(Duration::from_secs(3600));
+    heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    purge.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let keep = chrono::Duration::days(i64::from(cfg.kiosk.purge_after_days));
+    loop {
+        tokio::select! {
+            _ = cancel.cancelled() => return,
+            _ = purge.tick() => {
+                let before = Utc::now() - keep;
+                match sync::with_store(&store, move |s| s.purge_confirmed(before)).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(purged = n, "personal data of confirmed applications purged"),
+                    Err(e) => tracing::error!(error = %e, "purge failed"),
+                }
+            }
+            _ = heartbeat.tick() => {
+                let stats = sync::with_store(&store, |s| s.stats()).await.unwrap_or_default();
+                let board = devices.lock().map(|d| d.clone()).unwrap_or_default();
+                let hb = dost_api::Heartbeat {
+                    kiosk_id: cfg.kiosk.id.clone(),
+                    version: env!("CARGO_PKG_VERSION").to_owned(),
+                    uptime_s: started.elapsed().as_secs(),
+                    sent_at: Utc::now(),
+                    devices: board.reports(),
+                    outbox_depth: stats.outbox_depth,
+                    held_receipts: stats.held_jobs,
+                    receipts_left: board.receipts_left,
+                };
+                if let Err(e) = client.heartbeat(&hb).await {
+                    tracing::debug!(error = %e, "heartbeat not delivered");
+                }
+            }
         }
     }
 }

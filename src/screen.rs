@@ -137,7 +137,11 @@ pub fn view(s: &Session, health: Health, ctx: &ViewCtx) -> ViewModel {
                         .map(|f| FieldView {
                             id: f.id.clone(),
                             label: f.label.get(lang).to_owned(),
-                            help: f.help.as_ref().map(|h| h.get(lang).to_owned()).unwrap_or_default(),
+                            help: f
+                                .help
+                                .as_ref()
+                                .map(|h| h.get(lang).to_owned())
+                                .unwrap_or_default(),
                             kind: FieldKind::from(f.kind),
                             required: f.required,
                             value: s
@@ -148,7 +152,11 @@ pub fn view(s: &Session, health: Health, ctx: &ViewCtx) -> ViewModel {
                                     _ => raw.clone(),
                                 })
                                 .unwrap_or_default(),
-                            options: f.options.iter().map(|o| o.label.get(lang).to_owned()).collect(),
+                            options: f
+                                .options
+                                .iter()
+                                .map(|o| o.label.get(lang).to_owned())
+                                .collect(),
                             error: s.errors.get(&f.id).copied(),
                         })
                         .collect(),
@@ -182,7 +190,9 @@ pub fn view(s: &Session, health: Health, ctx: &ViewCtx) -> ViewModel {
         } => {
             vm.done = Some(DoneView {
                 application_id: application_id.clone(),
-                service_title: service.map(|s| s.title.get(lang).to_owned()).unwrap_or_default(),
+                service_title: service
+                    .map(|s| s.title.get(lang).to_owned())
+                    .unwrap_or_default(),
                 receipt: *receipt,
                 qr_payload: lookup_code.clone(),
             });
@@ -264,9 +274,15 @@ mod tests {
             ..Health::default()
         };
         let attract = Session::new(Lang::Az);
-        assert_eq!(view(&attract, reader_down, &ctx).out_of_service, Some(OutOfServiceKind::CardReader));
+        assert_eq!(
+            view(&attract, reader_down, &ctx).out_of_service,
+            Some(OutOfServiceKind::CardReader)
+        );
         // A citizen already in a session keeps being served.
-        assert_eq!(view(&welcome(), reader_down, &ctx).screen, ScreenId::Welcome);
+        assert_eq!(
+            view(&welcome(), reader_down, &ctx).screen,
+            ScreenId::Welcome
+        );
 
         let printer_down = Health {
             printer_ok: false,
@@ -341,12 +357,16 @@ mod tests {
         };
         s.answers.insert("phone".into(), "0501234567".into());
         s.answers.insert("topic".into(), "pension".into());
-        s.errors.insert("phone".into(), crate::view::FieldError::PhoneFormat);
+        s.errors
+            .insert("phone".into(), crate::view::FieldError::PhoneFormat);
         let vm = view(&s, Health::default(), &ctx);
         let form = vm.form.unwrap_or_default();
         assert_eq!(form.pages, 1);
         assert_eq!(form.fields.len(), 2);
-        assert_eq!(form.fields[0].error, Some(crate::view::FieldError::PhoneFormat));
+        assert_eq!(
+            form.fields[0].error,
+            Some(crate::view::FieldError::PhoneFormat)
+        );
         assert_eq!(form.fields[1].value, "Pensiya");
         assert_eq!(form.fields[1].options.len(), 3);
         s.phase = Phase::Review {

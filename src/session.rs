@@ -186,20 +186,34 @@ impl std::fmt::Debug for Submission {
 pub enum Event {
     Ui(UiEvent),
     /// A card read that passed the parser; `today` is the date in Asia/Baku.
-    Card { card: CardData, today: NaiveDate },
+    Card {
+        card: CardData,
+        today: NaiveDate,
+    },
     /// A read that failed (garbled, check digit): take the card out and insert it again.
     CardUnreadable,
-    Verified { generation: u64, outcome: VerifyOutcome },
+    Verified {
+        generation: u64,
+        outcome: VerifyOutcome,
+    },
     Stored {
         generation: u64,
         application_id: String,
         lookup_code: String,
         receipt: ReceiptState,
     },
-    StoreFailed { generation: u64 },
+    StoreFailed {
+        generation: u64,
+    },
     /// The receipt of an application printed or was held.
-    Receipt { application_id: String, receipt: ReceiptState },
-    Applications { generation: u64, list: AppList },
+    Receipt {
+        application_id: String,
+        receipt: ReceiptState,
+    },
+    Applications {
+        generation: u64,
+        list: AppList,
+    },
     /// Time passes (sent about once a second while a session is open).
     Tick,
 }
@@ -207,9 +221,19 @@ pub enum Event {
 /// Work for the runtime.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
-    Verify { generation: u64, fin: String, document_number: String },
-    Submit { generation: u64, submission: Submission },
-    LoadApplications { generation: u64, fin: String },
+    Verify {
+        generation: u64,
+        fin: String,
+        document_number: String,
+    },
+    Submit {
+        generation: u64,
+        submission: Submission,
+    },
+    LoadApplications {
+        generation: u64,
+        fin: String,
+    },
     /// The session was wiped: forget anything kept for it.
     Wiped,
 }
@@ -286,9 +310,10 @@ pub fn step(mut s: Session, event: Event, now_ms: u64, ctx: &Ctx) -> (Session, V
             },
             _ => s,
         },
-        Event::Verified { generation, outcome } if generation == s.generation => {
-            on_verified(s, outcome, ctx, &mut fx)
-        }
+        Event::Verified {
+            generation,
+            outcome,
+        } if generation == s.generation => on_verified(s, outcome, ctx, &mut fx),
         Event::Stored {
             generation,
             application_id,
@@ -330,7 +355,11 @@ pub fn step(mut s: Session, event: Event, now_ms: u64, ctx: &Ctx) -> (Session, V
                 lookup_code,
                 receipt: old,
             } => {
-                let receipt = if current == application_id { receipt } else { old };
+                let receipt = if current == application_id {
+                    receipt
+                } else {
+                    old
+                };
                 Session {
                     phase: Phase::Done {
                         service,
@@ -372,7 +401,13 @@ fn on_tick(s: Session, ctx: &Ctx, fx: &mut Vec<Effect>) -> Session {
     }
 }
 
-fn on_card(s: Session, card: CardData, today: NaiveDate, ctx: &Ctx, fx: &mut Vec<Effect>) -> Session {
+fn on_card(
+    s: Session,
+    card: CardData,
+    today: NaiveDate,
+    ctx: &Ctx,
+    fx: &mut Vec<Effect>,
+) -> Session {
     // A card only opens a session from the attract screen (or after a refused card).
     if s.is_open() {
         return s;
@@ -397,7 +432,10 @@ fn on_card(s: Session, card: CardData, today: NaiveDate, ctx: &Ctx, fx: &mut Vec
         return refuse(s, CardErrorKind::Expired);
     }
     let citizen = Citizen {
-        fin: card.fin.clone().unwrap_or_else(|| card.document_number.clone()),
+        fin: card
+            .fin
+            .clone()
+            .unwrap_or_else(|| card.document_number.clone()),
         document_number: card.document_number.clone(),
         display_name: text::display_name(&card.given_names, &card.surname),
         expiry: card.expiry,
@@ -531,11 +569,7 @@ fn on_ui(s: Session, ui: UiEvent, ctx: &Ctx, fx: &mut Vec<Effect>) -> Session {
                 } else {
                     Phase::Review { service }
                 };
-                Session {
-                    phase,
-                    errors,
-                    ..s
-                }
+                Session { phase, errors, ..s }
             }
             _ => s,
         },
@@ -780,7 +814,11 @@ mod tests {
         let table: Vec<(&str, Vec<Event>, P)> = vec![
             ("nothing", vec![], P::Attract),
             ("card read", vec![good_card()], P::Verifying),
-            ("verified", vec![good_card(), verified(VerifyOutcome::Valid)], P::Welcome),
+            (
+                "verified",
+                vec![good_card(), verified(VerifyOutcome::Valid)],
+                P::Welcome,
+            ),
             (
                 "centre says no",
                 vec![good_card(), verified(VerifyOutcome::Invalid)],
@@ -815,7 +853,11 @@ mod tests {
                 }],
                 P::CardError(CardErrorKind::NotAccepted),
             ),
-            ("garbled read", vec![Event::CardUnreadable], P::CardError(CardErrorKind::Unreadable)),
+            (
+                "garbled read",
+                vec![Event::CardUnreadable],
+                P::CardError(CardErrorKind::Unreadable),
+            ),
             (
                 "catalog",
                 vec![good_card(), verified(VerifyOutcome::Valid), cat()],
@@ -828,7 +870,13 @@ mod tests {
             ),
             (
                 "empty phone stays on form",
-                vec![good_card(), verified(VerifyOutcome::Valid), cat(), svc(), ui(UiEvent::Next)],
+                vec![
+                    good_card(),
+                    verified(VerifyOutcome::Valid),
+                    cat(),
+                    svc(),
+                    ui(UiEvent::Next),
+                ],
                 P::Form(1),
             ),
             (
@@ -898,17 +946,30 @@ mod tests {
             ),
             (
                 "my applications",
-                vec![good_card(), verified(VerifyOutcome::Valid), ui(UiEvent::OpenMyApplications)],
+                vec![
+                    good_card(),
+                    verified(VerifyOutcome::Valid),
+                    ui(UiEvent::OpenMyApplications),
+                ],
                 P::Mine,
             ),
             (
                 "back from catalog",
-                vec![good_card(), verified(VerifyOutcome::Valid), cat(), ui(UiEvent::Back)],
+                vec![
+                    good_card(),
+                    verified(VerifyOutcome::Valid),
+                    cat(),
+                    ui(UiEvent::Back),
+                ],
                 P::Welcome,
             ),
             (
                 "end session",
-                vec![good_card(), verified(VerifyOutcome::Valid), ui(UiEvent::EndSession)],
+                vec![
+                    good_card(),
+                    verified(VerifyOutcome::Valid),
+                    ui(UiEvent::EndSession),
+                ],
                 P::Attract,
             ),
             (
@@ -930,7 +991,10 @@ mod tests {
             offline_auth: OfflineAuth::Refuse,
             ..Policy::default()
         };
-        let (s, _) = run(&policy, vec![good_card(), verified(VerifyOutcome::Unreachable)]);
+        let (s, _) = run(
+            &policy,
+            vec![good_card(), verified(VerifyOutcome::Unreachable)],
+        );
         assert_eq!(phase(&s), P::CardError(CardErrorKind::NotVerified));
         assert!(s.citizen.is_none());
     }
@@ -956,8 +1020,14 @@ mod tests {
             _ => None,
         });
         let sub = sub.unwrap_or_else(|| panic!("no submit in {fx:?}"));
-        assert_eq!(sub.answers.get("phone").map(String::as_str), Some("+994501234567"));
-        assert_eq!(sub.answers.get("topic").map(String::as_str), Some("pension"));
+        assert_eq!(
+            sub.answers.get("phone").map(String::as_str),
+            Some("+994501234567")
+        );
+        assert_eq!(
+            sub.answers.get("topic").map(String::as_str),
+            Some("pension")
+        );
         assert_eq!(sub.fin, "5ZX7K2P");
     }
 
@@ -979,7 +1049,10 @@ mod tests {
             ],
         );
         assert_eq!(phase(&s), P::Form(1));
-        assert_eq!(s.answers.get("phone").map(String::as_str), Some("0501234567"));
+        assert_eq!(
+            s.answers.get("phone").map(String::as_str),
+            Some("0501234567")
+        );
         assert_eq!(
             s.answers.get("iban").map(String::as_str),
             Some("AZ21NABZ00000000137010001944")
@@ -1104,9 +1177,15 @@ mod tests {
 
     #[test]
     fn debug_output_hides_the_fin() {
-        let (s, _) = run(&Policy::default(), vec![good_card(), verified(VerifyOutcome::Valid)]);
+        let (s, _) = run(
+            &Policy::default(),
+            vec![good_card(), verified(VerifyOutcome::Valid)],
+        );
         let dbg = format!("{s:?}");
         assert!(!dbg.contains("5ZX7K2P"), "{dbg}");
-        assert!(!dbg.contains("MAMMADOV") && !dbg.contains("Mammadov"), "{dbg}");
+        assert!(
+            !dbg.contains("MAMMADOV") && !dbg.contains("Mammadov"),
+            "{dbg}"
+        );
     }
 }

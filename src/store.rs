@@ -8,7 +8,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
-use dost_api::{ApplicationState, ApplicationStatus, ApplicationSubmission, ItemOutcome, SubmitItemResult};
+use dost_api::{
+    ApplicationState, ApplicationStatus, ApplicationSubmission, ItemOutcome, SubmitItemResult,
+};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use crate::session::{AppRecord, Submission};
@@ -25,10 +27,14 @@ pub enum StoreError {
     },
     #[error("the database failed its integrity check: {0}")]
     Integrity(String),
-    #[error("the database is from a newer kiosk version (schema {found}, this build knows {known})")]
+    #[error(
+        "the database is from a newer kiosk version (schema {found}, this build knows {known})"
+    )]
     TooNew { found: i64, known: i64 },
     #[error("stored record is damaged: {0}")]
     Corrupt(#[from] serde_json::Error),
+    #[error("personal data cannot be decrypted (wrong device key or damaged row)")]
+    Decrypt,
 }
 
 /// Versioned migrations; index + 1 is the schema version they produce.
@@ -39,7 +45,7 @@ const MIGRATIONS: &[&str] = &[
         idempotency_key TEXT NOT NULL UNIQUE,
         service_id TEXT NOT NULL,
         fin_tag TEXT NOT NULL,
-        payload TEXT NOT NULL,
+        payload BLOB,
         created_at TEXT NOT NULL,
         sync_state TEXT NOT NULL DEFAULT 'pending' CHECK (sync_state IN ('pending','synced','rejected')),
         received_at TEXT,
@@ -120,6 +126,18 @@ pub struct Store {
     conn: Connection,
     /// Key of the FİN tags (lookups by citizen without a clear FİN column).
     tag_key: [u8; 32],
+    /// Key that encrypts personal data at rest (XChaCha20-Poly1305).
+    seal_key: [u8; 32],
+}
+
+/// Derives a purpose-bound key from the device key.
+fn derive(device_key: &[u8; 32], purpose: &str) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(b"dost-kiosk/");
+    h.update(purpose.as_bytes());
+    h.update(device_key);
+    h.finalize().into()
 }
 
 impl std::fmt::Debug for Store {
@@ -133,7 +151,9 @@ fn ts(t: DateTime<Utc>) -> String {
 }
 
 fn parse_ts(s: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(s).ok().map(|t| t.with_timezone(&Utc))
+    DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -151,8 +171,8 @@ impl Store {
         Self::open(&data_dir.join("kiosk.db"), key)
     }
 
-    /// Opens a database file with the given tag key.
-    pub fn open(path: &Path, tag_key: [u8; 32]) -> Result<Store, StoreError> {
+    /// Opens a database file; personal data is sealed with keys derived from `device_key`.
+    pub fn open(path: &Path, device_key: [u8; 32]) -> Result<Store, StoreError> {
         let conn = Connection::open(path)?;
         conn.busy_timeout(std::time::Duration::from_secs(2))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
@@ -162,14 +182,20 @@ impl Store {
         if check != "ok" {
             return Err(StoreError::Integrity(check));
         }
-        let mut store = Store { conn, tag_key };
+        let mut store = Store {
+            conn,
+            tag_key: derive(&device_key, "fin-tag"),
+            seal_key: derive(&device_key, "seal"),
+        };
         store.migrate()?;
         Ok(store)
     }
 
     /// Schema version of the open database.
     pub fn schema_version(&self) -> Result<i64, StoreError> {
-        Ok(self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+        Ok(self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
     }
 
     fn migrate(&mut self) -> Result<(), StoreError> {
@@ -179,7 +205,9 @@ impl Store {
             return Err(StoreError::TooNew { found, known });
         }
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
-            let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let tx = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)?;
             tx.execute_batch(sql)?;
             tx.pragma_update(None, "user_version", (i + 1) as i64)?;
             tx.commit()?;
@@ -197,6 +225,24 @@ impl Store {
         hex(&h.finalize()[..16])
     }
 
+    fn open_sealed(&self, sealed: &[u8], aad: &str) -> Result<Vec<u8>, StoreError> {
+        use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+        use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+        if sealed.len() < 24 {
+            return Err(StoreError::Decrypt);
+        }
+        let (nonce, body) = sealed.split_at(24);
+        XChaCha20Poly1305::new((&self.seal_key).into())
+            .decrypt(
+                XNonce::from_slice(nonce),
+                Payload {
+                    msg: body,
+                    aad: aad.as_bytes(),
+                },
+            )
+            .map_err(|_| StoreError::Decrypt)
+    }
+
     /// Stores an application and its receipt in one transaction and returns its number.
     ///
     /// The number is `CODE-YYMMDD-NNNN` (Baku date, per-day sequence): unique across kiosks
@@ -210,8 +256,14 @@ impl Store {
         make_job: impl FnOnce(&str) -> Option<NewPrintJob>,
     ) -> Result<Stored, StoreError> {
         let fin_tag = self.fin_tag(&sub.fin);
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let day = now.with_timezone(&chrono_tz::Asia::Baku).format("%y%m%d").to_string();
+        let seal_key = self.seal_key;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let day = now
+            .with_timezone(&chrono_tz::Asia::Baku)
+            .format("%y%m%d")
+            .to_string();
         let seq: i64 = tx.query_row(
             "INSERT INTO day_seq (day, seq) VALUES (?1, 1)
              ON CONFLICT(day) DO UPDATE SET seq = seq + 1 RETURNING seq",
@@ -239,7 +291,7 @@ impl Store {
                 idempotency_key,
                 sub.service_id,
                 fin_tag,
-                serde_json::to_string(&wire)?,
+                seal_with(&seal_key, &serde_json::to_vec(&wire)?, &application_id)?,
                 ts(now)
             ],
         )?;
@@ -265,13 +317,17 @@ impl Store {
     /// The oldest applications not yet at the centre.
     pub fn pending_batch(&self, limit: usize) -> Result<Vec<ApplicationSubmission>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT payload FROM applications WHERE sync_state = 'pending'
+            "SELECT id, payload FROM applications WHERE sync_state = 'pending'
              ORDER BY created_at, id LIMIT ?1",
         )?;
-        let rows = stmt.query_map(params![limit as i64], |r| r.get::<_, String>(0))?;
+        let rows = stmt.query_map(params![limit as i64], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, Option<Vec<u8>>>(1)?))
+        })?;
         let mut out = Vec::new();
         for row in rows {
-            out.push(serde_json::from_str(&row?)?);
+            let (id, sealed) = row?;
+            let plain = self.open_sealed(&sealed.unwrap_or_default(), &id)?;
+            out.push(serde_json::from_slice(&plain)?);
         }
         Ok(out)
     }
@@ -279,7 +335,9 @@ impl Store {
     /// Records the centre's answers for a batch. Accepted and replayed ones leave the outbox;
     /// conflicts and invalid ones are set aside for a technician (never silently retried).
     pub fn record_results(&mut self, results: &[SubmitItemResult]) -> Result<usize, StoreError> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut done = 0;
         for r in results {
             let n = match r.outcome {
@@ -309,6 +367,23 @@ impl Store {
         }
         tx.commit()?;
         Ok(done)
+    }
+
+    /// Forgets the personal data of applications the centre confirmed before `before`, and the
+    /// bytes of receipts printed before then. Returns how many applications were purged.
+    pub fn purge_confirmed(&mut self, before: DateTime<Utc>) -> Result<usize, StoreError> {
+        let tx = self.conn.transaction()?;
+        let n = tx.execute(
+            "UPDATE applications SET payload = NULL
+             WHERE sync_state = 'synced' AND payload IS NOT NULL AND received_at < ?1",
+            params![ts(before)],
+        )?;
+        tx.execute(
+            "UPDATE print_jobs SET bytes = x'' WHERE state = 'printed' AND printed_at < ?1",
+            params![ts(before)],
+        )?;
+        tx.commit()?;
+        Ok(n)
     }
 
     /// Notes a failed attempt on a batch (for the technician screen).
@@ -384,7 +459,13 @@ impl Store {
         let mut list: Vec<AppRecord> = out.into_values().collect();
         // Numbers sort by kiosk, then date and sequence; show the newest first.
         list.sort_by(|a, b| {
-            let key = |r: &AppRecord| r.application_id.split('-').skip(1).collect::<Vec<_>>().join("-");
+            let key = |r: &AppRecord| {
+                r.application_id
+                    .split('-')
+                    .skip(1)
+                    .collect::<Vec<_>>()
+                    .join("-")
+            };
             key(b).cmp(&key(a))
         });
         Ok(list)
@@ -461,7 +542,9 @@ impl Store {
 
     /// Marks a job printed and counts its paper, in one transaction.
     pub fn job_printed(&mut self, id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let n = tx.execute(
             "UPDATE print_jobs SET state = 'printed', printed_at = ?2, hold_reason = NULL
              WHERE id = ?1 AND state != 'printed'",
@@ -503,16 +586,32 @@ impl Store {
             outbox_depth: count("SELECT COUNT(*) FROM applications WHERE sync_state = 'pending'")?,
             rejected: count("SELECT COUNT(*) FROM applications WHERE sync_state = 'rejected'")?,
             held_jobs: count("SELECT COUNT(*) FROM print_jobs WHERE state = 'held'")?,
-            queued_jobs: count("SELECT COUNT(*) FROM print_jobs WHERE state IN ('queued','printing')")?,
-            paper_used_mm: self.conn.query_row("SELECT used_mm FROM paper", [], |r| r.get(0))?,
+            queued_jobs: count(
+                "SELECT COUNT(*) FROM print_jobs WHERE state IN ('queued','printing')",
+            )?,
+            paper_used_mm: self
+                .conn
+                .query_row("SELECT used_mm FROM paper", [], |r| r.get(0))?,
         })
     }
 
     /// Appends to the audit log; each row's hash covers the previous row's hash.
-    pub fn audit(&mut self, actor: &str, action: &str, detail: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    pub fn audit(
+        &mut self,
+        actor: &str,
+        action: &str,
+        detail: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let prev: String = tx
-            .query_row("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1", [], |r| r.get(0))
+            .query_row(
+                "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
             .optional()?
             .unwrap_or_default();
         let at = ts(now);
@@ -527,9 +626,9 @@ impl Store {
 
     /// Checks the audit chain; returns the id of the first row that does not match.
     pub fn verify_audit(&self) -> Result<Option<i64>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT id, at, actor, action, detail, prev_hash, hash FROM audit_log ORDER BY id")?;
+        let mut stmt = self.conn.prepare(
+            "SELECT id, at, actor, action, detail, prev_hash, hash FROM audit_log ORDER BY id",
+        )?;
         let rows = stmt.query_map([], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
@@ -566,6 +665,24 @@ fn audit_hash(prev: &str, at: &str, actor: &str, action: &str, detail: &str) -> 
         h.update(part.as_bytes());
     }
     hex(&h.finalize())
+}
+
+fn seal_with(key: &[u8; 32], plain: &[u8], aad: &str) -> Result<Vec<u8>, StoreError> {
+    use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+    use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+    let nonce: [u8; 24] = rand::random();
+    let sealed = XChaCha20Poly1305::new(key.into())
+        .encrypt(
+            XNonce::from_slice(&nonce),
+            Payload {
+                msg: plain,
+                aad: aad.as_bytes(),
+            },
+        )
+        .map_err(|_| StoreError::Decrypt)?;
+    let mut out = nonce.to_vec();
+    out.extend_from_slice(&sealed);
+    Ok(out)
 }
 
 /// Reads the device key from `data_dir/device.key`, creating it (mode 0600) when missing.
@@ -632,20 +749,34 @@ mod tests {
     #[test]
     fn submit_numbers_and_outbox() {
         let (_d, mut s) = store();
-        let job = || Some(NewPrintJob { bytes: vec![1, 2, 3], paper_mm: 120.0 });
-        let a = s.submit("YAS01", "K1", &sub("5ZX7K2P"), now(), |_| job()).unwrap();
-        let b = s.submit("YAS01", "K1", &sub("5ZX7K2P"), now(), |_| job()).unwrap();
+        let job = || {
+            Some(NewPrintJob {
+                bytes: vec![1, 2, 3],
+                paper_mm: 120.0,
+            })
+        };
+        let a = s
+            .submit("YAS01", "K1", &sub("5ZX7K2P"), now(), |_| job())
+            .unwrap();
+        let b = s
+            .submit("YAS01", "K1", &sub("5ZX7K2P"), now(), |_| job())
+            .unwrap();
         assert_eq!(a.application_id, "YAS01-261124-0001");
         assert_eq!(b.application_id, "YAS01-261124-0002");
         assert_ne!(a.idempotency_key, b.idempotency_key);
         // Late evening UTC is the next day in Baku.
         let late = parse_ts("2026-11-24T21:00:00Z").unwrap();
-        let c = s.submit("YAS01", "K1", &sub("5ZX7K2P"), late, |_| None).unwrap();
+        let c = s
+            .submit("YAS01", "K1", &sub("5ZX7K2P"), late, |_| None)
+            .unwrap();
         assert_eq!(c.application_id, "YAS01-261125-0001");
         let batch = s.pending_batch(10).unwrap();
         assert_eq!(batch.len(), 3);
         assert_eq!(batch[0].application_id, a.application_id);
-        assert_eq!(batch[0].answers.get("phone").map(String::as_str), Some("+994501234567"));
+        assert_eq!(
+            batch[0].answers.get("phone").map(String::as_str),
+            Some("+994501234567")
+        );
         let stats = s.stats().unwrap();
         assert_eq!(stats.outbox_depth, 3);
         assert_eq!(stats.queued_jobs, 2);
@@ -660,8 +791,12 @@ mod tests {
     #[test]
     fn results_move_rows_out_of_the_outbox() {
         let (_d, mut s) = store();
-        let a = s.submit("YAS01", "K1", &sub("5ZX7K2P"), now(), |_| None).unwrap();
-        let b = s.submit("YAS01", "K1", &sub("5ZX7K2P"), now(), |_| None).unwrap();
+        let a = s
+            .submit("YAS01", "K1", &sub("5ZX7K2P"), now(), |_| None)
+            .unwrap();
+        let b = s
+            .submit("YAS01", "K1", &sub("5ZX7K2P"), now(), |_| None)
+            .unwrap();
         let n = s
             .record_results(&[
                 SubmitItemResult {
@@ -696,11 +831,17 @@ mod tests {
         let (_d, mut s) = store();
         let a = s
             .submit("YAS01", "K1", &sub("5ZX7K2P"), now(), |id| {
-                Some(NewPrintJob { bytes: id.as_bytes().to_vec(), paper_mm: 100.0 })
+                Some(NewPrintJob {
+                    bytes: id.as_bytes().to_vec(),
+                    paper_mm: 100.0,
+                })
             })
             .unwrap();
         let job = s.next_print_job().unwrap().unwrap();
-        assert_eq!(job.application_id.as_deref(), Some(a.application_id.as_str()));
+        assert_eq!(
+            job.application_id.as_deref(),
+            Some(a.application_id.as_str())
+        );
         assert_eq!(job.bytes, a.application_id.as_bytes());
         s.job_printing(job.id).unwrap();
         s.job_held(job.id, "paper_out").unwrap();
@@ -712,9 +853,67 @@ mod tests {
         assert_eq!(s.stats().unwrap().paper_used_mm, 100.0, "counted once");
         assert!(s.next_print_job().unwrap().is_none());
         s.job_held(job.id, "paper_out").unwrap();
-        assert!(s.next_print_job().unwrap().is_none(), "a printed job never comes back");
+        assert!(
+            s.next_print_job().unwrap().is_none(),
+            "a printed job never comes back"
+        );
         s.restocked("staff", now()).unwrap();
         assert_eq!(s.stats().unwrap().paper_used_mm, 0.0);
+    }
+
+    #[test]
+    fn personal_data_is_sealed_and_purged() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = {
+            let mut s = Store::open_dir(dir.path()).unwrap();
+            let a = s
+                .submit("YAS01", "K1", &sub("5ZX7K2P"), now(), |_| None)
+                .unwrap();
+            s.connection()
+                .execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
+                .unwrap();
+            a
+        };
+        let raw = std::fs::read(dir.path().join("kiosk.db")).unwrap();
+        let needle = b"5ZX7K2P";
+        assert!(
+            !raw.windows(needle.len()).any(|w| w == needle),
+            "FİN in clear on disk"
+        );
+        assert!(
+            !raw.windows(12).any(|w| w == b"+99450123456"),
+            "answers in clear on disk"
+        );
+
+        // Another device key cannot read the outbox.
+        let other = Store::open(&dir.path().join("kiosk.db"), [7u8; 32]).unwrap();
+        assert!(matches!(other.pending_batch(10), Err(StoreError::Decrypt)));
+        drop(other);
+
+        let mut s = Store::open_dir(dir.path()).unwrap();
+        assert_eq!(s.pending_batch(10).unwrap()[0].fin, "5ZX7K2P");
+        s.record_results(&[SubmitItemResult {
+            application_id: a.application_id.clone(),
+            idempotency_key: a.idempotency_key.clone(),
+            outcome: ItemOutcome::Accepted,
+            received_at: Some(now()),
+            problem: None,
+        }])
+        .unwrap();
+        assert_eq!(
+            s.purge_confirmed(now()).unwrap(),
+            0,
+            "not older than the cut-off"
+        );
+        let later = now() + chrono::Duration::days(31);
+        assert_eq!(s.purge_confirmed(later).unwrap(), 1);
+        let payload: Option<Vec<u8>> = s
+            .connection()
+            .query_row("SELECT payload FROM applications", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(payload, None);
+        // The citizen still sees the application in the list.
+        assert_eq!(s.applications_for("5ZX7K2P").unwrap().len(), 1);
     }
 
     #[test]
@@ -722,7 +921,8 @@ mod tests {
         let (_d, mut s) = store();
         s.audit("technician", "login", "", now()).unwrap();
         s.audit("staff", "paper_restocked", "", now()).unwrap();
-        s.audit("technician", "config_changed", "printer.baud", now()).unwrap();
+        s.audit("technician", "config_changed", "printer.baud", now())
+            .unwrap();
         assert_eq!(s.verify_audit().unwrap(), None);
         s.connection()
             .execute("UPDATE audit_log SET actor = 'intruder' WHERE id = 2", [])
@@ -735,7 +935,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let id = {
             let mut s = Store::open_dir(dir.path()).unwrap();
-            s.submit("YAS01", "K1", &sub("5ZX7K2P"), now(), |_| None).unwrap().application_id
+            s.submit("YAS01", "K1", &sub("5ZX7K2P"), now(), |_| None)
+                .unwrap()
+                .application_id
         };
         let s = Store::open_dir(dir.path()).unwrap();
         assert_eq!(s.schema_version().unwrap(), MIGRATIONS.len() as i64);
@@ -744,7 +946,10 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(dir.path().join("device.key")).unwrap().permissions().mode();
+            let mode = std::fs::metadata(dir.path().join("device.key"))
+                .unwrap()
+                .permissions()
+                .mode();
             assert_eq!(mode & 0o777, 0o600);
         }
     }
@@ -752,14 +957,23 @@ mod tests {
     #[test]
     fn garbage_file_is_a_clear_error() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("kiosk.db"), b"this is not a database at all, not even close").unwrap();
+        std::fs::write(
+            dir.path().join("kiosk.db"),
+            b"this is not a database at all, not even close",
+        )
+        .unwrap();
         let err = Store::open_dir(dir.path()).err();
         assert!(err.is_some(), "garbage must not open");
         let newer = tempfile::tempdir().unwrap();
         {
             let s = Store::open_dir(newer.path()).unwrap();
-            s.connection().pragma_update(None, "user_version", 99).unwrap();
+            s.connection()
+                .pragma_update(None, "user_version", 99)
+                .unwrap();
         }
-        assert!(matches!(Store::open_dir(newer.path()), Err(StoreError::TooNew { found: 99, .. })));
+        assert!(matches!(
+            Store::open_dir(newer.path()),
+            Err(StoreError::TooNew { found: 99, .. })
+        ));
     }
 }

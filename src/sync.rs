@@ -73,7 +73,9 @@ pub struct CentralClient {
 
 impl std::fmt::Debug for CentralClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CentralClient").field("base", &self.base).finish_non_exhaustive()
+        f.debug_struct("CentralClient")
+            .field("base", &self.base)
+            .finish_non_exhaustive()
     }
 }
 
@@ -100,7 +102,10 @@ impl CentralClient {
         format!("{}{}{}", self.base, dost_api::API_PREFIX, path)
     }
 
-    async fn send<T: DeserializeOwned>(&self, req: reqwest::RequestBuilder) -> Result<T, SyncError> {
+    async fn send<T: DeserializeOwned>(
+        &self,
+        req: reqwest::RequestBuilder,
+    ) -> Result<T, SyncError> {
         let resp = req
             .bearer_auth(&self.token)
             .send()
@@ -136,12 +141,17 @@ impl CentralClient {
     }
 
     /// `POST /v1/citizens/verify`.
-    pub async fn verify(&self, fin: &str, document_number: &str) -> Result<VerifyResponse, SyncError> {
+    pub async fn verify(
+        &self,
+        fin: &str,
+        document_number: &str,
+    ) -> Result<VerifyResponse, SyncError> {
         let body = VerifyRequest {
             fin: fin.to_owned(),
             document_number: document_number.to_owned(),
         };
-        self.send(self.http.post(self.url("/citizens/verify")).json(&body)).await
+        self.send(self.http.post(self.url("/citizens/verify")).json(&body))
+            .await
     }
 
     /// `GET /v1/applications?fin=…`.
@@ -295,7 +305,9 @@ pub async fn run_relay(
         }
         let ids: Vec<String> = batch.iter().map(|a| a.application_id.clone()).collect();
         let n = batch.len();
-        let request = SubmitBatch { applications: batch };
+        let request = SubmitBatch {
+            applications: batch,
+        };
         let outcome = tokio::select! {
             _ = cancel.cancelled() => return,
             r = client.submit(&request) => r,
@@ -323,7 +335,12 @@ pub async fn run_relay(
                 }
             }
             Err(e) => {
-                let wait = full_jitter(attempt, settings.retry_base, settings.retry_cap, rand::random());
+                let wait = full_jitter(
+                    attempt,
+                    settings.retry_base,
+                    settings.retry_cap,
+                    rand::random(),
+                );
                 let wait = e.retry_after().map_or(wait, |ra| ra.max(wait));
                 tracing::warn!(error = %e, batch = n, attempt, wait_ms = wait.as_millis() as u64, "outbox delivery failed; will retry");
                 let msg = e.to_string();
@@ -394,7 +411,10 @@ mod tests {
         let short = SubmitBatchResponse {
             results: vec![res("a")],
         };
-        assert!(matches!(check_batch_answer(&sent, &short), Err(SyncError::Malformed(_))));
+        assert!(matches!(
+            check_batch_answer(&sent, &short),
+            Err(SyncError::Malformed(_))
+        ));
         let swapped = SubmitBatchResponse {
             results: vec![res("b"), res("a")],
         };

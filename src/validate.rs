@@ -57,7 +57,9 @@ pub fn check(
                 return Err(FieldError::Required);
             }
         }
-        FieldKind::Text | FieldKind::Address => value.split_whitespace().collect::<Vec<_>>().join(" "),
+        FieldKind::Text | FieldKind::Address => {
+            value.split_whitespace().collect::<Vec<_>>().join(" ")
+        }
     };
     let len = normalised.chars().count();
     if limits.max_len.is_some_and(|m| len > m) {
@@ -94,13 +96,9 @@ pub fn phone(raw: &str) -> Result<String, FieldError> {
 /// Pretty form of a normalised phone: `+994 50 123 45 67`.
 pub fn format_phone(normalised: &str) -> String {
     match normalised.strip_prefix("+994") {
-        Some(n) if n.len() == 9 && n.is_ascii() => format!(
-            "+994 {} {} {} {}",
-            &n[..2],
-            &n[2..5],
-            &n[5..7],
-            &n[7..9]
-        ),
+        Some(n) if n.len() == 9 && n.is_ascii() => {
+            format!("+994 {} {} {} {}", &n[..2], &n[2..5], &n[5..7], &n[7..9])
+        }
         _ => normalised.to_owned(),
     }
 }
@@ -174,16 +172,31 @@ mod tests {
             iban("AZ22NABZ00000000137010001944"),
             Err(FieldError::IbanChecksum)
         );
-        assert_eq!(iban("AZ21NABZ0000000013701000194"), Err(FieldError::IbanFormat));
-        assert_eq!(iban("DE21NABZ00000000137010001944"), Err(FieldError::IbanFormat));
-        assert_eq!(iban("AZ2XNABZ00000000137010001944"), Err(FieldError::IbanFormat));
+        assert_eq!(
+            iban("AZ21NABZ0000000013701000194"),
+            Err(FieldError::IbanFormat)
+        );
+        assert_eq!(
+            iban("DE21NABZ00000000137010001944"),
+            Err(FieldError::IbanFormat)
+        );
+        assert_eq!(
+            iban("AZ2XNABZ00000000137010001944"),
+            Err(FieldError::IbanFormat)
+        );
     }
 
     #[test]
     fn generic_checks() {
         let none = Limits::default();
-        assert_eq!(check(FieldKind::Text, true, none, &[], "  "), Err(FieldError::Required));
-        assert_eq!(check(FieldKind::Text, false, none, &[], " ").as_deref(), Ok(""));
+        assert_eq!(
+            check(FieldKind::Text, true, none, &[], "  "),
+            Err(FieldError::Required)
+        );
+        assert_eq!(
+            check(FieldKind::Text, false, none, &[], " ").as_deref(),
+            Ok("")
+        );
         assert_eq!(
             check(FieldKind::Text, true, none, &[], " Bakı   şəhəri ").as_deref(),
             Ok("Bakı şəhəri")
@@ -194,17 +207,38 @@ mod tests {
             max: Some(10),
             ..Limits::default()
         };
-        assert_eq!(check(FieldKind::Text, true, lim, &[], "abcd"), Err(FieldError::TooLong));
-        assert_eq!(check(FieldKind::Number, true, lim, &[], "11"), Err(FieldError::OutOfRange));
-        assert_eq!(check(FieldKind::Number, true, lim, &[], "x"), Err(FieldError::NotANumber));
-        assert_eq!(check(FieldKind::Number, true, lim, &[], "7").as_deref(), Ok("7"));
+        assert_eq!(
+            check(FieldKind::Text, true, lim, &[], "abcd"),
+            Err(FieldError::TooLong)
+        );
+        assert_eq!(
+            check(FieldKind::Number, true, lim, &[], "11"),
+            Err(FieldError::OutOfRange)
+        );
+        assert_eq!(
+            check(FieldKind::Number, true, lim, &[], "x"),
+            Err(FieldError::NotANumber)
+        );
+        assert_eq!(
+            check(FieldKind::Number, true, lim, &[], "7").as_deref(),
+            Ok("7")
+        );
         assert_eq!(
             check(FieldKind::Date, true, none, &[], "24.11.2026").as_deref(),
             Ok("2026-11-24")
         );
-        assert_eq!(check(FieldKind::Date, true, none, &[], "31.02.2026"), Err(FieldError::DateFormat));
+        assert_eq!(
+            check(FieldKind::Date, true, none, &[], "31.02.2026"),
+            Err(FieldError::DateFormat)
+        );
         let opts = vec!["a".to_owned(), "b".to_owned()];
-        assert_eq!(check(FieldKind::Choice, true, none, &opts, "b").as_deref(), Ok("b"));
-        assert_eq!(check(FieldKind::Choice, true, none, &opts, "c"), Err(FieldError::Required));
+        assert_eq!(
+            check(FieldKind::Choice, true, none, &opts, "b").as_deref(),
+            Ok("b")
+        );
+        assert_eq!(
+            check(FieldKind::Choice, true, none, &opts, "c"),
+            Err(FieldError::Required)
+        );
     }
 }

@@ -68,16 +68,21 @@ impl Demo {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn demo_card_to_receipt_to_centre() {
     let demo = start_demo().await;
-    demo.wait("attract", |vm| vm.screen == ScreenId::Attract && vm.demo).await;
+    demo.wait("attract", |vm| vm.screen == ScreenId::Attract && vm.demo)
+        .await;
 
     demo.send(UiEvent::DemoInsertCard);
-    let welcome = demo.wait("welcome", |vm| vm.screen == ScreenId::Welcome).await;
+    let welcome = demo
+        .wait("welcome", |vm| vm.screen == ScreenId::Welcome)
+        .await;
     let citizen = welcome.citizen.expect("citizen shown");
     assert!(!citizen.display_name.is_empty());
     assert!(citizen.masked_fin.ends_with("****"));
 
     demo.send(UiEvent::OpenCatalog);
-    let catalog = demo.wait("catalog", |vm| vm.screen == ScreenId::Catalog).await;
+    let catalog = demo
+        .wait("catalog", |vm| vm.screen == ScreenId::Catalog)
+        .await;
     assert!(catalog.services.len() >= 8);
     demo.send(UiEvent::SelectService("disability-assessment".into()));
     demo.wait("form", |vm| vm.screen == ScreenId::Form).await;
@@ -86,7 +91,9 @@ async fn demo_card_to_receipt_to_centre() {
         value: "+994 50 123 45 67".into(),
     });
     demo.send(UiEvent::Next);
-    let review = demo.wait("review", |vm| vm.screen == ScreenId::Review).await;
+    let review = demo
+        .wait("review", |vm| vm.screen == ScreenId::Review)
+        .await;
     assert_eq!(
         review.review.expect("review rows").rows[0].1,
         "+994 50 123 45 67"
@@ -94,7 +101,9 @@ async fn demo_card_to_receipt_to_centre() {
     demo.send(UiEvent::Submit);
     let done = demo
         .wait("receipt printed", |vm| {
-            vm.done.as_ref().is_some_and(|d| d.receipt == ReceiptState::Printed)
+            vm.done
+                .as_ref()
+                .is_some_and(|d| d.receipt == ReceiptState::Printed)
         })
         .await
         .done
@@ -131,7 +140,10 @@ async fn demo_card_to_receipt_to_centre() {
     let decoded = receipt_printer::preview::decode(&bytes).expect("decodable receipt");
     let text = decoded.text_lines().join("\n");
     assert!(text.contains(&id), "receipt shows the number:\n{text}");
-    assert!(text.contains("5ZX") || text.contains("****"), "masked FİN on the receipt");
+    assert!(
+        text.contains("5ZX") || text.contains("****"),
+        "masked FİN on the receipt"
+    );
     assert!(decoded.qr_payloads().iter().any(|q| q.contains(&id)));
     assert!(demo.kiosk.receipts_dir.join(format!("{id}.png")).is_file());
 
@@ -148,14 +160,34 @@ async fn demo_card_to_receipt_to_centre() {
         .await
         .applications
         .expect("applications");
-    let row = mine.rows.iter().find(|r| r.application_id == id).expect("listed");
+    let row = mine
+        .rows
+        .iter()
+        .find(|r| r.application_id == id)
+        .expect("listed");
     assert!(row.state >= ApplicationState::Received, "{row:?}");
     assert!(!row.pending_upload && !mine.offline);
     assert!(!row.as_of.is_empty());
 
+    // The kiosk's heartbeat reached the centre with its devices.
+    let url = format!(
+        "{}/admin/kiosks/DOST-YASAMAL-K01/heartbeat",
+        demo.kiosk.central_url
+    );
+    let hb: dost_api::Heartbeat = reqwest::get(&url)
+        .await
+        .expect("centre reachable")
+        .json()
+        .await
+        .expect("heartbeat stored");
+    assert_eq!(hb.kiosk_id, "DOST-YASAMAL-K01");
+    assert!(hb.devices.iter().any(|d| d.name == "receipt_printer"));
+
     // Finishing wipes the citizen from the screen.
     demo.send(UiEvent::EndSession);
-    let attract = demo.wait("attract again", |vm| vm.screen == ScreenId::Attract).await;
+    let attract = demo
+        .wait("attract again", |vm| vm.screen == ScreenId::Attract)
+        .await;
     assert!(attract.citizen.is_none() && attract.applications.is_none());
     demo.kiosk.shutdown(Duration::from_secs(2)).await;
 }
@@ -165,10 +197,12 @@ async fn paper_out_still_takes_the_application_and_prints_after_restock() {
     let demo = start_demo().await;
     let printer = demo.kiosk.sim_printer.clone().expect("simulated printer");
     printer.state().set_paper(receipt_printer::PaperLevel::Out);
-    demo.wait("printer notice", |vm| vm.printer_unavailable).await;
+    demo.wait("printer notice", |vm| vm.printer_unavailable)
+        .await;
 
     demo.send(UiEvent::DemoInsertCard);
-    demo.wait("welcome", |vm| vm.screen == ScreenId::Welcome).await;
+    demo.wait("welcome", |vm| vm.screen == ScreenId::Welcome)
+        .await;
     demo.send(UiEvent::OpenCatalog);
     demo.send(UiEvent::SelectService("disability-assessment".into()));
     demo.send(UiEvent::FieldEdited {
@@ -176,7 +210,8 @@ async fn paper_out_still_takes_the_application_and_prints_after_restock() {
         value: "0551234567".into(),
     });
     demo.send(UiEvent::Next);
-    demo.wait("review", |vm| vm.screen == ScreenId::Review).await;
+    demo.wait("review", |vm| vm.screen == ScreenId::Review)
+        .await;
     demo.send(UiEvent::Submit);
     let done = demo
         .wait("done", |vm| vm.screen == ScreenId::Done)
@@ -185,18 +220,22 @@ async fn paper_out_still_takes_the_application_and_prints_after_restock() {
         .expect("done");
     assert_eq!(done.receipt, ReceiptState::NotAvailable);
     assert!(!done.qr_payload.is_empty(), "the QR is shown instead");
-    assert!(printer.state().received().is_empty() || {
-        let text = receipt_printer::preview::decode(&printer.state().received())
-            .map(|d| d.text_lines().join("\n"))
-            .unwrap_or_default();
-        !text.contains(&done.application_id)
-    });
+    assert!(
+        printer.state().received().is_empty() || {
+            let text = receipt_printer::preview::decode(&printer.state().received())
+                .map(|d| d.text_lines().join("\n"))
+                .unwrap_or_default();
+            !text.contains(&done.application_id)
+        }
+    );
 
     // Staff restock: the held receipt prints by itself, once.
     printer.state().set_paper(receipt_printer::PaperLevel::Ok);
     demo.kiosk.restocked();
     demo.wait("printed after restock", |vm| {
-        vm.done.as_ref().is_some_and(|d| d.receipt == ReceiptState::Printed)
+        vm.done
+            .as_ref()
+            .is_some_and(|d| d.receipt == ReceiptState::Printed)
     })
     .await;
     let text = receipt_printer::preview::decode(&printer.state().received())
