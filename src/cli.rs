@@ -44,6 +44,41 @@ pub enum Command {
     /// ESC/POS receipts.
     #[command(subcommand)]
     Receipt(ReceiptCmd),
+    /// The receipt printer: status, test page, paper restock.
+    #[command(subcommand)]
+    Printer(PrinterCmd),
+    /// Scripted citizen sessions through the real core, without a display (soak and fault tests).
+    BurnIn(crate::burnin::BurnInArgs),
+}
+
+/// Talk to a printer on this serial port instead of the configured one.
+#[derive(Debug, Clone, Args, Default)]
+pub struct PortArgs {
+    /// Serial port of the printer (e.g. /dev/ttyUSB1).
+    #[arg(long)]
+    pub port: Option<String>,
+    /// Baud rate (default: the configured one, or 38400).
+    #[arg(long)]
+    pub baud: Option<u32>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PrinterCmd {
+    /// Device, paper, cover, cutter, held receipts, paper used and receipts left.
+    Status {
+        #[command(flatten)]
+        port: PortArgs,
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print a test page with every Azerbaijani and Russian letter and a QR code.
+    Test {
+        #[command(flatten)]
+        port: PortArgs,
+    },
+    /// Staff restocked the paper: reset the counter and release held receipts.
+    Restocked,
 }
 
 #[derive(Debug, Clone, Args, Default)]
@@ -84,6 +119,12 @@ pub enum ConfigCmd {
 
 #[derive(Debug, Subcommand)]
 pub enum CardCmd {
+    /// Show reads and status changes of the reader live (Ctrl-C stops).
+    Listen {
+        /// Serial port of the reader (default: the configured one).
+        #[arg(long)]
+        port: Option<String>,
+    },
     /// Parse raw reader bytes from stdin; one JSON object per read on stdout.
     Parse {
         /// How the reader frames a read.

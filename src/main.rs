@@ -6,7 +6,9 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use dost_kiosk::cli::{CardCmd, Cli, Command, ConfigCmd, ReceiptCmd, RunArgs, ScreenshotArgs};
+use dost_kiosk::cli::{
+    CardCmd, Cli, Command, ConfigCmd, PortArgs, PrinterCmd, ReceiptCmd, RunArgs, ScreenshotArgs,
+};
 use dost_kiosk::config::KioskConfig;
 use dost_kiosk::view::{Lang, ScreenId};
 use dost_kiosk::{catalog::Catalog, runtime, ui_bridge, view_samples};
@@ -22,6 +24,15 @@ fn main() -> ExitCode {
             config_check(path.as_deref().unwrap_or(&cli.global.config))
         }
         Some(Command::Card(CardCmd::Parse { ref framing })) => card_parse(framing),
+        Some(Command::BurnIn(ref args)) => burn_in(&cli.global, args),
+        Some(Command::Card(CardCmd::Listen { ref port })) => {
+            card_listen(&cli.global, port.as_deref())
+        }
+        Some(Command::Printer(PrinterCmd::Status { ref port, json })) => {
+            printer_status(&cli.global, port, json)
+        }
+        Some(Command::Printer(PrinterCmd::Test { ref port })) => printer_test(&cli.global, port),
+        Some(Command::Printer(PrinterCmd::Restocked)) => printer_restocked(&cli.global),
         Some(Command::Receipt(ReceiptCmd::Preview {
             ref input,
             ref out,
@@ -52,6 +63,15 @@ fn load_config(global: &dost_kiosk::cli::GlobalArgs) -> Result<KioskConfig, Stri
         cfg.kiosk.data_dir = std::path::absolute(dir).map_err(|e| e.to_string())?;
     }
     Ok(cfg)
+}
+
+/// `dost-kiosk burn-in`: scripted sessions, one application number per line on stdout.
+fn burn_in(
+    global: &dost_kiosk::cli::GlobalArgs,
+    args: &dost_kiosk::burnin::BurnInArgs,
+) -> Result<ExitCode, String> {
+    let cfg = load_config(global)?;
+    dost_kiosk::burnin::run_cli(cfg, args).map_err(|e| e.to_string())
 }
 
 fn has_display() -> bool {
@@ -245,5 +265,243 @@ fn receipt_preview(input: &Path, out: &Path, width: u32) -> Result<ExitCode, Str
         std::fs::read(input).map_err(|e| format!("cannot read {}: {e}", input.display()))?;
     let png = receipt_printer::preview::render_png(&bytes, width).map_err(|e| e.to_string())?;
     std::fs::write(out, png).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn printer_profile(cfg: Option<&KioskConfig>) -> receipt_printer::PrinterProfile {
+    let Some(cfg) = cfg else {
+        return receipt_printer::PrinterProfile::default();
+    };
+    let text = format!(
+        "paper = \"{}\"\naz_glyphs = \"{}\"\nauto_status_back = {}\nroll_length_mm = {}\nlow_paper_receipts = {}\n",
+        cfg.printer.paper,
+        cfg.printer.az_glyphs,
+        cfg.printer.auto_status_back,
+        cfg.printer.roll_length_mm,
+        cfg.printer.low_paper_receipts
+    );
+    toml::from_str(&text).unwrap_or_default()
+}
+
+/// Opens the printer named by `--port` (or the configured serial printer).
+fn direct_printer(
+    cfg: Option<&KioskConfig>,
+    port: &PortArgs,
+) -> Result<Option<receipt_printer::Printer<receipt_printer::SerialTransport>>, String> {
+    let path = match (&port.port, cfg) {
+        (Some(p), _) => p.clone(),
+        _ => return Ok(None),
+    };
+    let baud = port.baud.or(cfg.map(|c| c.printer.baud)).unwrap_or(38_400);
+    let transport = receipt_printer::SerialTransport::open(&path, baud)
+        .map_err(|e| format!("cannot open the printer on {path}: {e}"))?;
+    Ok(Some(receipt_printer::Printer::new(
+        transport,
+        printer_profile(cfg),
+    )))
+}
+
+fn open_store(cfg: &KioskConfig) -> Result<dost_kiosk::store::Store, String> {
+    dost_kiosk::store::Store::open_dir(&cfg.data_dir()).map_err(|e| e.to_string())
+}
+
+fn printer_status(
+    global: &dost_kiosk::cli::GlobalArgs,
+    port: &PortArgs,
+    json: bool,
+) -> Result<ExitCode, String> {
+    let cfg = load_config(global).ok();
+    let status: Option<receipt_printer::PrinterStatus> = match direct_printer(cfg.as_ref(), port)? {
+        Some(mut printer) => Some(printer.status().map_err(|e| format!("printer: {e}"))?),
+        None => cfg.as_ref().and_then(|c| {
+            let text = std::fs::read_to_string(c.data_dir().join(runtime::STATUS_FILE)).ok()?;
+            let v: serde_json::Value = serde_json::from_str(&text).ok()?;
+            published_printer_status(&v)
+        }),
+    };
+    let stats = cfg
+        .as_ref()
+        .and_then(|c| open_store(c).ok())
+        .and_then(|s| s.stats().ok());
+    let roll = cfg.as_ref().map_or(80_000, |c| c.printer.roll_length_mm);
+    let receipts_left =
+        stats.map(|s| ((f64::from(roll) - s.paper_used_mm).max(0.0) / 110.0) as u64);
+    let word = |b: bool, yes: &str, no: &str| if b { yes.to_owned() } else { no.to_owned() };
+    let device = status.map_or("unknown (kiosk not running)".to_owned(), |s| {
+        format!("{:?}", s.device).to_lowercase()
+    });
+    let paper = status.map_or("unknown".to_owned(), |s| {
+        format!("{:?}", s.paper).to_lowercase()
+    });
+    if json {
+        let v = serde_json::json!({
+            "device": status.map(|s| s.device),
+            "paper": status.map(|s| s.paper),
+            "cover_open": status.map(|s| s.cover_open),
+            "cutter_error": status.map(|s| s.cutter_error),
+            "jobs_held": stats.map(|s| s.held_jobs),
+            "jobs_queued": stats.map(|s| s.queued_jobs),
+            "paper_used_mm": stats.map(|s| s.paper_used_mm),
+            "receipts_left": receipts_left,
+        });
+        println!("{v}");
+    } else {
+        println!("device         {device}");
+        println!("paper          {paper}");
+        println!(
+            "cover          {}",
+            status.map_or("unknown".into(), |s| word(s.cover_open, "open", "closed"))
+        );
+        println!(
+            "cutter         {}",
+            status.map_or("unknown".into(), |s| word(s.cutter_error, "error", "ok"))
+        );
+        if let Some(s) = stats {
+            println!("jobs held      {}", s.held_jobs);
+            println!("jobs queued    {}", s.queued_jobs);
+            println!("paper used     {:.0} mm since restock", s.paper_used_mm);
+        }
+        if let Some(l) = receipts_left {
+            println!("receipts left  about {l}");
+        }
+    }
+    let ok = status.is_some_and(|s| s.can_print());
+    Ok(if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// The printer status the running kiosk published.
+fn published_printer_status(v: &serde_json::Value) -> Option<receipt_printer::PrinterStatus> {
+    let p = v.get("printer")?;
+    let device = match p.get("device")?.as_str()? {
+        "online" => receipt_printer::DeviceState::Online,
+        "offline" => receipt_printer::DeviceState::Offline,
+        "no-device" => receipt_printer::DeviceState::NoDevice,
+        _ => receipt_printer::DeviceState::HardwareError,
+    };
+    let paper = match p.get("paper")?.as_str()? {
+        "ok" => receipt_printer::PaperLevel::Ok,
+        "low" => receipt_printer::PaperLevel::Low,
+        _ => receipt_printer::PaperLevel::Out,
+    };
+    Some(receipt_printer::PrinterStatus {
+        device,
+        paper,
+        cover_open: p.get("cover_open")?.as_bool()?,
+        cutter_error: p.get("cutter_error")?.as_bool()?,
+    })
+}
+
+fn printer_test(global: &dost_kiosk::cli::GlobalArgs, port: &PortArgs) -> Result<ExitCode, String> {
+    let cfg = load_config(global).ok();
+    let profile = printer_profile(cfg.as_ref());
+    let page = receipt_printer::encode_test_page(&profile);
+    if let Some(mut printer) = direct_printer(cfg.as_ref(), port)? {
+        return match printer.print(&page).map_err(|e| format!("printer: {e}"))? {
+            receipt_printer::PrintOutcome::Printed => {
+                println!("test page printed ({} bytes)", page.bytes.len());
+                Ok(ExitCode::SUCCESS)
+            }
+            receipt_printer::PrintOutcome::Held(why) => {
+                eprintln!("test page not printed: {why:?}");
+                Ok(ExitCode::from(1))
+            }
+        };
+    }
+    // The kiosk's printer: queue the page; the running kiosk prints it.
+    let cfg = cfg.ok_or("no configuration: give --port or a valid --config")?;
+    let mut store = open_store(&cfg)?;
+    let job = dost_kiosk::store::NewPrintJob {
+        bytes: page.bytes,
+        paper_mm: page.paper_mm,
+    };
+    let id = store
+        .queue_job(&job, chrono::Utc::now())
+        .map_err(|e| e.to_string())?;
+    store
+        .audit(
+            "technician",
+            "test_print",
+            &format!("job {id}"),
+            chrono::Utc::now(),
+        )
+        .map_err(|e| e.to_string())?;
+    println!("test page queued as job {id}; the running kiosk prints it");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn printer_restocked(global: &dost_kiosk::cli::GlobalArgs) -> Result<ExitCode, String> {
+    let cfg = load_config(global)?;
+    let mut store = open_store(&cfg)?;
+    store
+        .restocked("staff", chrono::Utc::now())
+        .map_err(|e| e.to_string())?;
+    let held = store.stats().map_err(|e| e.to_string())?.held_jobs;
+    println!("paper counter reset; {held} held receipt(s) print when the printer is ready");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn card_listen(
+    global: &dost_kiosk::cli::GlobalArgs,
+    port: Option<&str>,
+) -> Result<ExitCode, String> {
+    let cfg = load_config(global).ok();
+    let path = port
+        .map(str::to_owned)
+        .or_else(|| cfg.as_ref().map(|c| c.card_reader.port.clone()))
+        .filter(|p| !p.is_empty())
+        .ok_or("no reader port: give --port PATH or set card_reader.port")?;
+    let mut settings = card_reader::SerialSettings::new(path.clone());
+    if let Some(c) = &cfg {
+        settings.baud = c.card_reader.baud;
+        settings.data_bits = c.card_reader.data_bits;
+        settings.stop_bits = c.card_reader.stop_bits;
+        settings.framing = c
+            .card_reader
+            .framing
+            .parse()
+            .map_err(|e| format!("framing: {e}"))?;
+        settings.parity = match c.card_reader.parity.as_str() {
+            "odd" => card_reader::Parity::Odd,
+            "even" => card_reader::Parity::Even,
+            _ => card_reader::Parity::None,
+        };
+    }
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    rt.block_on(async move {
+        let (tx, mut rx) = tokio::sync::mpsc::channel(16);
+        let cancel = tokio_util::sync::CancellationToken::new();
+        let task = card_reader::spawn_serial_reader(settings, tx, cancel.clone(), runtime::today_baku);
+        println!("listening on {path} (Ctrl-C stops)");
+        loop {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => break,
+                ev = rx.recv() => match ev {
+                    None => break,
+                    // Technicians see what was read, with the FİN and name masked.
+                    Some(card_reader::ReaderEvent::CardRead(d)) => println!(
+                        "read    {} {} document {} expires {} FİN {}",
+                        d.format,
+                        d.issuing_state,
+                        dost_kiosk::text::mask_fin(&d.document_number),
+                        d.expiry_date,
+                        d.fin.as_deref().map(dost_kiosk::text::mask_fin).unwrap_or_else(|| "-".into()),
+                    ),
+                    Some(card_reader::ReaderEvent::CardRejected(r)) => {
+                        println!("reject  {}: {}", r.field, r.reason)
+                    }
+                    Some(card_reader::ReaderEvent::Status(s)) => println!("status  {s:?}"),
+                },
+            }
+        }
+        cancel.cancel();
+        let _ = task.await;
+    });
     Ok(ExitCode::SUCCESS)
 }

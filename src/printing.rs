@@ -112,6 +112,15 @@ pub fn run_worker<T: Transport>(
 ) {
     let mut last_status: Option<PrinterStatus> = None;
     let mut last_supply = None;
+    // The paper counter survives restarts in the store.
+    if let Some(used) = store
+        .lock()
+        .ok()
+        .and_then(|s| s.stats().ok())
+        .map(|st| st.paper_used_mm)
+    {
+        printer.set_paper_used_mm(used);
+    }
     loop {
         match commands.recv_timeout(settings.poll) {
             Ok(PrinterCmd::Stop) | Err(std_mpsc::RecvTimeoutError::Disconnected) => return,

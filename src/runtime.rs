@@ -135,6 +135,33 @@ impl DeviceBoard {
     }
 }
 
+/// File in the data directory where the running kiosk publishes its device states.
+pub const STATUS_FILE: &str = "status.json";
+
+impl DeviceBoard {
+    /// The board as published in [`STATUS_FILE`].
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "updated_at": Utc::now(),
+            "devices": self.reports(),
+            "printer": self.printer,
+            "receipts_left": self.receipts_left,
+            "paper_low": self.paper_low,
+        })
+    }
+}
+
+/// Publishes the device states for `dost-kiosk printer status` and technicians (atomic write).
+fn publish_status(data_dir: &std::path::Path, board: &DeviceBoard) {
+    let tmp = data_dir.join(format!("{STATUS_FILE}.tmp"));
+    let text = board.to_json().to_string();
+    let result =
+        std::fs::write(&tmp, text).and_then(|_| std::fs::rename(&tmp, data_dir.join(STATUS_FILE)));
+    if let Err(e) = result {
+        tracing::warn!(error = %e, "cannot publish device status");
+    }
+}
+
 /// Everything that reaches the session loop.
 #[derive(Debug)]
 pub enum Input {
@@ -490,6 +517,8 @@ impl Core {
         let mut session = Session::new(self.policy.default_lang);
         let mut health = Health::default();
         let mut last_view: Option<ViewModel> = None;
+        let mut published = DeviceBoard::default();
+        let data_dir = self.cfg.data_dir();
         let mut tick = tokio::time::interval(Duration::from_millis(500));
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
@@ -501,6 +530,13 @@ impl Core {
                     Some(input) => self.translate(input, &mut health),
                 },
             };
+            let board = self.devices.lock().map(|d| d.clone()).unwrap_or_default();
+            if board != published {
+                let dir = data_dir.clone();
+                let copy = board.clone();
+                tokio::task::spawn_blocking(move || publish_status(&dir, &copy));
+                published = board;
+            }
             if let Some(event) = event {
                 let now_ms = epoch.elapsed().as_millis() as u64;
                 let ctx = Ctx {

@@ -1,0 +1,280 @@
+//! The printer session: status polling and chunked job writing over a [`Transport`].
+
+use crate::status::{self, PrinterStatus, StatusRequest};
+use crate::{DeviceState, EncodedJob, PaperLevel, PrinterProfile};
+use std::io;
+use std::time::{Duration, Instant};
+
+/// A byte link to a printer (serial, network, file, emulator).
+pub trait Transport: Send {
+    /// Write all bytes.
+    fn write_all(&mut self, b: &[u8]) -> io::Result<()>;
+    /// Read one byte, waiting at most `timeout`; `Ok(None)` on timeout.
+    fn read_byte(&mut self, timeout: Duration) -> io::Result<Option<u8>>;
+    /// Discard whatever the printer sent that we have not read.
+    fn clear_input(&mut self) -> io::Result<()>;
+}
+
+impl<T: Transport + ?Sized> Transport for Box<T> {
+    fn write_all(&mut self, b: &[u8]) -> io::Result<()> {
+        (**self).write_all(b)
+    }
+    fn read_byte(&mut self, timeout: Duration) -> io::Result<Option<u8>> {
+        (**self).read_byte(timeout)
+    }
+    fn clear_input(&mut self) -> io::Result<()> {
+        (**self).clear_input()
+    }
+}
+
+/// Errors of a printer session.
+#[derive(Debug, thiserror::Error)]
+pub enum PrinterError {
+    #[error("printer I/O failed")]
+    Io(#[from] io::Error),
+    #[error("no reply to DLE EOT {n} (after one retry)")]
+    NoReply { n: u8 },
+    #[error("garbled reply to DLE EOT {n} (after one retry)")]
+    Garbled {
+        n: u8,
+        #[source]
+        source: status::StatusByteError,
+    },
+    #[error("cannot open serial port {path}")]
+    Open {
+        path: String,
+        #[source]
+        source: serialport::Error,
+    },
+}
+
+/// Why a job was not (completely) printed; the kiosk keeps it and retries later.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum HoldReason {
+    PaperOut,
+    CoverOpen,
+    Offline,
+    Disconnected,
+    CutterError,
+    HardwareError,
+}
+
+/// Result of [`Printer::print`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PrintOutcome {
+    Printed,
+    Held(HoldReason),
+}
+
+/// Job bytes written between two status checks.
+pub const CHUNK: usize = 384;
+
+/// `GS a n`: automatic status back for drawer, online/offline, error and paper sensor.
+const GS_A_ALL: [u8; 3] = [0x1D, b'a', 0x0F];
+
+fn is_disconnect(e: &io::Error) -> bool {
+    use io::ErrorKind::*;
+    matches!(
+        e.kind(),
+        NotFound | NotConnected | BrokenPipe | ConnectionReset | ConnectionAborted | UnexpectedEof
+    ) || e.raw_os_error() == Some(5) // EIO: USB-serial adapter or pty gone
+}
+
+/// A printer on a transport.
+pub struct Printer<T: Transport> {
+    transport: T,
+    profile: PrinterProfile,
+    reply_timeout: Duration,
+    paper_used_mm: f64,
+    last_job_mm: f32,
+}
+
+impl<T: Transport> Printer<T> {
+    pub fn new(transport: T, profile: PrinterProfile) -> Self {
+        Self {
+            transport,
+            profile,
+            reply_timeout: Duration::from_millis(250),
+            paper_used_mm: 0.0,
+            last_job_mm: 0.0,
+        }
+    }
+
+    /// How long to wait for each status reply (default 250 ms).
+    pub fn with_reply_timeout(mut self, t: Duration) -> Self {
+        self.reply_timeout = t;
+        self
+    }
+
+    pub fn profile(&self) -> &PrinterProfile {
+        &self.profile
+    }
+
+    pub fn transport_mut(&mut self) -> &mut T {
+        &mut self.transport
+    }
+
+    pub fn into_transport(self) -> T {
+        self.transport
+    }
+
+    /// Paper printed since the last [`Printer::reset_paper_counter`], mm.
+    pub fn paper_used_mm(&self) -> f64 {
+        self.paper_used_mm
+    }
+
+    /// Restore the roll counter (e.g. persisted across a kiosk restart).
+    pub fn set_paper_used_mm(&mut self, mm: f64) {
+        self.paper_used_mm = mm.max(0.0);
+    }
+
+    /// Staff action after a roll change.
+    pub fn reset_paper_counter(&mut self) {
+        self.paper_used_mm = 0.0;
+    }
+
+    /// Estimated receipts left on the roll (by the size of the last job).
+    pub fn receipts_left(&self) -> Option<u32> {
+        if self.last_job_mm <= 0.0 {
+            return None;
+        }
+        let left = (f64::from(self.profile.roll_length_mm) - self.paper_used_mm).max(0.0);
+        Some((left / f64::from(self.last_job_mm)) as u32)
+    }
+
+    /// Ask `DLE EOT n` and wait for a byte with the status pattern. Bytes without it (auto
+    /// status back blocks, line noise) are skipped until the timeout; on a timeout or only
+    /// garbage, retry once.
+    fn ask_with_retry(&mut self, req: StatusRequest) -> Result<u8, PrinterError> {
+        let n = req as u8;
+        let mut last_garbled = None;
+        for attempt in 0..2 {
+            self.transport.clear_input()?;
+            self.transport.write_all(&req.command())?;
+            let deadline = Instant::now() + self.reply_timeout;
+            loop {
+                let left = deadline.saturating_duration_since(Instant::now());
+                match self.transport.read_byte(left)? {
+                    Some(b) if status::is_status_byte(b) => return Ok(b),
+                    Some(b) => {
+                        tracing::debug!(n, attempt, byte = b, "garbled status reply");
+                        last_garbled = Some(b);
+                        if left.is_zero() {
+                            break;
+                        }
+                    }
+                    None => {
+                        tracing::debug!(n, attempt, "no status reply");
+                        break;
+                    }
+                }
+            }
+        }
+        Err(match last_garbled {
+            Some(b) => PrinterError::Garbled {
+                n,
+                source: status::StatusByteError(b),
+            },
+            None => PrinterError::NoReply { n },
+        })
+    }
+
+    fn query_status(&mut self) -> Result<PrinterStatus, PrinterError> {
+        let mut replies = [0u8; 4];
+        for (slot, req) in replies.iter_mut().zip(StatusRequest::ALL) {
+            *slot = self.ask_with_retry(req)?;
+        }
+        let mut st =
+            status::parse_status(replies).map_err(|e| PrinterError::Garbled { n: 0, source: e })?;
+        if st.paper == PaperLevel::Ok
+            && self
+                .receipts_left()
+                .is_some_and(|left| left < self.profile.low_paper_receipts)
+        {
+            st.paper = PaperLevel::Low;
+        }
+        Ok(st)
+    }
+
+    /// Poll the four real-time statuses. An unplugged printer gives `NoDevice`.
+    pub fn status(&mut self) -> Result<PrinterStatus, PrinterError> {
+        match self.query_status() {
+            Err(PrinterError::Io(e)) if is_disconnect(&e) => {
+                tracing::info!(error = %e, "printer disconnected");
+                Ok(PrinterStatus::no_device())
+            }
+            other => other,
+        }
+    }
+
+    fn hold_reason(st: &PrinterStatus) -> Option<HoldReason> {
+        if st.device == DeviceState::NoDevice {
+            Some(HoldReason::Disconnected)
+        } else if st.paper == PaperLevel::Out {
+            Some(HoldReason::PaperOut)
+        } else if st.cover_open {
+            Some(HoldReason::CoverOpen)
+        } else if st.cutter_error {
+            Some(HoldReason::CutterError)
+        } else if st.device == DeviceState::HardwareError {
+            Some(HoldReason::HardwareError)
+        } else if st.device == DeviceState::Offline {
+            Some(HoldReason::Offline)
+        } else {
+            None
+        }
+    }
+
+    /// Status for a print decision: a printer that does not answer is `Offline`.
+    fn check(&mut self) -> Result<Option<HoldReason>, PrinterError> {
+        match self.status() {
+            Ok(st) => Ok(Self::hold_reason(&st)),
+            Err(PrinterError::NoReply { n }) => {
+                tracing::warn!(n, "printer does not answer status requests");
+                Ok(Some(HoldReason::Offline))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Print a job: status before, between chunks and after. A job that could not be
+    /// completed is `Held` (the kiosk prints it again later).
+    pub fn print(&mut self, job: &EncodedJob) -> Result<PrintOutcome, PrinterError> {
+        if let Some(reason) = self.check()? {
+            tracing::info!(?reason, "print held before start");
+            return Ok(PrintOutcome::Held(reason));
+        }
+        if self.profile.auto_status_back {
+            self.write(&GS_A_ALL)?;
+        }
+        let total = job.bytes.len().max(1);
+        let mut sent = 0usize;
+        for chunk in job.bytes.chunks(CHUNK) {
+            if let Err(e) = self.write(chunk) {
+                return match e {
+                    PrinterError::Io(io) if is_disconnect(&io) => {
+                        tracing::warn!(sent, error = %io, "printer disconnected during job");
+                        Ok(PrintOutcome::Held(HoldReason::Disconnected))
+                    }
+                    other => Err(other),
+                };
+            }
+            sent += chunk.len();
+            if let Some(reason) = self.check()? {
+                let done_mm = job.paper_mm * sent as f32 / total as f32;
+                self.paper_used_mm += f64::from(done_mm);
+                tracing::warn!(?reason, sent, total, "print held during job");
+                return Ok(PrintOutcome::Held(reason));
+            }
+        }
+        self.paper_used_mm += f64::from(job.paper_mm);
+        self.last_job_mm = job.paper_mm;
+        tracing::info!(bytes = total, paper_mm = job.paper_mm, "receipt printed");
+        Ok(PrintOutcome::Printed)
+    }
+
+    fn write(&mut self, b: &[u8]) -> Result<(), PrinterError> {
+        self.transport.write_all(b).map_err(PrinterError::Io)
+    }
+}
