@@ -126,10 +126,10 @@ pub fn run_worker<T: Transport>(
             Ok(PrinterCmd::Stop) | Err(std_mpsc::RecvTimeoutError::Disconnected) => return,
             Ok(PrinterCmd::Restocked) => {
                 printer.reset_paper_counter();
-                if let Ok(mut s) = store.lock() {
-                    if let Err(e) = s.restocked("staff", Utc::now()) {
-                        tracing::error!(error = %e, "cannot record the restock");
-                    }
+                if let Ok(mut s) = store.lock()
+                    && let Err(e) = s.restocked("staff", Utc::now())
+                {
+                    tracing::error!(error = %e, "cannot record the restock");
                 }
             }
             Ok(PrinterCmd::Kick) | Err(std_mpsc::RecvTimeoutError::Timeout) => {}
@@ -196,11 +196,11 @@ fn print_pending<T: Transport>(
             }
             Err(_) => return,
         };
-        if let Ok(mut s) = store.lock() {
-            if let Err(e) = s.job_printing(job.id) {
-                tracing::error!(error = %e, "cannot mark job printing");
-                return;
-            }
+        if let Ok(mut s) = store.lock()
+            && let Err(e) = s.job_printing(job.id)
+        {
+            tracing::error!(error = %e, "cannot mark job printing");
+            return;
         }
         let encoded = EncodedJob {
             bytes: job.bytes.clone(),
@@ -223,10 +223,8 @@ fn print_pending<T: Transport>(
             tracing::error!(error = %e, "cannot record job outcome");
         }
         tracing::info!(job = job.id, printed, reason, "print job finished");
-        if printed {
-            if let (Some(sink), Some(app)) = (preview, job.application_id.as_deref()) {
-                write_preview(sink, app, &job.bytes);
-            }
+        if printed && let (Some(sink), Some(app)) = (preview, job.application_id.as_deref()) {
+            write_preview(sink, app, &job.bytes);
         }
         let _ = reports.send(PrinterReport::Job {
             application_id: job.application_id.clone(),

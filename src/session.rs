@@ -615,10 +615,10 @@ fn on_ui(s: Session, ui: UiEvent, ctx: &Ctx, fx: &mut Vec<Effect>) -> Session {
                 }
                 for f in &svc.fields {
                     let raw = s.answers.get(&f.id).map(String::as_str).unwrap_or("");
-                    if let Ok(v) = normalise(f, raw, s.lang) {
-                        if !v.is_empty() {
-                            answers.insert(f.id.clone(), v);
-                        }
+                    if let Ok(v) = normalise(f, raw, s.lang)
+                        && !v.is_empty()
+                    {
+                        answers.insert(f.id.clone(), v);
                     }
                 }
                 fx.push(Effect::Submit {
