@@ -4,7 +4,8 @@
 #   scripts/deps.sh run     # + what the kiosk window needs (X11 libraries, Xvfb)
 set -euo pipefail
 what="${1:-build}"
-pkgs=(gcc libc6-dev pkg-config libfontconfig-dev libudev-dev)
+# systemd: `systemd-analyze verify` checks the kiosk's unit file in the tests.
+pkgs=(gcc libc6-dev pkg-config libfontconfig-dev libudev-dev systemd)
 if [ "$what" = "run" ] || [ "$what" = "bench" ]; then
   pkgs+=(libx11-6 libx11-xcb1 libxcursor1 libxi6 libxrandr2 libxkbcommon-x11-0 libfontconfig1 xvfb xauth)
 fi

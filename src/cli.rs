@@ -47,6 +47,21 @@ pub enum Command {
     /// The receipt printer: status, test page, paper restock.
     #[command(subcommand)]
     Printer(PrinterCmd),
+    /// Service-mode PINs.
+    #[command(subcommand)]
+    Pin(PinCmd),
+    /// Check everything the technician screen shows; exit non-zero when something fails.
+    Doctor {
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Prepare a new kiosk: data directory, device key and token file with safe permissions.
+    Provision {
+        /// The kiosk's bearer token from the centre (default: keep an existing one, else make one).
+        #[arg(long)]
+        token: Option<String>,
+    },
     /// Scripted citizen sessions through the real core, without a display (soak and fault tests).
     BurnIn(crate::burnin::BurnInArgs),
 }
@@ -106,6 +121,12 @@ pub struct ScreenshotArgs {
     /// List the screens.
     #[arg(long)]
     pub list: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PinCmd {
+    /// Read a PIN on stdin and print its argon2 hash for the configuration.
+    Hash,
 }
 
 #[derive(Debug, Subcommand)]

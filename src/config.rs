@@ -128,6 +128,8 @@ pub struct KioskConfig {
     pub card_reader: CardReaderSection,
     pub printer: PrinterSection,
     pub central: CentralSection,
+    #[serde(default)]
+    pub service: ServiceSection,
     /// Folder the file was read from; relative paths in it are taken from here.
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -153,6 +155,45 @@ pub struct KioskSection {
 
 fn d_purge() -> u32 {
     30
+}
+
+/// Service mode for technicians and staff.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceSection {
+    /// argon2 hash of the technician's PIN (`dost-kiosk pin hash`); empty: no technician access.
+    #[serde(default)]
+    pub technician_pin_hash: String,
+    /// argon2 hash of the center staff's PIN; empty: no staff access.
+    #[serde(default)]
+    pub staff_pin_hash: String,
+    /// Seconds without a touch before service mode closes by itself.
+    #[serde(default = "d_service_idle")]
+    pub idle_close_s: u32,
+}
+
+fn d_service_idle() -> u32 {
+    120
+}
+
+impl Default for ServiceSection {
+    fn default() -> Self {
+        Self {
+            technician_pin_hash: String::new(),
+            staff_pin_hash: String::new(),
+            idle_close_s: d_service_idle(),
+        }
+    }
+}
+
+impl ServiceSection {
+    pub fn pin_hashes(&self) -> crate::service::PinHashes {
+        let some = |s: &str| (!s.is_empty()).then(|| s.to_owned());
+        crate::service::PinHashes {
+            technician: some(&self.technician_pin_hash),
+            staff: some(&self.staff_pin_hash),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

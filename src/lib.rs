@@ -3,12 +3,15 @@
 //! Pure core (session state machine, screen selection, validation) with I/O at the edge
 //! (store, sync, devices, UI). Only [`ui_bridge`] names Slint types.
 
+pub mod burnin;
 pub mod catalog;
 pub mod cli;
 pub mod config;
+pub mod doctor;
 pub mod printing;
 pub mod runtime;
 pub mod screen;
+pub mod service;
 pub mod session;
 pub mod store;
 pub mod sync;

@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use clap::Parser;
 use dost_kiosk::cli::{
-    CardCmd, Cli, Command, ConfigCmd, PortArgs, PrinterCmd, ReceiptCmd, RunArgs, ScreenshotArgs,
+    CardCmd, Cli, Command, ConfigCmd, PinCmd, PortArgs, PrinterCmd, ReceiptCmd, RunArgs,
+    ScreenshotArgs,
 };
 use dost_kiosk::config::KioskConfig;
 use dost_kiosk::view::{Lang, ScreenId};
@@ -33,6 +34,9 @@ fn main() -> ExitCode {
         }
         Some(Command::Printer(PrinterCmd::Test { ref port })) => printer_test(&cli.global, port),
         Some(Command::Printer(PrinterCmd::Restocked)) => printer_restocked(&cli.global),
+        Some(Command::Pin(PinCmd::Hash)) => pin_hash(),
+        Some(Command::Doctor { json }) => doctor(&cli.global, json),
+        Some(Command::Provision { ref token }) => provision(&cli.global, token.as_deref()),
         Some(Command::Receipt(ReceiptCmd::Preview {
             ref input,
             ref out,
@@ -503,5 +507,71 @@ fn card_listen(
         cancel.cancel();
         let _ = task.await;
     });
+    Ok(ExitCode::SUCCESS)
+}
+
+fn pin_hash() -> Result<ExitCode, String> {
+    let mut pin = String::new();
+    std::io::stdin()
+        .read_line(&mut pin)
+        .map_err(|e| format!("cannot read the PIN: {e}"))?;
+    let hash = dost_kiosk::service::hash_pin(pin.trim()).map_err(|e| e.to_string())?;
+    println!("{hash}");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn doctor(global: &dost_kiosk::cli::GlobalArgs, json: bool) -> Result<ExitCode, String> {
+    use dost_kiosk::doctor::{Level, run_checks};
+    let cfg = load_config(global);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let checks = rt.block_on(run_checks(&global.config, cfg));
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string(&checks).map_err(|e| e.to_string())?
+        );
+    } else {
+        println!("{:<14} {:<6} DETAIL", "CHECK", "STATUS");
+        for c in &checks {
+            let status = match c.level {
+                Level::Ok => "ok",
+                Level::Warn => "warn",
+                Level::Fail => "FAIL",
+            };
+            println!("{:<14} {:<6} {}", c.name, status, c.detail);
+        }
+    }
+    let failed = checks.iter().any(|c| c.level == Level::Fail);
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn provision(
+    global: &dost_kiosk::cli::GlobalArgs,
+    token: Option<&str>,
+) -> Result<ExitCode, String> {
+    let cfg = load_config(global)?;
+    let done = dost_kiosk::doctor::provision(&cfg, token).map_err(|e| e.to_string())?;
+    println!("data directory  {} (mode 700)", done.data_dir.display());
+    println!(
+        "device key      {} (mode 600)",
+        done.data_dir.join("device.key").display()
+    );
+    println!(
+        "token file      {} (mode 600){}",
+        done.token_file.display(),
+        if done.token_created {
+            ", written"
+        } else {
+            ", kept"
+        }
+    );
+    println!("set central.token_file to the token file in the configuration");
     Ok(ExitCode::SUCCESS)
 }

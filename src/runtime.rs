@@ -42,6 +42,49 @@ pub enum RuntimeError {
     Device(String),
     #[error("cannot start a thread: {0}")]
     Thread(#[source] std::io::Error),
+    #[error("another kiosk is already running on {0}")]
+    AlreadyRunning(PathBuf),
+    #[error("cannot lock {path}: {source}")]
+    Lock {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Holds the data directory for one kiosk process at a time (released when dropped or when
+/// the process dies).
+#[derive(Debug)]
+pub struct InstanceLock {
+    _file: std::fs::File,
+}
+
+/// Takes `data_dir/kiosk.lock`; fails at once when another process holds it.
+pub fn lock_instance(data_dir: &std::path::Path) -> Result<InstanceLock, RuntimeError> {
+    use std::os::fd::AsRawFd;
+    let path = data_dir.join("kiosk.lock");
+    let err = |source| RuntimeError::Lock {
+        path: path.clone(),
+        source,
+    };
+    std::fs::create_dir_all(data_dir).map_err(err)?;
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(err)?;
+    // SAFETY: flock on a file descriptor this function owns.
+    let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
+    if rc != 0 {
+        let e = std::io::Error::last_os_error();
+        return Err(if e.kind() == std::io::ErrorKind::WouldBlock {
+            RuntimeError::AlreadyRunning(data_dir.to_owned())
+        } else {
+            err(e)
+        });
+    }
+    Ok(InstanceLock { _file: file })
 }
 
 /// Today in Asia/Baku.
@@ -190,6 +233,7 @@ pub struct Kiosk {
     cancel: CancellationToken,
     tasks: Vec<JoinHandle<()>>,
     printer_thread: Option<std::thread::JoinHandle<()>>,
+    _instance: InstanceLock,
 }
 
 impl Kiosk {
@@ -233,6 +277,7 @@ pub async fn start(
     let cancel = CancellationToken::new();
     let catalog = Arc::new(Catalog::load(&cfg.catalog_path())?);
     let data_dir = cfg.data_dir();
+    let instance = lock_instance(&data_dir)?;
     let store = {
         let dir = data_dir.clone();
         tokio::task::spawn_blocking(move || Store::open_dir(&dir))
@@ -450,6 +495,7 @@ pub async fn start(
         cancel,
         tasks,
         printer_thread: Some(printer_thread),
+        _instance: instance,
     })
 }
 

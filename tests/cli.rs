@@ -146,3 +146,162 @@ fn printer_commands_on_a_serial_port() {
     assert_eq!(out.status.code(), Some(1), "paper out is not ready");
     assert!(String::from_utf8_lossy(&out.stdout).contains("out"));
 }
+
+#[test]
+fn pin_hash_reads_stdin() {
+    let mut child = kiosk()
+        .args(["pin", "hash"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"482913\n")
+        .expect("write");
+    let out = child.wait_with_output().expect("done");
+    assert!(out.status.success());
+    let hash = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    assert!(dost_kiosk::service::is_pin_hash(&hash), "{hash}");
+    assert!(!hash.contains("482913"));
+}
+
+/// A copy of the demo configuration whose data lives in `dir` (with the catalog beside it).
+fn demo_config_in(dir: &std::path::Path, edit: impl Fn(String) -> String) -> std::path::PathBuf {
+    let text = std::fs::read_to_string("config/kiosk.toml").expect("demo config");
+    let text = text.replace("data_dir = \"../data\"", "data_dir = \"data\"");
+    std::fs::copy("config/services.toml", dir.join("services.toml")).expect("catalog");
+    let path = dir.join("kiosk.toml");
+    std::fs::write(&path, edit(text)).expect("write config");
+    path
+}
+
+#[test]
+fn provision_then_doctor() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("tmp");
+    let cfg = demo_config_in(dir.path(), |t| t);
+    let out = kiosk()
+        .arg("--config")
+        .arg(&cfg)
+        .arg("provision")
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let data = dir.path().join("data");
+    let mode =
+        |p: &std::path::Path| std::fs::metadata(p).expect("exists").permissions().mode() & 0o777;
+    assert_eq!(mode(&data), 0o700);
+    assert_eq!(mode(&data.join("device.key")), 0o600);
+    assert_eq!(mode(&data.join("kiosk.token")), 0o600);
+    let token = std::fs::read_to_string(data.join("kiosk.token")).expect("token");
+    // Provisioning again keeps the token.
+    let again = kiosk()
+        .arg("--config")
+        .arg(&cfg)
+        .arg("provision")
+        .output()
+        .expect("runs");
+    assert!(again.status.success());
+    assert_eq!(
+        std::fs::read_to_string(data.join("kiosk.token")).expect("token"),
+        token
+    );
+
+    let out = kiosk()
+        .arg("--config")
+        .arg(&cfg)
+        .args(["doctor", "--json"])
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let checks: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).expect("json");
+    for name in [
+        "config",
+        "database",
+        "disk",
+        "card reader",
+        "printer",
+        "centre link",
+        "clock",
+        "audit log",
+    ] {
+        let c = checks
+            .iter()
+            .find(|c| c["name"] == name)
+            .unwrap_or_else(|| panic!("{name} checked"));
+        assert_eq!(c["level"], "ok", "{c}");
+    }
+
+    // A serial printer that is not there fails the doctor.
+    let broken = demo_config_in(dir.path(), |t| {
+        t.replacen("kind = \"simulated\"\n# Serial port of the ESC/POS printer (serial only).\nport = \"\"",
+                   "kind = \"serial\"\n# Serial port of the ESC/POS printer (serial only).\nport = \"/dev/ttyDOESNOTEXIST\"", 1)
+    });
+    let out = kiosk()
+        .arg("--config")
+        .arg(&broken)
+        .arg("doctor")
+        .output()
+        .expect("runs");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("ttyDOESNOTEXIST: no device"));
+}
+
+#[test]
+fn systemd_unit_verifies() {
+    let Ok(analyze) = which("systemd-analyze") else {
+        // systemd-analyze ships with systemd, which every target kiosk runs; the CI image has it.
+        panic!("systemd-analyze not found: install systemd");
+    };
+    let dir = tempfile::tempdir().expect("tmp");
+    // Point the unit at this build's binary so `verify` finds the executable.
+    let unit = std::fs::read_to_string("config/dost-kiosk.service")
+        .expect("unit")
+        .replace(
+            "/usr/local/bin/dost-kiosk",
+            env!("CARGO_BIN_EXE_dost-kiosk"),
+        );
+    let path = dir.path().join("dost-kiosk.service");
+    std::fs::write(&path, unit).expect("write");
+    let out = Command::new(analyze)
+        .args(["verify", "--man=no"])
+        .arg(&path)
+        .output()
+        .expect("runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    // Users and groups of the target machine do not exist here; everything else must pass.
+    let problems: Vec<&str> = err
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .filter(|l| !l.contains("kiosk") || l.contains("dost-kiosk.service:"))
+        .filter(|l| !l.contains("Failed to resolve user") && !l.contains("Failed to resolve group"))
+        .collect();
+    assert!(out.status.success() || problems.is_empty(), "{err}");
+    assert!(problems.is_empty(), "{err}");
+}
+
+fn which(name: &str) -> Result<std::path::PathBuf, ()> {
+    std::env::var_os("PATH")
+        .and_then(|paths| {
+            std::env::split_paths(&paths)
+                .map(|p| p.join(name))
+                .find(|p| p.is_file())
+        })
+        .ok_or(())
+}
