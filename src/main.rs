@@ -109,12 +109,16 @@ fn run(global: &dost_kiosk::cli::GlobalArgs, args: &RunArgs) -> Result<ExitCode,
     if args.fullscreen {
         ui.set_fullscreen(true);
     }
-    // The readiness beacon of the benchmark harness, when it asks for one.
-    if let Ok(beacon) = std::env::var("KIOSK_BEACON") {
-        ui.on_first_frame(move || {
+    // The first frame is on screen: tell systemd, and the benchmark harness when it asks.
+    let beacon = std::env::var("KIOSK_BEACON").ok();
+    ui.on_first_frame(move || {
+        if let Err(e) = dost_kiosk::notify::notify("READY=1") {
+            tracing::warn!(error = %e, "cannot notify systemd");
+        }
+        if let Some(beacon) = beacon {
             std::thread::spawn(move || ping_beacon(&beacon));
-        });
-    }
+        }
+    });
     let presenter = ui.presenter();
     let present: runtime::PresentFn = Box::new(move |vm| {
         if let Err(e) = presenter.show(vm) {
