@@ -34,10 +34,10 @@ pub fn notify(state: &str) -> std::io::Result<bool> {
 /// How often to pet the watchdog: half of `WATCHDOG_USEC`, when systemd asked for one.
 pub fn watchdog_interval() -> Option<Duration> {
     let usec: u64 = std::env::var("WATCHDOG_USEC").ok()?.parse().ok()?;
-    if let Ok(pid) = std::env::var("WATCHDOG_PID") {
-        if pid.parse::<u32>().ok()? != std::process::id() {
-            return None;
-        }
+    if let Ok(pid) = std::env::var("WATCHDOG_PID")
+        && pid.parse::<u32>().ok()? != std::process::id()
+    {
+        return None;
     }
     (usec > 0).then(|| Duration::from_micros(usec / 2))
 }
