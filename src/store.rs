@@ -84,6 +84,17 @@ const MIGRATIONS: &[&str] = &[
         prev_hash TEXT NOT NULL,
         hash TEXT NOT NULL
      );",
+    // 2: satisfaction ratings (anonymous), synced to the centre.
+    "CREATE TABLE ratings (
+        id TEXT PRIMARY KEY,
+        kiosk_id TEXT NOT NULL,
+        service_id TEXT,
+        score INTEGER NOT NULL CHECK (score BETWEEN 1 AND 5),
+        lang TEXT NOT NULL,
+        rated_at TEXT NOT NULL,
+        synced INTEGER NOT NULL DEFAULT 0
+     );
+     CREATE INDEX ratings_pending ON ratings(synced, rated_at);",
 ];
 
 /// A receipt to keep with the application.
@@ -651,6 +662,64 @@ impl Store {
         Ok(None)
     }
 
+    /// Keeps a citizen's satisfaction rating (1–5) for the centre.
+    pub fn add_rating(
+        &mut self,
+        kiosk_id: &str,
+        service_id: Option<&str>,
+        score: u8,
+        lang: &str,
+        now: DateTime<Utc>,
+    ) -> Result<String, StoreError> {
+        let id = uuid::Uuid::new_v4().to_string();
+        self.conn.execute(
+            "INSERT INTO ratings (id, kiosk_id, service_id, score, lang, rated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![id, kiosk_id, service_id, score.clamp(1, 5), lang, ts(now)],
+        )?;
+        Ok(id)
+    }
+
+    /// Ratings not yet at the centre, oldest first.
+    pub fn pending_ratings(&self, limit: usize) -> Result<Vec<dost_api::Rating>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, kiosk_id, service_id, score, lang, rated_at FROM ratings
+             WHERE synced = 0 ORDER BY rated_at LIMIT ?1",
+        )?;
+        let rows = stmt.query_map(params![limit as i64], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, i64>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (rating_id, kiosk_id, service_id, score, lang, at) = row?;
+            out.push(dost_api::Rating {
+                rating_id,
+                kiosk_id,
+                service_id,
+                score: score.clamp(1, 5) as u8,
+                lang,
+                rated_at: parse_ts(&at).unwrap_or_default(),
+            });
+        }
+        Ok(out)
+    }
+
+    /// Marks ratings as delivered.
+    pub fn ratings_synced(&mut self, ids: &[String]) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        for id in ids {
+            tx.execute("UPDATE ratings SET synced = 1 WHERE id = ?1", params![id])?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Direct access for tests and diagnostics.
     pub fn connection(&self) -> &Connection {
         &self.conn
@@ -952,6 +1021,60 @@ mod tests {
                 .mode();
             assert_eq!(mode & 0o777, 0o600);
         }
+    }
+
+    #[test]
+    fn migrates_from_every_earlier_version() {
+        for from in 0..MIGRATIONS.len() {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("kiosk.db");
+            {
+                let conn = Connection::open(&path).unwrap();
+                for (i, sql) in MIGRATIONS.iter().enumerate().take(from) {
+                    conn.execute_batch(sql).unwrap();
+                    conn.pragma_update(None, "user_version", (i + 1) as i64)
+                        .unwrap();
+                }
+                if from >= 1 {
+                    conn.execute(
+                        "INSERT INTO applications (id, idempotency_key, service_id, fin_tag, payload, created_at)
+                         VALUES ('A-1', 'k', 's', 't', NULL, '2026-01-01T00:00:00Z')",
+                        [],
+                    )
+                    .unwrap();
+                }
+            }
+            let s = Store::open(&path, [1u8; 32]).unwrap();
+            assert_eq!(
+                s.schema_version().unwrap(),
+                MIGRATIONS.len() as i64,
+                "from {from}"
+            );
+            let apps: i64 = s
+                .connection()
+                .query_row("SELECT COUNT(*) FROM applications", [], |r| r.get(0))
+                .unwrap();
+            assert_eq!(
+                apps,
+                i64::from(from >= 1),
+                "rows survive the migration from {from}"
+            );
+            assert!(s.pending_ratings(1).unwrap().is_empty());
+        }
+    }
+
+    #[test]
+    fn ratings_wait_for_the_centre() {
+        let (_d, mut s) = store();
+        let id = s
+            .add_rating("K1", Some("disability-assessment"), 5, "az", now())
+            .unwrap();
+        s.add_rating("K1", None, 9, "ru", now()).unwrap();
+        let pending = s.pending_ratings(10).unwrap();
+        assert_eq!(pending.len(), 2);
+        assert!(pending.iter().all(|r| (1..=5).contains(&r.score)));
+        s.ratings_synced(&[id]).unwrap();
+        assert_eq!(s.pending_ratings(10).unwrap().len(), 1);
     }
 
     #[test]

@@ -160,6 +160,15 @@ impl CentralClient {
         self.send(self.http.get(url)).await
     }
 
+    /// `POST /v1/ratings`.
+    pub async fn ratings(
+        &self,
+        batch: &dost_api::RatingBatch,
+    ) -> Result<dost_api::RatingBatchResponse, SyncError> {
+        self.send(self.http.post(self.url("/ratings")).json(batch))
+            .await
+    }
+
     /// `POST /v1/kiosks/{id}/heartbeat`.
     pub async fn heartbeat(&self, hb: &Heartbeat) -> Result<(), SyncError> {
         let url = self.url(&format!("/kiosks/{}/heartbeat", hb.kiosk_id));
@@ -296,6 +305,7 @@ pub async fn run_relay(
             }
         };
         if batch.is_empty() {
+            deliver_ratings(&store, &client).await;
             tokio::select! {
                 _ = cancel.cancelled() => return,
                 _ = wake.notified() => {}
@@ -355,6 +365,32 @@ pub async fn run_relay(
                 }
             }
         }
+    }
+}
+
+/// Sends the ratings waiting in the store (best effort: they are retried at the next pass).
+async fn deliver_ratings(store: &SharedStore, client: &CentralClient) {
+    let ratings = match with_store(store, |s| s.pending_ratings(dost_api::MAX_BATCH)).await {
+        Ok(r) if !r.is_empty() => r,
+        Ok(_) => return,
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot read ratings");
+            return;
+        }
+    };
+    let ids: Vec<String> = ratings.iter().map(|r| r.rating_id.clone()).collect();
+    match client.ratings(&dost_api::RatingBatch { ratings }).await {
+        Ok(resp) => {
+            tracing::info!(
+                accepted = resp.accepted,
+                replayed = resp.replayed,
+                "ratings delivered"
+            );
+            if let Err(e) = with_store(store, move |s| s.ratings_synced(&ids)).await {
+                tracing::warn!(error = %e, "cannot record delivered ratings");
+            }
+        }
+        Err(e) => tracing::debug!(error = %e, "ratings not delivered yet"),
     }
 }
 

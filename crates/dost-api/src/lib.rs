@@ -221,6 +221,37 @@ pub struct Heartbeat {
     pub receipts_left: Option<u64>,
 }
 
+/// A citizen's satisfaction rating after a finished session (DOST measures service quality).
+/// Anonymous: no FİN, no application number.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rating {
+    /// Unique id made by the kiosk; a repeated id is stored once.
+    pub rating_id: String,
+    pub kiosk_id: String,
+    /// Service the session applied for, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_id: Option<String>,
+    /// 1 (very unhappy) to 5 (very happy).
+    pub score: u8,
+    pub lang: String,
+    pub rated_at: DateTime<Utc>,
+}
+
+/// Body of `POST /v1/ratings`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RatingBatch {
+    pub ratings: Vec<Rating>,
+}
+
+/// Answer to `POST /v1/ratings`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RatingBatchResponse {
+    /// Ratings stored now.
+    pub accepted: u32,
+    /// Ratings already stored before (same id).
+    pub replayed: u32,
+}
+
 /// RFC 9457 problem details.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Problem {

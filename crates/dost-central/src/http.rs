@@ -185,6 +185,7 @@ pub(crate) fn router(st: Shared) -> Router {
         .route("/catalog", get(catalog))
         .route("/kiosks/{id}/config", get(kiosk_config))
         .route("/kiosks/{id}/heartbeat", post(heartbeat))
+        .route("/ratings", post(ratings))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(st.clone(), require_bearer))
@@ -197,6 +198,7 @@ pub(crate) fn router(st: Shared) -> Router {
             axum::routing::put(admin_put_config).get(kiosk_config),
         )
         .route("/kiosks/{id}/heartbeat", get(admin_heartbeat))
+        .route("/ratings", get(admin_ratings))
         .route("/faults", get(admin_get_faults).put(admin_put_faults))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed);
@@ -580,6 +582,33 @@ async fn heartbeat(
     Ok(StatusCode::NO_CONTENT)
 }
 
+async fn ratings(
+    State(st): State<Shared>,
+    JsonBody(batch): JsonBody<dost_api::RatingBatch>,
+) -> Result<Json<dost_api::RatingBatchResponse>, ApiError> {
+    if batch.ratings.len() > dost_api::MAX_BATCH {
+        return Err(ApiError::new(413, "Batch too large", None));
+    }
+    if let Some(bad) = batch.ratings.iter().find(|r| {
+        !(1..=5).contains(&r.score)
+            || r.rating_id.is_empty()
+            || r.rating_id.len() > 64
+            || r.kiosk_id.is_empty()
+            || r.lang.len() > 8
+            || r.service_id.as_ref().is_some_and(|s| s.len() > 128)
+    }) {
+        return Err(ApiError::new(
+            422,
+            "Invalid rating",
+            format!("rating {} is malformed (score 1 to 5)", bad.rating_id),
+        ));
+    }
+    let n = batch.ratings.len();
+    let (accepted, replayed) = db(&st, move |s| s.put_ratings(&batch.ratings, Utc::now())).await?;
+    tracing::debug!(ratings = n, accepted, "ratings");
+    Ok(Json(dost_api::RatingBatchResponse { accepted, replayed }))
+}
+
 // ---------------------------------------------------------------------------------------------
 // /admin handlers (no authentication: the reference server is a development tool)
 
@@ -637,6 +666,16 @@ async fn admin_put_config(
     .await?;
     let etag = HeaderValue::from_str(&etag).unwrap_or(HeaderValue::from_static("\"0\""));
     Ok((StatusCode::NO_CONTENT, [(header::ETAG, etag)]).into_response())
+}
+
+/// Ratings per score, `{"1": n, ..., "5": n}`.
+async fn admin_ratings(State(st): State<Shared>) -> Result<Json<serde_json::Value>, ApiError> {
+    let counts = db(&st, |s| s.rating_counts()).await?;
+    let mut map = serde_json::Map::new();
+    for (i, n) in counts.iter().enumerate() {
+        map.insert((i + 1).to_string(), serde_json::Value::from(*n));
+    }
+    Ok(Json(serde_json::Value::Object(map)))
 }
 
 async fn admin_heartbeat(

@@ -50,6 +50,15 @@ CREATE TABLE IF NOT EXISTS kiosk_configs (
     etag          TEXT NOT NULL,
     updated_at_ms INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS ratings (
+    rating_id      TEXT PRIMARY KEY,
+    kiosk_id       TEXT NOT NULL,
+    service_id     TEXT,
+    score          INTEGER NOT NULL CHECK (score BETWEEN 1 AND 5),
+    lang           TEXT NOT NULL,
+    rated_at_ms    INTEGER NOT NULL,
+    received_at_ms INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS heartbeats (
     kiosk_id       TEXT PRIMARY KEY,
     heartbeat_json TEXT NOT NULL,
@@ -413,6 +422,50 @@ impl Store {
             params![kiosk_id, json, at.timestamp_millis()],
         )?;
         Ok(())
+    }
+
+    /// Stores ratings once per id; returns (new, already stored).
+    pub fn put_ratings(
+        &self,
+        ratings: &[dost_api::Rating],
+        at: DateTime<Utc>,
+    ) -> Result<(u32, u32), CentralError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let mut new = 0;
+        for r in ratings {
+            new += tx.execute(
+                "INSERT OR IGNORE INTO ratings
+                 (rating_id, kiosk_id, service_id, score, lang, rated_at_ms, received_at_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    r.rating_id,
+                    r.kiosk_id,
+                    r.service_id,
+                    r.score,
+                    r.lang,
+                    r.rated_at.timestamp_millis(),
+                    at.timestamp_millis()
+                ],
+            )? as u32;
+        }
+        tx.commit()?;
+        Ok((new, ratings.len() as u32 - new))
+    }
+
+    /// Count of stored ratings per score 1..=5.
+    pub fn rating_counts(&self) -> Result<[u64; 5], CentralError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare("SELECT score, COUNT(*) FROM ratings GROUP BY score")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))?;
+        let mut out = [0u64; 5];
+        for row in rows {
+            let (score, n) = row?;
+            if (1..=5).contains(&score) {
+                out[(score - 1) as usize] = n.max(0) as u64;
+            }
+        }
+        Ok(out)
     }
 
     /// `(json, received_at)` of the last heartbeat of a kiosk.
