@@ -81,7 +81,11 @@ impl std::fmt::Debug for CentralClient {
 
 impl CentralClient {
     pub fn new(base: &str, token: &str, timeout: Duration) -> Result<Self, SyncError> {
+        // TLS through rustls with the ring provider; certificates from the system's store.
+        // Installing twice is harmless (the first one stays).
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let http = reqwest::Client::builder()
+            .https_only(!is_loopback(base))
             .timeout(timeout)
             .connect_timeout(timeout.min(Duration::from_secs(5)))
             .user_agent(concat!("dost-kiosk/", env!("CARGO_PKG_VERSION")))
@@ -192,6 +196,17 @@ impl CentralClient {
             })
         }
     }
+}
+
+/// Plain HTTP is only allowed to this machine (the embedded or a test centre).
+fn is_loopback(base: &str) -> bool {
+    let rest = base
+        .strip_prefix("http://")
+        .or_else(|| base.strip_prefix("https://"))
+        .unwrap_or(base);
+    ["127.", "localhost", "[::1]"]
+        .iter()
+        .any(|p| rest.starts_with(p))
 }
 
 async fn read_limited(mut resp: reqwest::Response) -> Result<Vec<u8>, SyncError> {
@@ -405,6 +420,15 @@ async fn sleep_or_cancel(d: Duration, cancel: &CancellationToken) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_http_only_to_loopback() {
+        assert!(is_loopback("http://127.0.0.1:8080"));
+        assert!(is_loopback("http://localhost:1"));
+        assert!(!is_loopback("http://10.0.0.1"));
+        assert!(!is_loopback("https://api.dost.example"));
+        assert!(CentralClient::new("https://api.dost.example", "t", Duration::from_secs(1)).is_ok());
+    }
 
     #[test]
     fn jitter_stays_in_bounds() {
