@@ -178,6 +178,28 @@ impl Catalog {
         }
     }
 
+    /// Reads and checks a catalog sent by the centre (`GET /v1/catalog`).
+    pub fn from_json(value: serde_json::Value) -> Result<Catalog, ConfigError> {
+        let path = Path::new("centre catalog");
+        let catalog: Catalog = serde_json::from_value(value).map_err(|e| ConfigError::Invalid {
+            path: path.to_owned(),
+            problems: vec![Problem {
+                line: None,
+                key: "-".into(),
+                reason: e.to_string(),
+            }],
+        })?;
+        let problems = catalog.problems("");
+        if problems.is_empty() {
+            Ok(catalog)
+        } else {
+            Err(ConfigError::Invalid {
+                path: path.to_owned(),
+                problems,
+            })
+        }
+    }
+
     /// Everything wrong with a parsed catalog (empty when it is usable).
     fn problems(&self, text: &str) -> Vec<Problem> {
         let mut out = Vec::new();
@@ -318,6 +340,17 @@ mod tests {
                 s.id
             );
         }
+    }
+
+    #[test]
+    fn catalog_round_trips_through_json() {
+        let c = shipped();
+        let json = serde_json::to_value(&c).unwrap_or_default();
+        assert_eq!(Catalog::from_json(json.clone()).ok(), Some(c));
+        let mut broken = json;
+        broken["service"][0]["area"] = serde_json::Value::from("nowhere");
+        assert!(Catalog::from_json(broken).is_err());
+        assert!(Catalog::from_json(serde_json::json!({"area": 3})).is_err());
     }
 
     #[test]

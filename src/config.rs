@@ -582,6 +582,59 @@ impl KioskConfig {
     }
 }
 
+/// Settings the centre may change remotely (`GET /v1/kiosks/{id}/config`). Device and link
+/// settings stay local: a remote configuration naming them is refused.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RemoteSettings {
+    #[serde(default)]
+    pub center_name: Option<String>,
+    #[serde(default)]
+    pub session: Option<SessionSection>,
+    #[serde(default)]
+    pub service_idle_close_s: Option<u32>,
+}
+
+impl KioskConfig {
+    /// This configuration with the centre's settings applied, checked as a whole. A bad remote
+    /// configuration is refused and the current one stays.
+    pub fn with_remote(&self, value: &serde_json::Value) -> Result<KioskConfig, ConfigError> {
+        let path = PathBuf::from("centre configuration");
+        let remote: RemoteSettings =
+            serde_json::from_value(value.clone()).map_err(|e| ConfigError::Invalid {
+                path: path.clone(),
+                problems: vec![Problem {
+                    line: None,
+                    key: "-".into(),
+                    reason: e.to_string(),
+                }],
+            })?;
+        let mut next = self.clone();
+        if let Some(name) = remote.center_name {
+            next.kiosk.center_name = name;
+        }
+        if let Some(session) = remote.session {
+            next.session = session;
+        }
+        if let Some(s) = remote.service_idle_close_s {
+            next.service.idle_close_s = s;
+        }
+        let mut problems = next.problems("");
+        if next.kiosk.center_name.trim().is_empty() || next.kiosk.center_name.len() > 80 {
+            problems.push(Problem {
+                line: None,
+                key: "center_name".into(),
+                reason: "1 to 80 characters".into(),
+            });
+        }
+        if problems.is_empty() {
+            Ok(next)
+        } else {
+            Err(ConfigError::Invalid { path, problems })
+        }
+    }
+}
+
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.line {
@@ -615,6 +668,25 @@ mod tests {
         assert_eq!(cfg.session.idle_timeout_s, 45);
         assert_eq!(cfg.default_lang(), Lang::Az);
         assert_eq!(cfg.catalog_path(), Path::new("config/services.toml"));
+    }
+
+    #[test]
+    fn remote_settings_are_checked_before_use() {
+        let cfg = KioskConfig::parse(&shipped_text(), Path::new("config/kiosk.toml"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let next = cfg
+            .with_remote(&serde_json::json!({"center_name": "DOST Xəzər", "session": {"idle_timeout_s": 60}}))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(next.kiosk.center_name, "DOST Xəzər");
+        assert_eq!(next.session.idle_timeout_s, 60);
+        assert_eq!(
+            next.session.countdown_s, 10,
+            "unnamed keys take their defaults"
+        );
+        let bad = cfg.with_remote(&serde_json::json!({"session": {"idle_timeout_s": 5}}));
+        assert!(bad.is_err());
+        let device = cfg.with_remote(&serde_json::json!({"printer": {"kind": "serial"}}));
+        assert!(device.is_err(), "device settings are local");
     }
 
     #[test]

@@ -452,20 +452,17 @@ pub async fn start(
     let _ = printer_cmd.send(PrinterCmd::Kick);
 
     // The session loop.
-    let policy = Policy {
-        accept: cfg.session.accept.clone(),
-        offline_auth: cfg.session.offline_auth,
-        idle_timeout_ms: u64::from(cfg.session.idle_timeout_s) * 1000,
-        countdown_ms: u64::from(cfg.session.countdown_s) * 1000,
-        card_error_ms: u64::from(cfg.session.card_error_s) * 1000,
-        default_lang: cfg.default_lang(),
-    };
+    let policy = policy_from(&cfg);
     let devices = Arc::new(Mutex::new(DeviceBoard::default()));
+    let (live_tx, live_rx) = watch::channel(Live {
+        catalog: catalog.clone(),
+        cfg: cfg.clone(),
+    });
     tasks.push(tokio::spawn(housekeeping(
         store.clone(),
         client.clone(),
         devices.clone(),
-        cfg.clone(),
+        live_tx,
         cancel.clone(),
     )));
     let core = Core {
@@ -482,7 +479,7 @@ pub async fn start(
         present,
         profile,
     };
-    tasks.push(tokio::spawn(core.run(input_rx, cancel.clone())));
+    tasks.push(tokio::spawn(core.run(input_rx, live_rx, cancel.clone())));
 
     Ok(Kiosk {
         central_url,
@@ -497,6 +494,25 @@ pub async fn start(
         printer_thread: Some(printer_thread),
         _instance: instance,
     })
+}
+
+/// The session's policy from the configuration.
+pub fn policy_from(cfg: &KioskConfig) -> Policy {
+    Policy {
+        accept: cfg.session.accept.clone(),
+        offline_auth: cfg.session.offline_auth,
+        idle_timeout_ms: u64::from(cfg.session.idle_timeout_s) * 1000,
+        countdown_ms: u64::from(cfg.session.countdown_s) * 1000,
+        card_error_ms: u64::from(cfg.session.card_error_s) * 1000,
+        default_lang: cfg.default_lang(),
+    }
+}
+
+/// What the centre can change while the kiosk runs.
+#[derive(Debug, Clone)]
+struct Live {
+    catalog: Arc<Catalog>,
+    cfg: KioskConfig,
 }
 
 fn printer_profile(cfg: &KioskConfig) -> Result<PrinterProfile, RuntimeError> {
@@ -558,12 +574,18 @@ struct Core {
 }
 
 impl Core {
-    async fn run(self, mut inputs: mpsc::UnboundedReceiver<Input>, cancel: CancellationToken) {
+    async fn run(
+        mut self,
+        mut inputs: mpsc::UnboundedReceiver<Input>,
+        mut live: watch::Receiver<Live>,
+        cancel: CancellationToken,
+    ) {
         let epoch = Instant::now();
         let mut session = Session::new(self.policy.default_lang);
         let mut health = Health::default();
         let mut last_view: Option<ViewModel> = None;
         let mut published = DeviceBoard::default();
+        let mut live_open = true;
         let data_dir = self.cfg.data_dir();
         let mut tick = tokio::time::interval(Duration::from_millis(500));
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -571,6 +593,20 @@ impl Core {
             let event = tokio::select! {
                 _ = cancel.cancelled() => return,
                 _ = tick.tick() => Some(Event::Tick),
+                changed = live.changed(), if live_open => {
+                    if changed.is_err() {
+                        // The housekeeping task is gone: keep the current settings.
+                        live_open = false;
+                        continue;
+                    }
+                    let next = live.borrow_and_update().clone();
+                    self.catalog = next.catalog;
+                    self.policy = policy_from(&next.cfg);
+                    self.cfg.kiosk.center_name = next.cfg.kiosk.center_name;
+                    self.cfg.session = next.cfg.session;
+                    tracing::info!("settings from the centre applied");
+                    None
+                },
                 input = inputs.recv() => match input {
                     None => return,
                     Some(input) => self.translate(input, &mut health),
@@ -807,22 +843,29 @@ impl Core {
     }
 }
 
-/// Heartbeats to the centre and the purge of confirmed personal data.
+/// Heartbeats, the purge of confirmed personal data, status refreshes of open applications,
+/// and the catalog and settings pulled from the centre (with ETags, checked before use).
 async fn housekeeping(
     store: SharedStore,
     client: CentralClient,
     devices: Arc<Mutex<DeviceBoard>>,
-    cfg: KioskConfig,
+    live: watch::Sender<Live>,
     cancel: CancellationToken,
 ) {
+    let cfg = live.borrow().cfg.clone();
     let started = Instant::now();
-    let mut heartbeat = tokio::time::interval(Duration::from_secs(u64::from(
-        cfg.central.heartbeat_s.max(1),
-    )));
-    let mut purge = tokio::time::interval(Duration::from_secs(3600));
-    heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    purge.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let every = |s: u32| {
+        let mut i = tokio::time::interval(Duration::from_secs(u64::from(s.max(1))));
+        i.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        i
+    };
+    let mut heartbeat = every(cfg.central.heartbeat_s);
+    let mut purge = every(3600);
+    let mut refresh = every(cfg.central.status_refresh_s);
     let keep = chrono::Duration::days(i64::from(cfg.kiosk.purge_after_days));
+    let mut catalog_etag: Option<String> = None;
+    let mut config_etag: Option<String> = None;
+    let mut config_error: Option<String> = None;
     loop {
         tokio::select! {
             _ = cancel.cancelled() => return,
@@ -833,6 +876,11 @@ async fn housekeeping(
                     Ok(n) => tracing::info!(purged = n, "personal data of confirmed applications purged"),
                     Err(e) => tracing::error!(error = %e, "purge failed"),
                 }
+            }
+            _ = refresh.tick() => {
+                refresh_open_applications(&store, &client).await;
+                pull_catalog(&client, &live, &mut catalog_etag).await;
+                pull_config(&client, &live, &cfg, &mut config_etag, &mut config_error).await;
             }
             _ = heartbeat.tick() => {
                 let stats = sync::with_store(&store, |s| s.stats()).await.unwrap_or_default();
@@ -846,12 +894,91 @@ async fn housekeeping(
                     outbox_depth: stats.outbox_depth,
                     held_receipts: stats.held_jobs,
                     receipts_left: board.receipts_left,
+                    config_error: config_error.clone(),
                 };
                 if let Err(e) = client.heartbeat(&hb).await {
                     tracing::debug!(error = %e, "heartbeat not delivered");
                 }
             }
         }
+    }
+}
+
+/// Asks the centre for the status of applications that may still change.
+async fn refresh_open_applications(store: &SharedStore, client: &CentralClient) {
+    let open = sync::with_store(store, |s| s.open_applications(50))
+        .await
+        .unwrap_or_default();
+    for (id, tag, _service) in open {
+        match client.application(&id).await {
+            Ok(status) if status.application_id == id => {
+                let tag = tag.clone();
+                let now = Utc::now();
+                if let Err(e) =
+                    sync::with_store(store, move |s| s.cache_status_tagged(&tag, &status, now))
+                        .await
+                {
+                    tracing::warn!(error = %e, "cannot cache a status");
+                }
+            }
+            Ok(_) => tracing::warn!("the centre answered for another application"),
+            Err(e) => {
+                tracing::debug!(error = %e, "status refresh stopped");
+                return;
+            }
+        }
+    }
+}
+
+async fn pull_catalog(
+    client: &CentralClient,
+    live: &watch::Sender<Live>,
+    etag: &mut Option<String>,
+) {
+    match client.get_if_changed("/catalog", etag.as_deref()).await {
+        Ok(None) => {}
+        Ok(Some((json, tag))) => match Catalog::from_json(json) {
+            Ok(catalog) => {
+                *etag = tag;
+                let changed = *live.borrow().catalog != catalog;
+                if changed {
+                    tracing::info!(services = catalog.services.len(), "catalog from the centre");
+                    live.send_modify(|l| l.catalog = Arc::new(catalog));
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "catalog from the centre refused"),
+        },
+        Err(SyncError::Status { status: 404, .. }) => {}
+        Err(e) => tracing::debug!(error = %e, "catalog not pulled"),
+    }
+}
+
+async fn pull_config(
+    client: &CentralClient,
+    live: &watch::Sender<Live>,
+    local: &KioskConfig,
+    etag: &mut Option<String>,
+    error: &mut Option<String>,
+) {
+    let path = format!("/kiosks/{}/config", local.kiosk.id);
+    match client.get_if_changed(&path, etag.as_deref()).await {
+        Ok(None) => {}
+        Ok(Some((json, tag))) => {
+            *etag = tag;
+            match local.with_remote(&json) {
+                Ok(next) => {
+                    *error = None;
+                    tracing::info!("configuration from the centre applied");
+                    live.send_modify(|l| l.cfg = next);
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "configuration from the centre refused");
+                    *error = Some(e.to_string());
+                }
+            }
+        }
+        Err(SyncError::Status { status: 404, .. }) => {}
+        Err(e) => tracing::debug!(error = %e, "configuration not pulled"),
     }
 }
 

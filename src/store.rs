@@ -492,22 +492,38 @@ impl Store {
         let tag = self.fin_tag(fin);
         let tx = self.conn.transaction()?;
         for s in statuses {
-            tx.execute(
-                "INSERT INTO status_cache (application_id, service_id, fin_tag, state, history, as_of)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                 ON CONFLICT(application_id) DO UPDATE SET state = ?4, history = ?5, as_of = ?6",
-                params![
-                    s.application_id,
-                    s.service_id,
-                    tag,
-                    s.state.as_str(),
-                    serde_json::to_string(&s.history)?,
-                    ts(as_of)
-                ],
-            )?;
+            upsert_status(&tx, &tag, s, as_of)?;
         }
         tx.commit()?;
         Ok(())
+    }
+
+    /// Applications at the centre whose status may still change (not approved or rejected),
+    /// least recently refreshed first: `(application id, fin tag, service id)`.
+    pub fn open_applications(
+        &self,
+        limit: usize,
+    ) -> Result<Vec<(String, String, String)>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT a.id, a.fin_tag, a.service_id FROM applications a
+             LEFT JOIN status_cache c ON c.application_id = a.id
+             WHERE a.sync_state = 'synced' AND (c.state IS NULL OR c.state NOT IN ('approved', 'rejected'))
+             ORDER BY COALESCE(c.as_of, '') LIMIT ?1",
+        )?;
+        let rows = stmt.query_map(params![limit as i64], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Caches one status under a known FİN tag.
+    pub fn cache_status_tagged(
+        &mut self,
+        fin_tag: &str,
+        s: &ApplicationStatus,
+        as_of: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        upsert_status(&self.conn, fin_tag, s, as_of)
     }
 
     /// The next job to print: held jobs first (they are older), then queued ones.
@@ -724,6 +740,28 @@ impl Store {
     pub fn connection(&self) -> &Connection {
         &self.conn
     }
+}
+
+fn upsert_status(
+    conn: &Connection,
+    fin_tag: &str,
+    s: &ApplicationStatus,
+    as_of: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO status_cache (application_id, service_id, fin_tag, state, history, as_of)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT(application_id) DO UPDATE SET state = ?4, history = ?5, as_of = ?6",
+        params![
+            s.application_id,
+            s.service_id,
+            fin_tag,
+            s.state.as_str(),
+            serde_json::to_string(&s.history)?,
+            ts(as_of)
+        ],
+    )?;
+    Ok(())
 }
 
 fn audit_hash(prev: &str, at: &str, actor: &str, action: &str, detail: &str) -> String {

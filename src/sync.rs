@@ -164,6 +164,45 @@ impl CentralClient {
         self.send(self.http.get(url)).await
     }
 
+    /// `GET /v1/applications/{id}`.
+    pub async fn application(&self, id: &str) -> Result<dost_api::ApplicationStatus, SyncError> {
+        self.send(self.http.get(self.url(&format!("/applications/{id}"))))
+            .await
+    }
+
+    /// A GET with `If-None-Match`: `None` when unchanged (304), else the body and its ETag.
+    pub async fn get_if_changed(
+        &self,
+        path: &str,
+        etag: Option<&str>,
+    ) -> Result<Option<(serde_json::Value, Option<String>)>, SyncError> {
+        let mut req = self.http.get(self.url(path)).bearer_auth(&self.token);
+        if let Some(tag) = etag {
+            req = req.header(reqwest::header::IF_NONE_MATCH, tag);
+        }
+        let resp = req.send().await.map_err(SyncError::from_reqwest)?;
+        let status = resp.status();
+        if status == reqwest::StatusCode::NOT_MODIFIED {
+            return Ok(None);
+        }
+        let tag = resp
+            .headers()
+            .get(reqwest::header::ETAG)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let body = read_limited(resp).await?;
+        if !status.is_success() {
+            return Err(SyncError::Status {
+                status: status.as_u16(),
+                problem: serde_json::from_slice(&body).ok(),
+                retry_after: None,
+            });
+        }
+        let value =
+            serde_json::from_slice(&body).map_err(|e| SyncError::Malformed(e.to_string()))?;
+        Ok(Some((value, tag)))
+    }
+
     /// `POST /v1/ratings`.
     pub async fn ratings(
         &self,
@@ -427,7 +466,9 @@ mod tests {
         assert!(is_loopback("http://localhost:1"));
         assert!(!is_loopback("http://10.0.0.1"));
         assert!(!is_loopback("https://api.dost.example"));
-        assert!(CentralClient::new("https://api.dost.example", "t", Duration::from_secs(1)).is_ok());
+        assert!(
+            CentralClient::new("https://api.dost.example", "t", Duration::from_secs(1)).is_ok()
+        );
     }
 
     #[test]

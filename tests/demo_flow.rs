@@ -20,9 +20,14 @@ struct Demo {
 }
 
 async fn start_demo() -> Demo {
+    start_demo_with(|_| {}).await
+}
+
+async fn start_demo_with(edit: impl FnOnce(&mut KioskConfig)) -> Demo {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut cfg = KioskConfig::load(Path::new("config/kiosk.toml")).expect("demo config");
     cfg.kiosk.data_dir = dir.path().to_path_buf();
+    edit(&mut cfg);
     let views = Arc::new(Mutex::new(Vec::new()));
     let sink = views.clone();
     let (ui, ui_rx) = tokio::sync::mpsc::unbounded_channel();
@@ -243,5 +248,70 @@ async fn paper_out_still_takes_the_application_and_prints_after_restock() {
         .text_lines()
         .join("\n");
     assert_eq!(text.matches(&done.application_id).count(), 1, "{text}");
+    demo.kiosk.shutdown(Duration::from_secs(2)).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn settings_from_the_centre_are_checked_then_applied() {
+    let demo = start_demo_with(|cfg| {
+        cfg.central.status_refresh_s = 1;
+        cfg.central.heartbeat_s = 1;
+    })
+    .await;
+    let admin = format!(
+        "{}/admin/kiosks/DOST-YASAMAL-K01/config",
+        demo.kiosk.central_url
+    );
+    let http = reqwest::Client::new();
+    // A bad configuration is refused, reported in the heartbeat, and changes nothing.
+    let bad = serde_json::json!({"session": {"idle_timeout_s": 3}});
+    let r = http.put(&admin).json(&bad).send().await.expect("admin");
+    assert!(r.status().is_success(), "{}", r.status());
+    let hb_url = format!(
+        "{}/admin/kiosks/DOST-YASAMAL-K01/heartbeat",
+        demo.kiosk.central_url
+    );
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let hb: Option<dost_api::Heartbeat> = match reqwest::get(&hb_url).await {
+            Ok(r) => r.json().await.ok(),
+            Err(_) => None,
+        };
+        if hb
+            .and_then(|h| h.config_error)
+            .is_some_and(|e| e.contains("idle_timeout_s"))
+        {
+            break;
+        }
+        assert!(Instant::now() < deadline, "refusal never reported");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        demo.views
+            .lock()
+            .expect("views")
+            .last()
+            .map(|v| v.center_name.clone()),
+        Some("DOST Yasamal".to_owned())
+    );
+    // A good one is applied while the kiosk runs.
+    let good = serde_json::json!({"center_name": "DOST Xəzər"});
+    http.put(&admin).json(&good).send().await.expect("admin");
+    demo.wait("new center name", |vm| vm.center_name == "DOST Xəzər")
+        .await;
+    demo.kiosk.shutdown(Duration::from_secs(2)).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_kiosk_per_data_directory() {
+    let demo = start_demo().await;
+    let mut cfg = KioskConfig::load(Path::new("config/kiosk.toml")).expect("demo config");
+    cfg.kiosk.data_dir = demo.data.clone();
+    let (_tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let second = runtime::start(cfg, Box::new(|_| {}), rx).await;
+    assert!(
+        matches!(second, Err(runtime::RuntimeError::AlreadyRunning(_))),
+        "a second kiosk on the same data must not start"
+    );
     demo.kiosk.shutdown(Duration::from_secs(2)).await;
 }

@@ -219,6 +219,9 @@ pub struct Heartbeat {
     pub held_receipts: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub receipts_left: Option<u64>,
+    /// Why the last remote configuration was refused, if it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config_error: Option<String>,
 }
 
 /// A citizen's satisfaction rating after a finished session (DOST measures service quality).
