@@ -290,7 +290,10 @@ pub enum UiEvent {
     /// Take me to the catalog (from the welcome screen).
     OpenCatalog,
     SelectService(String),
-    FieldEdited { field_id: String, value: String },
+    FieldEdited {
+        field_id: String,
+        value: String,
+    },
     /// Next form page, or the review after the last page.
     Next,
     /// Previous page/screen; answers are kept.

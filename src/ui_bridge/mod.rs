@@ -1,1 +1,321 @@
-//! Slint adapter (being written).
+//! Slint adapter: the only Rust code that names Slint types.
+//!
+//! * [`SlintUi`] owns the kiosk window (winit backend, or whatever Slint platform is already
+//!   set in this thread, e.g. `i-slint-backend-testing` in UI tests), shows
+//!   [`ViewModel`]s and turns the citizen's touches into [`UiEvent`]s on a channel.
+//! * [`render_png`] renders one view model headless (software renderer, no display).
+//!
+//! The `.slint` side talks to Rust only through the `Kiosk` adapter global (ui/globals.slint)
+//! plus the `Theme.scale` token.
+//!
+//! # Platforms and threads
+//! A Slint platform is installed once per thread and cannot be swapped afterwards. So:
+//! * the kiosk process calls [`SlintUi::new`] (the winit backend is selected on first use) and
+//!   never [`render_png`] on the same thread;
+//! * [`render_png`] installs a headless `MinimalSoftwareWindow` platform on its thread the
+//!   first time it is called there, and fails with [`UiError::Platform`] if another platform
+//!   is already active on that thread;
+//! * UI tests call `i_slint_backend_testing::init_integration_test_with_system_time()` (or
+//!   `..._with_mock_time()`) first, then [`SlintUi::new`], [`SlintUi::show`], and find elements
+//!   with `i_slint_backend_testing::ElementHandle::find_by_accessible_label(ui.app(), ..)`.
+//!   Tests that render PNGs live in a separate test binary (`tests/ui_render.rs`).
+
+mod apply;
+pub mod edit;
+mod headless;
+mod qr;
+
+#[allow(clippy::all, missing_docs, unused_qualifications)]
+mod generated {
+    slint::include_modules!();
+}
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+use slint::{ComponentHandle, SharedString};
+use tokio::sync::mpsc::UnboundedSender;
+
+use crate::view::{Lang, UiEvent, ViewModel};
+use apply::BridgeState;
+
+/// The generated Slint root component. Exposed for UI tests (element search); other code
+/// should not need it.
+#[doc(hidden)]
+pub use generated::App;
+
+pub use headless::render_png;
+
+/// Design size of the screens, in pixels (portrait kiosk touchscreen).
+pub const DESIGN_WIDTH: u32 = 1080;
+pub const DESIGN_HEIGHT: u32 = 1920;
+
+/// At most one `UiEvent::Activity` per this interval.
+const ACTIVITY_THROTTLE: Duration = Duration::from_secs(1);
+
+#[derive(Debug, thiserror::Error)]
+pub enum UiError {
+    /// No display to open a window on (headless machine, no `DISPLAY`/`WAYLAND_DISPLAY`).
+    #[error("no display available: {0}")]
+    NoDisplay(String),
+    /// The Slint platform failed (backend error, event loop gone, platform already set).
+    #[error("UI platform error: {0}")]
+    Platform(String),
+    /// Headless rendering failed.
+    #[error("rendering failed: {0}")]
+    Render(String),
+    #[error("I/O error: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("PNG encoding failed: {0}")]
+    Png(#[from] png::EncodingError),
+}
+
+/// Hook run once when the first frame is on screen.
+type FirstFrameHook = Rc<RefCell<Option<Box<dyn FnOnce()>>>>;
+
+/// A window of this thread with its bridge state.
+type WindowState = (slint::Weak<App>, Rc<RefCell<BridgeState>>);
+
+/// The kiosk window.
+pub struct SlintUi {
+    app: App,
+    state: Rc<RefCell<BridgeState>>,
+    first_frame: FirstFrameHook,
+}
+
+/// Clone + Send handle that shows view models from any thread.
+#[derive(Clone)]
+pub struct Presenter {
+    app: slint::Weak<App>,
+}
+
+// The runtime moves presenters to other threads.
+const _: fn() = || {
+    fn send<T: Send + Clone + 'static>() {}
+    send::<Presenter>();
+};
+
+thread_local! {
+    /// Bridge state of the windows of this (UI) thread, found by the presenter through the
+    /// window's `Weak` handle.
+    static STATES: RefCell<Vec<WindowState>> =
+        const { RefCell::new(Vec::new()) };
+}
+
+fn state_of(app: &App) -> Option<Rc<RefCell<BridgeState>>> {
+    STATES.with(|s| {
+        let mut s = s.borrow_mut();
+        s.retain(|(w, _)| w.upgrade().is_some());
+        s.iter()
+            .find(|(w, _)| {
+                w.upgrade()
+                    .is_some_and(|a| std::ptr::eq(a.window(), app.window()))
+            })
+            .map(|(_, st)| st.clone())
+    })
+}
+
+impl Presenter {
+    /// Shows `vm` on the UI thread (queued; returns at once).
+    pub fn show(&self, vm: ViewModel) -> Result<(), UiError> {
+        let app = self.app.clone();
+        slint::invoke_from_event_loop(move || {
+            if let Some(app) = app.upgrade()
+                && let Some(state) = state_of(&app)
+            {
+                apply::apply(&app, &mut state.borrow_mut(), &vm);
+            }
+        })
+        .map_err(|e| UiError::Platform(e.to_string()))
+    }
+
+    /// Stops the event loop: [`SlintUi::run`] returns.
+    pub fn quit(&self) -> Result<(), UiError> {
+        slint::invoke_from_event_loop(|| {
+            let _ = slint::quit_event_loop();
+        })
+        .map_err(|e| UiError::Platform(e.to_string()))
+    }
+}
+
+fn no_display_env() -> bool {
+    cfg!(target_os = "linux")
+        && std::env::var_os("DISPLAY").is_none_or(|v| v.is_empty())
+        && std::env::var_os("WAYLAND_DISPLAY").is_none_or(|v| v.is_empty())
+}
+
+impl SlintUi {
+    /// Creates the window (winit backend unless another Slint platform is already set in
+    /// this thread). [`UiError::NoDisplay`] when no display is available; never panics.
+    pub fn new(events: UnboundedSender<UiEvent>) -> Result<SlintUi, UiError> {
+        let created = std::panic::catch_unwind(App::new);
+        let app = match created {
+            Ok(Ok(app)) => app,
+            Ok(Err(e)) if no_display_env() => return Err(UiError::NoDisplay(e.to_string())),
+            Ok(Err(e)) => return Err(UiError::Platform(e.to_string())),
+            Err(panic) => {
+                let msg = panic
+                    .downcast_ref::<String>()
+                    .cloned()
+                    .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                    .unwrap_or_else(|| "window creation panicked".into());
+                return Err(if no_display_env() {
+                    UiError::NoDisplay(msg)
+                } else {
+                    UiError::Platform(msg)
+                });
+            }
+        };
+        // Azerbaijani until the first view model says otherwise (not the system locale).
+        apply::select_language(Lang::Az);
+        let state = Rc::new(RefCell::new(BridgeState::default()));
+        STATES.with(|s| s.borrow_mut().push((app.as_weak(), state.clone())));
+        wire_callbacks(&app, &state, events);
+        Ok(SlintUi {
+            app,
+            state,
+            first_frame: Rc::new(RefCell::new(None)),
+        })
+    }
+
+    /// Handle to show view models from any thread.
+    pub fn presenter(&self) -> Presenter {
+        Presenter {
+            app: self.app.as_weak(),
+        }
+    }
+
+    /// Shows `vm` now (UI thread); applies only what changed since the last one.
+    pub fn show(&self, vm: &ViewModel) {
+        apply::apply(&self.app, &mut self.state.borrow_mut(), vm);
+    }
+
+    /// Kiosk mode: full screen without decorations.
+    pub fn set_fullscreen(&self, on: bool) {
+        self.app.window().set_fullscreen(on);
+    }
+
+    /// Runs the event loop until the window closes or [`Presenter::quit`] is called.
+    pub fn run(self) -> Result<(), UiError> {
+        self.app
+            .show()
+            .map_err(|e| UiError::Platform(e.to_string()))?;
+        if let Some(f) = self.first_frame.borrow_mut().take() {
+            // The software renderer of the winit backend has no rendering notifier; the first
+            // timer tick runs after the event loop has drawn the first frame.
+            slint::Timer::single_shot(Duration::from_millis(50), f);
+        }
+        let result = slint::run_event_loop().map_err(|e| UiError::Platform(e.to_string()));
+        let _ = self.app.hide();
+        result
+    }
+
+    /// Calls `f` once the first frame is on screen (readiness beacons).
+    pub fn on_first_frame(&self, f: impl FnOnce() + 'static) {
+        *self.first_frame.borrow_mut() = Some(Box::new(f));
+    }
+
+    /// The Slint component, for UI tests (element search by accessible label).
+    #[doc(hidden)]
+    pub fn app(&self) -> &App {
+        &self.app
+    }
+}
+
+fn wire_callbacks(app: &App, state: &Rc<RefCell<BridgeState>>, events: UnboundedSender<UiEvent>) {
+    let k = app.global::<generated::Kiosk>();
+    let send = {
+        let events = events.clone();
+        move |e: UiEvent| {
+            if events.send(e).is_err() {
+                tracing::debug!("UI event dropped: the core has stopped listening");
+            }
+        }
+    };
+    macro_rules! simple {
+        ($on:ident, $ev:expr) => {{
+            let send = send.clone();
+            k.$on(move || send($ev));
+        }};
+    }
+    simple!(on_demo_insert_card, UiEvent::DemoInsertCard);
+    simple!(on_open_catalog, UiEvent::OpenCatalog);
+    simple!(on_next, UiEvent::Next);
+    simple!(on_back, UiEvent::Back);
+    simple!(on_submit, UiEvent::Submit);
+    simple!(on_open_my_applications, UiEvent::OpenMyApplications);
+    simple!(on_end_session, UiEvent::EndSession);
+
+    {
+        let send = send.clone();
+        let state = state.clone();
+        k.on_demo_shortcut(move || {
+            if state.borrow().last.as_ref().is_some_and(|vm| vm.demo) {
+                send(UiEvent::DemoInsertCard);
+            }
+        });
+    }
+    {
+        let send = send.clone();
+        let weak = app.as_weak();
+        k.on_set_language(move |code: SharedString| {
+            let Some(lang) = Lang::parse(&code) else {
+                return;
+            };
+            // Switch at once; the core's next view model confirms it.
+            apply::select_language(lang);
+            if let Some(app) = weak.upgrade() {
+                app.global::<generated::Kiosk>().set_lang(code);
+            }
+            send(UiEvent::SetLanguage(lang));
+        });
+    }
+    {
+        let send = send.clone();
+        k.on_select_service(move |id: SharedString| send(UiEvent::SelectService(id.into())));
+    }
+    {
+        let send = send.clone();
+        let weak = app.as_weak();
+        let state = state.clone();
+        k.on_field_edited(move |id: SharedString, value: SharedString| {
+            let Some(app) = weak.upgrade() else { return };
+            let v = value.to_string();
+            if let Some(value) = apply::edit_field(&app, &mut state.borrow_mut(), &id, |_, _| v) {
+                send(UiEvent::FieldEdited {
+                    field_id: id.into(),
+                    value,
+                });
+            }
+        });
+    }
+    {
+        let send = send.clone();
+        let weak = app.as_weak();
+        let state = state.clone();
+        k.on_edit_key(move |id: SharedString, key: SharedString| {
+            let Some(app) = weak.upgrade() else { return };
+            let edited = apply::edit_field(&app, &mut state.borrow_mut(), &id, |kind, old| {
+                edit::apply_key(kind, old, &key)
+            });
+            if let Some(value) = edited {
+                send(UiEvent::FieldEdited {
+                    field_id: id.into(),
+                    value,
+                });
+            }
+        });
+    }
+    {
+        let last: Rc<RefCell<Option<Instant>>> = Rc::default();
+        k.on_activity(move || {
+            let now = Instant::now();
+            let mut last = last.borrow_mut();
+            if last.is_none_or(|t| now.duration_since(t) >= ACTIVITY_THROTTLE) {
+                *last = Some(now);
+                send(UiEvent::Activity);
+            }
+        });
+    }
+}

@@ -1,0 +1,91 @@
+//! Headless rendering of one view model into a PNG (software renderer, no display).
+
+use std::cell::OnceCell;
+use std::path::Path;
+use std::rc::Rc;
+
+use slint::platform::software_renderer::{MinimalSoftwareWindow, RepaintBufferType};
+use slint::platform::{Platform, WindowAdapter};
+use slint::{ComponentHandle, PhysicalSize};
+
+use super::apply::{self, BridgeState};
+use super::generated::{App, Theme};
+use super::{DESIGN_HEIGHT, DESIGN_WIDTH, UiError};
+use crate::view::ViewModel;
+
+/// Platform with one headless window; installed once per thread by [`render_png`].
+struct HeadlessPlatform {
+    window: Rc<MinimalSoftwareWindow>,
+}
+
+impl Platform for HeadlessPlatform {
+    fn create_window_adapter(&self) -> Result<Rc<dyn WindowAdapter>, slint::PlatformError> {
+        Ok(self.window.clone())
+    }
+}
+
+thread_local! {
+    static WINDOW: OnceCell<Rc<MinimalSoftwareWindow>> = const { OnceCell::new() };
+}
+
+/// The headless window of this thread, installing the platform on first use.
+fn headless_window() -> Result<Rc<MinimalSoftwareWindow>, UiError> {
+    WINDOW.with(|cell| {
+        if let Some(w) = cell.get() {
+            return Ok(w.clone());
+        }
+        let window = MinimalSoftwareWindow::new(RepaintBufferType::NewBuffer);
+        slint::platform::set_platform(Box::new(HeadlessPlatform {
+            window: window.clone(),
+        }))
+        .map_err(|e| {
+            UiError::Platform(format!(
+                "cannot render headless: another Slint platform is active in this thread ({e})"
+            ))
+        })?;
+        let _ = cell.set(window.clone());
+        Ok(window)
+    })
+}
+
+/// Renders `vm` at `width`×`height` pixels (the 1080×1920 design scaled to fit) into the PNG
+/// file `out`.
+///
+/// Needs no display: on first use in a thread it installs a headless software-rendering
+/// platform for that thread, so it cannot be used on a thread that already runs a
+/// [`super::SlintUi`] (nor under `i-slint-backend-testing`): [`UiError::Platform`].
+pub fn render_png(vm: &ViewModel, width: u32, height: u32, out: &Path) -> Result<(), UiError> {
+    if width == 0 || height == 0 {
+        return Err(UiError::Render(format!("invalid size {width}x{height}")));
+    }
+    let window = headless_window()?;
+    window.set_size(PhysicalSize::new(width, height));
+    let app = App::new().map_err(|e| UiError::Platform(e.to_string()))?;
+    let scale = (width as f32 / DESIGN_WIDTH as f32).min(height as f32 / DESIGN_HEIGHT as f32);
+    app.global::<Theme>().set_scale(scale);
+    apply::apply(&app, &mut BridgeState::default(), vm);
+    app.show().map_err(|e| UiError::Platform(e.to_string()))?;
+    // Let bindings, `changed` handlers and layouts settle before the snapshot.
+    for _ in 0..3 {
+        slint::platform::update_timers_and_animations();
+        window.draw_if_needed(|_| {});
+    }
+    app.global::<Theme>().set_scale(scale);
+    let shot = app
+        .window()
+        .take_snapshot()
+        .map_err(|e| UiError::Render(e.to_string()))?;
+    let _ = app.hide();
+
+    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    let file = std::io::BufWriter::new(std::fs::File::create(out)?);
+    let mut enc = png::Encoder::new(file, shot.width(), shot.height());
+    enc.set_color(png::ColorType::Rgba);
+    enc.set_depth(png::BitDepth::Eight);
+    let mut writer = enc.write_header()?;
+    writer.write_image_data(shot.as_bytes())?;
+    writer.finish()?;
+    Ok(())
+}

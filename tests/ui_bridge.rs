@@ -1,0 +1,311 @@
+//! UI behaviour through the real bridge, on the `i-slint-backend-testing` platform:
+//! find elements by accessible label (needs the debug info build.rs emits in debug builds),
+//! click them, and check the `UiEvent`s on the channel.
+//!
+//! One #[test] on purpose: the testing platform is installed once per process, and Slint
+//! objects must stay on the thread that created them. Headless PNG rendering needs a
+//! different platform and lives in `tests/ui_render.rs`.
+
+use std::time::Duration;
+
+use dost_kiosk::ui_bridge::SlintUi;
+use dost_kiosk::view::{Lang, ScreenId, UiEvent};
+use dost_kiosk::view_samples::sample;
+use i_slint_backend_testing::ElementHandle;
+use slint::platform::{Key, PointerEventButton, WindowEvent};
+use slint::{ComponentHandle, LogicalPosition, LogicalSize, SharedString};
+use tokio::sync::mpsc::UnboundedReceiver;
+
+fn drain(rx: &mut UnboundedReceiver<UiEvent>) -> Vec<UiEvent> {
+    let mut v = Vec::new();
+    while let Ok(e) = rx.try_recv() {
+        v.push(e);
+    }
+    v
+}
+
+/// Events without the (throttled) activity pings.
+fn actions(rx: &mut UnboundedReceiver<UiEvent>) -> Vec<UiEvent> {
+    drain(rx)
+        .into_iter()
+        .filter(|e| *e != UiEvent::Activity)
+        .collect()
+}
+
+/// The element labelled `label`, preferring interactive ones over plain texts.
+fn find(ui: &SlintUi, label: &str) -> ElementHandle {
+    let all: Vec<_> = ElementHandle::find_by_accessible_label(ui.app(), label).collect();
+    assert!(!all.is_empty(), "no element labelled {label:?}");
+    let text = Some(i_slint_backend_testing::AccessibleRole::Text);
+    let i = all
+        .iter()
+        .position(|e| e.accessible_role() != text)
+        .unwrap_or(0);
+    all.into_iter().nth(i).unwrap()
+}
+
+fn exists(ui: &SlintUi, label: &str) -> bool {
+    ElementHandle::find_by_accessible_label(ui.app(), label)
+        .next()
+        .is_some()
+}
+
+/// Taps the centre of the element (pointer press + release, like a touch).
+fn click(ui: &SlintUi, label: &str) {
+    let e = find(ui, label);
+    let (pos, size) = (e.absolute_position(), e.size());
+    let position = LogicalPosition::new(pos.x + size.width / 2.0, pos.y + size.height / 2.0);
+    let w = ui.app().window();
+    let button = PointerEventButton::Left;
+    w.dispatch_event(WindowEvent::PointerMoved { position });
+    w.dispatch_event(WindowEvent::PointerPressed { position, button });
+    w.dispatch_event(WindowEvent::PointerReleased { position, button });
+    w.dispatch_event(WindowEvent::PointerExited);
+}
+
+/// Lets the activity throttle (1 s) pass.
+fn wait_throttle() {
+    std::thread::sleep(Duration::from_millis(1050));
+}
+
+#[test]
+fn bridge_turns_touches_into_events() {
+    i_slint_backend_testing::init_integration_test_with_system_time();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let ui = SlintUi::new(tx).expect("testing backend creates the window");
+    ui.app().window().set_size(LogicalSize::new(1080.0, 1920.0));
+    ui.app().show().unwrap();
+
+    // Attract (English): demo button, F2 shortcut, Ctrl+D, language switch.
+    ui.show(&sample(ScreenId::Attract, Lang::En));
+    click(&ui, "Insert demo card");
+    assert_eq!(
+        drain(&mut rx),
+        vec![UiEvent::Activity, UiEvent::DemoInsertCard]
+    );
+
+    let key = |text: SharedString| {
+        let w = ui.app().window();
+        w.dispatch_event(WindowEvent::KeyPressed { text: text.clone() });
+        w.dispatch_event(WindowEvent::KeyReleased { text });
+    };
+    key(Key::F2.into());
+    assert_eq!(actions(&mut rx), vec![UiEvent::DemoInsertCard]);
+    // "d" without Control: no shortcut.
+    key("d".into());
+    let ctrl_d = |ui: &SlintUi| {
+        let w = ui.app().window();
+        w.dispatch_event(WindowEvent::KeyPressed {
+            text: Key::Control.into(),
+        });
+        w.dispatch_event(WindowEvent::KeyPressed { text: "d".into() });
+        w.dispatch_event(WindowEvent::KeyReleased { text: "d".into() });
+        w.dispatch_event(WindowEvent::KeyReleased {
+            text: Key::Control.into(),
+        });
+    };
+    assert_eq!(actions(&mut rx), vec![]);
+    ctrl_d(&ui);
+    assert_eq!(actions(&mut rx), vec![UiEvent::DemoInsertCard]);
+
+    // Not in demo mode: the shortcut does nothing and the button is gone.
+    let mut vm = sample(ScreenId::Attract, Lang::En);
+    vm.demo = false;
+    ui.show(&vm);
+    key(Key::F2.into());
+    assert_eq!(actions(&mut rx), vec![]);
+    assert!(!exists(&ui, "Insert demo card"));
+
+    // Language: switches the texts at once and tells the core; back to English works.
+    click(&ui, "Azərbaycanca");
+    assert_eq!(actions(&mut rx), vec![UiEvent::SetLanguage(Lang::Az)]);
+    ui.show(&sample(ScreenId::Attract, Lang::Az));
+    assert!(exists(&ui, "Demo kartı daxil et"));
+    click(&ui, "Русский");
+    assert_eq!(actions(&mut rx), vec![UiEvent::SetLanguage(Lang::Ru)]);
+    assert!(
+        exists(&ui, "Вставить демо-карту"),
+        "Russian is shown before the core answers"
+    );
+    click(&ui, "English");
+    assert_eq!(actions(&mut rx), vec![UiEvent::SetLanguage(Lang::En)]);
+    assert!(exists(&ui, "Insert demo card"));
+
+    // Activity is throttled to one per second.
+    wait_throttle();
+    drain(&mut rx);
+    wait_throttle();
+    click(&ui, "English");
+    click(&ui, "English");
+    let ev = drain(&mut rx);
+    assert_eq!(
+        ev.iter().filter(|e| **e == UiEvent::Activity).count(),
+        1,
+        "{ev:?}"
+    );
+
+    // Welcome: the three actions.
+    ui.show(&sample(ScreenId::Welcome, Lang::En));
+    click(&ui, "New application");
+    click(&ui, "My applications");
+    click(&ui, "Finish and take my card");
+    assert_eq!(
+        actions(&mut rx),
+        vec![
+            UiEvent::OpenCatalog,
+            UiEvent::OpenMyApplications,
+            UiEvent::EndSession
+        ]
+    );
+
+    // Catalog: a service card.
+    ui.show(&sample(ScreenId::Catalog, Lang::En));
+    click(&ui, "Registration as unemployed");
+    assert_eq!(
+        actions(&mut rx),
+        vec![UiEvent::SelectService("unemployment-registration".into())]
+    );
+    find(&ui, "Old-age labour pension").invoke_accessible_default_action();
+    assert_eq!(
+        actions(&mut rx),
+        vec![UiEvent::SelectService("old-age-pension".into())]
+    );
+
+    // Form (English): the field with an error has the keyboard; type "Ab" and erase.
+    ui.show(&sample(ScreenId::Form, Lang::En));
+    click(&ui, "Shift");
+    click(&ui, "A");
+    click(&ui, "b");
+    click(&ui, "Backspace");
+    let edited = |v: &str| UiEvent::FieldEdited {
+        field_id: "address".into(),
+        value: v.into(),
+    };
+    assert_eq!(
+        actions(&mut rx),
+        vec![edited("A"), edited("Ab"), edited("A")]
+    );
+    let input = ElementHandle::find_by_accessible_label(ui.app(), "Home address")
+        .find(|e| e.accessible_role() == Some(i_slint_backend_testing::AccessibleRole::TextInput))
+        .expect("text input of the address field");
+    assert_eq!(input.accessible_value().unwrap(), "A");
+
+    // Phone: tap the field, the numeric pad appears; erase and retype the last digit.
+    click(&ui, "Mobile phone");
+    assert!(
+        !exists(&ui, "q"),
+        "letter keys are hidden for the phone field"
+    );
+    click(&ui, "Backspace");
+    click(&ui, "8");
+    let phone = |v: &str| UiEvent::FieldEdited {
+        field_id: "phone".into(),
+        value: v.into(),
+    };
+    assert_eq!(
+        actions(&mut rx),
+        vec![phone("+994 50 123 45 6"), phone("+994 50 123 45 68")]
+    );
+
+    // Choice field: option buttons set the whole value.
+    click(&ui, "Vocational");
+    assert_eq!(
+        actions(&mut rx),
+        vec![UiEvent::FieldEdited {
+            field_id: "education".into(),
+            value: "Vocational".into()
+        }]
+    );
+    click(&ui, "Next ›");
+    click(&ui, "‹ Back");
+    assert_eq!(actions(&mut rx), vec![UiEvent::Next, UiEvent::Back]);
+
+    // Azerbaijani keyboard: the letters of the AZ layout.
+    ui.show(&sample(ScreenId::Form, Lang::Az));
+    for k in ["ə", "ğ", "ı"] {
+        assert!(exists(&ui, k), "key {k}");
+    }
+    click(&ui, "Böyük hərf");
+    assert!(
+        exists(&ui, "İ") && exists(&ui, "I"),
+        "Turkic capitals i→İ, ı→I"
+    );
+    click(&ui, "İ");
+    assert_eq!(
+        actions(&mut rx),
+        vec![UiEvent::FieldEdited {
+            field_id: "address".into(),
+            value: "İ".into()
+        }]
+    );
+
+    // Russian keyboard.
+    ui.show(&sample(ScreenId::Form, Lang::Ru));
+    assert!(exists(&ui, "й") && exists(&ui, "ё"));
+
+    // Review: submit; Done: finish; My applications: back.
+    ui.show(&sample(ScreenId::Review, Lang::En));
+    click(&ui, "Submit application");
+    ui.show(&sample(ScreenId::Done, Lang::En));
+    assert!(exists(&ui, "YAS01-261124-0007"));
+    assert!(exists(&ui, "QR code of your application"));
+    click(&ui, "Finish");
+    ui.show(&sample(ScreenId::MyApplications, Lang::En));
+    assert!(exists(&ui, "In review") && exists(&ui, "Approved") && exists(&ui, "Received"));
+    click(&ui, "‹ Back");
+    assert_eq!(
+        actions(&mut rx),
+        vec![UiEvent::Submit, UiEvent::EndSession, UiEvent::Back]
+    );
+
+    // Idle countdown overlay: shown with the seconds, a touch keeps the session.
+    let mut vm = sample(ScreenId::Catalog, Lang::En);
+    vm.idle_countdown = Some(9);
+    ui.show(&vm);
+    wait_throttle();
+    drain(&mut rx);
+    click(&ui, "Yes, continue");
+    assert!(drain(&mut rx).contains(&UiEvent::Activity));
+    vm.idle_countdown = None;
+    ui.show(&vm);
+    assert!(!exists(&ui, "Yes, continue"));
+
+    // Card error kinds are translated in the UI.
+    let mut vm = sample(ScreenId::CardError, Lang::En);
+    vm.card_error = Some(dost_kiosk::view::CardErrorKind::Expired);
+    ui.show(&vm);
+    click(&ui, "Back to start");
+    assert_eq!(actions(&mut rx), vec![UiEvent::EndSession]);
+
+    // Presenter: view models from another thread, then quit ends run().
+    let presenter = ui.presenter();
+    let worker = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(200));
+        presenter.show(sample(ScreenId::Welcome, Lang::En)).unwrap();
+        std::thread::sleep(Duration::from_millis(200));
+        presenter.quit().unwrap();
+    });
+    let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+    ui.on_first_frame(move || ready_tx.send(()).unwrap());
+    let app = ui.app().as_weak();
+    let check = slint::Timer::default();
+    let seen = std::rc::Rc::new(std::cell::Cell::new(false));
+    let seen2 = seen.clone();
+    check.start(
+        slint::TimerMode::Repeated,
+        Duration::from_millis(20),
+        move || {
+            if let Some(app) = app.upgrade()
+                && ElementHandle::find_by_accessible_label(&app, "New application")
+                    .next()
+                    .is_some()
+            {
+                seen2.set(true);
+            }
+        },
+    );
+    ui.run().unwrap();
+    worker.join().unwrap();
+    assert!(ready_rx.try_recv().is_ok(), "first-frame hook ran");
+    assert!(seen.get(), "the presenter's view model was shown");
+}
