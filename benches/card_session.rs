@@ -83,9 +83,12 @@ async fn run() -> Result<(), String> {
     let (mut opened, mut welcome) = (Vec::new(), Vec::new());
     for _ in 0..30 {
         let t0 = Instant::now();
-        emu.send_read(&lines, Framing::Plain).map_err(|e| e.to_string())?;
+        emu.send_read(&lines, Framing::Plain)
+            .map_err(|e| e.to_string())?;
         let o = first_after(&seen, t0, ScreenId::ReadingCard).await;
-        let w = first_after(&seen, t0, ScreenId::Welcome).await.ok_or("no welcome screen")?;
+        let w = first_after(&seen, t0, ScreenId::Welcome)
+            .await
+            .ok_or("no welcome screen")?;
         // The reading screen may be skipped when the centre answers within the same step.
         opened.push(o.unwrap_or(w));
         welcome.push(w);
@@ -94,7 +97,10 @@ async fn run() -> Result<(), String> {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     kiosk.shutdown(Duration::from_secs(2)).await;
-    for (name, mut v) in [("last byte -> session opened", opened), ("last byte -> welcome", welcome)] {
+    for (name, mut v) in [
+        ("last byte -> session opened", opened),
+        ("last byte -> welcome", welcome),
+    ] {
         v.sort();
         println!(
             "{name}: p50 {:.2} ms, p95 {:.2} ms, max {:.2} ms (n={})",

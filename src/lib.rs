@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod cli;
 pub mod config;
 pub mod doctor;
+pub mod logs;
 pub mod notify;
 pub mod printing;
 pub mod runtime;

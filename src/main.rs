@@ -16,7 +16,9 @@ use dost_kiosk::{catalog::Catalog, runtime, ui_bridge, view_samples};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_logging();
+    if !matches!(cli.command, None | Some(Command::Run(_))) {
+        init_logging();
+    }
     let result = match cli.command {
         None => run(&cli.global, &RunArgs::default()),
         Some(Command::Run(ref args)) => run(&cli.global, args),
@@ -52,13 +54,46 @@ fn main() -> ExitCode {
     }
 }
 
+fn log_filter() -> tracing_subscriber::EnvFilter {
+    tracing_subscriber::EnvFilter::try_from_env("DOST_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"))
+}
+
+/// Logs of the technician's commands: stderr.
 fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("DOST_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
+        .with_env_filter(log_filter())
         .with_writer(std::io::stderr)
         .try_init();
+}
+
+/// Logs of the running kiosk: stderr (journald) and daily files in `data_dir/logs`, 7 kept.
+fn init_kiosk_logging(data_dir: &Path) -> Option<tracing_appender::non_blocking::WorkerGuard> {
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    let appender = tracing_appender::rolling::Builder::new()
+        .rotation(tracing_appender::rolling::Rotation::DAILY)
+        .filename_prefix(dost_kiosk::logs::FILE_PREFIX)
+        .max_log_files(7)
+        .build(dost_kiosk::logs::dir(data_dir));
+    let (file, guard) = match appender {
+        Ok(a) => tracing_appender::non_blocking(a),
+        Err(e) => {
+            init_logging();
+            tracing::warn!(error = %e, "cannot write log files; logging to stderr only");
+            return None;
+        }
+    };
+    let _ = tracing_subscriber::registry()
+        .with(log_filter())
+        .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr))
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_ansi(false)
+                .with_writer(file),
+        )
+        .try_init();
+    Some(guard)
 }
 
 fn load_config(global: &dost_kiosk::cli::GlobalArgs) -> Result<KioskConfig, String> {
@@ -91,6 +126,7 @@ const NO_DISPLAY: &str = "no display: the kiosk needs an X11 or Wayland display.
 
 fn run(global: &dost_kiosk::cli::GlobalArgs, args: &RunArgs) -> Result<ExitCode, String> {
     let cfg = load_config(global)?;
+    let _log_guard = init_kiosk_logging(&cfg.data_dir());
     if !has_display() {
         return Err(NO_DISPLAY.to_owned());
     }
@@ -129,12 +165,17 @@ fn run(global: &dost_kiosk::cli::GlobalArgs, args: &RunArgs) -> Result<ExitCode,
         .block_on(runtime::start(cfg, present, ui_rx))
         .map_err(|e| e.to_string())?;
     tracing::info!(central = %kiosk.central_url, "kiosk running");
-    // SIGTERM/SIGINT close the window; the core then shuts down in order.
+    // SIGTERM/SIGINT, or a technician's restart, close the window; the core then shuts down
+    // in order.
     {
         let quit = ui.presenter();
+        let restart = kiosk.exit_requested.clone();
         rt.spawn(async move {
-            wait_for_signal().await;
-            tracing::info!("stop signal received");
+            tokio::select! {
+                _ = wait_for_signal() => tracing::info!("stop signal received"),
+                _ = restart.cancelled() => tracing::info!("restart requested by a technician"),
+            }
+            let _ = dost_kiosk::notify::notify("STOPPING=1");
             let _ = quit.quit();
         });
     }

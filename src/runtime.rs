@@ -234,6 +234,9 @@ pub struct Kiosk {
     tasks: Vec<JoinHandle<()>>,
     printer_thread: Option<std::thread::JoinHandle<()>>,
     _instance: InstanceLock,
+    /// Cancelled when a technician asks for a restart: the process should exit (systemd
+    /// starts it again).
+    pub exit_requested: CancellationToken,
 }
 
 impl Kiosk {
@@ -465,7 +468,12 @@ pub async fn start(
         live_tx,
         cancel.clone(),
     )));
+    let exit_requested = CancellationToken::new();
     let core = Core {
+        exit_requested: exit_requested.clone(),
+        pin_gate: Arc::new(Mutex::new(crate::service::PinGate::default())),
+        epoch: Instant::now(),
+        sync_status: sync_rx.clone(),
         devices: devices.clone(),
         cfg: cfg.clone(),
         catalog,
@@ -493,6 +501,7 @@ pub async fn start(
         tasks,
         printer_thread: Some(printer_thread),
         _instance: instance,
+        exit_requested,
     })
 }
 
@@ -505,6 +514,7 @@ pub fn policy_from(cfg: &KioskConfig) -> Policy {
         countdown_ms: u64::from(cfg.session.countdown_s) * 1000,
         card_error_ms: u64::from(cfg.session.card_error_s) * 1000,
         default_lang: cfg.default_lang(),
+        service_idle_ms: u64::from(cfg.service.idle_close_s) * 1000,
     }
 }
 
@@ -559,6 +569,10 @@ async fn embedded_central(
 
 /// The session loop and the executor of its effects.
 struct Core {
+    exit_requested: CancellationToken,
+    pin_gate: Arc<Mutex<crate::service::PinGate>>,
+    epoch: Instant,
+    sync_status: watch::Receiver<SyncStatus>,
     devices: Arc<Mutex<DeviceBoard>>,
     cfg: KioskConfig,
     catalog: Arc<Catalog>,
@@ -580,7 +594,7 @@ impl Core {
         mut live: watch::Receiver<Live>,
         cancel: CancellationToken,
     ) {
-        let epoch = Instant::now();
+        let epoch = self.epoch;
         let mut session = Session::new(self.policy.default_lang);
         let mut health = Health::default();
         let mut last_view: Option<ViewModel> = None;
@@ -839,6 +853,69 @@ impl Core {
                 });
             }
             Effect::Wiped => tracing::info!("session ended and wiped"),
+            Effect::Rate {
+                service_id,
+                score,
+                lang,
+            } => {
+                let store = self.store.clone();
+                let kiosk_id = self.cfg.kiosk.id.clone();
+                let wake = self.wake.clone();
+                tokio::spawn(async move {
+                    let r = sync::with_store(&store, move |s| {
+                        s.add_rating(
+                            &kiosk_id,
+                            service_id.as_deref(),
+                            score,
+                            lang.code(),
+                            Utc::now(),
+                        )
+                    })
+                    .await;
+                    match r {
+                        Ok(_) => wake.notify_one(),
+                        Err(e) => tracing::warn!(error = %e, "rating not kept"),
+                    }
+                });
+            }
+            Effect::CheckPin { pin } => {
+                let gate = self.pin_gate.clone();
+                let hashes = self.cfg.service.pin_hashes();
+                let now_ms = self.epoch.elapsed().as_millis() as u64;
+                let store = self.store.clone();
+                tokio::spawn(async move {
+                    let result = tokio::task::spawn_blocking(move || {
+                        gate.lock()
+                            .map(|mut g| g.try_pin(&pin, &hashes, now_ms))
+                            .unwrap_or(crate::service::PinResult::Locked { for_ms: 60_000 })
+                    })
+                    .await
+                    .unwrap_or(crate::service::PinResult::Locked { for_ms: 60_000 });
+                    let (actor, action) = match result {
+                        crate::service::PinResult::Granted(role) => {
+                            (role.name(), "service_entered")
+                        }
+                        crate::service::PinResult::Wrong { .. } => ("unknown", "pin_wrong"),
+                        crate::service::PinResult::Locked { .. } => ("unknown", "pin_locked"),
+                    };
+                    tracing::info!(actor, action, "service PIN");
+                    let _ =
+                        sync::with_store(&store, move |s| s.audit(actor, action, "", Utc::now()))
+                            .await;
+                    let _ = back.send(Input::Result(Event::PinChecked(result)));
+                });
+            }
+            Effect::ServiceClosed { role } => {
+                let store = self.store.clone();
+                let actor = role.map_or("unknown", |r| r.name());
+                tokio::spawn(async move {
+                    let _ = sync::with_store(&store, move |s| {
+                        s.audit(actor, "service_closed", "", Utc::now())
+                    })
+                    .await;
+                });
+            }
+            Effect::Service { role, action } => self.service_action(role, action, back),
         }
     }
 }
@@ -979,6 +1056,186 @@ async fn pull_config(
         }
         Err(SyncError::Status { status: 404, .. }) => {}
         Err(e) => tracing::debug!(error = %e, "configuration not pulled"),
+    }
+}
+
+impl Core {
+    /// Runs a service action, records it in the audit log, then sends fresh service data.
+    fn service_action(
+        &self,
+        role: crate::service::Role,
+        action: crate::view::ServiceAction,
+        back: mpsc::UnboundedSender<Input>,
+    ) {
+        use crate::view::ServiceAction as A;
+        let store = self.store.clone();
+        let printer_cmd = self.printer_cmd.clone();
+        let profile = self.profile.clone();
+        let cfg = self.cfg.clone();
+        let devices = self.devices.clone();
+        let sync_status = self.sync_status.borrow().clone();
+        let exit = self.exit_requested.clone();
+        tokio::spawn(async move {
+            let now = Utc::now();
+            let message: Option<String> = match &action {
+                A::Refresh => None,
+                A::TestPrint => {
+                    let page = receipt_printer::encode_test_page(&profile);
+                    let job = NewPrintJob {
+                        bytes: page.bytes,
+                        paper_mm: page.paper_mm,
+                    };
+                    let r = sync::with_store(&store, move |s| s.queue_job(&job, now)).await;
+                    let _ = printer_cmd.send(PrinterCmd::Kick);
+                    Some(match r {
+                        Ok(id) => format!("test page queued (job {id})"),
+                        Err(e) => format!("test page not queued: {e}"),
+                    })
+                }
+                A::PaperRestocked => {
+                    let _ = printer_cmd.send(PrinterCmd::Restocked);
+                    let _ = printer_cmd.send(PrinterCmd::Kick);
+                    Some("paper counter reset; held receipts print now".into())
+                }
+                A::ReprintHeld => {
+                    let _ = printer_cmd.send(PrinterCmd::Kick);
+                    Some("held receipts sent to the printer".into())
+                }
+                A::ExportDiagnostics => {
+                    let dir = cfg.data_dir();
+                    let board = devices.lock().map(|d| d.clone()).unwrap_or_default();
+                    let stats = sync::with_store(&store, |s| s.stats()).await.ok();
+                    let bundle = serde_json::json!({
+                        "kiosk_id": cfg.kiosk.id,
+                        "version": env!("CARGO_PKG_VERSION"),
+                        "created_at": now,
+                        "devices": board.to_json(),
+                        "outbox_depth": stats.map(|s| s.outbox_depth),
+                        "held_receipts": stats.map(|s| s.held_jobs),
+                        "paper_used_mm": stats.map(|s| s.paper_used_mm),
+                        "sync": {"online": sync_status.online, "last_error": sync_status.last_error},
+                        "log_tail": crate::logs::tail(&dir, 500),
+                    });
+                    let path =
+                        dir.join(format!("diagnostics-{}.json", now.format("%Y%m%d-%H%M%S")));
+                    Some(match std::fs::write(&path, bundle.to_string()) {
+                        Ok(()) => format!("diagnostics saved to {}", path.display()),
+                        Err(e) => format!("diagnostics not saved: {e}"),
+                    })
+                }
+                A::Restart => {
+                    exit.cancel();
+                    Some("restarting".into())
+                }
+            };
+            let action_name = format!("{action:?}");
+            let actor = role.name();
+            let _ = sync::with_store(&store, move |s| {
+                s.audit(actor, "service_action", &action_name, now)
+            })
+            .await;
+            let mut data = service_data(&cfg, &store, &devices, &sync_status).await;
+            data.message = message;
+            let _ = back.send(Input::Result(Event::ServiceData(Box::new(data))));
+        });
+    }
+}
+
+/// What the service screens show.
+async fn service_data(
+    cfg: &KioskConfig,
+    store: &SharedStore,
+    devices: &Arc<Mutex<DeviceBoard>>,
+    sync_status: &SyncStatus,
+) -> crate::view::ServiceModeView {
+    use crate::view::{HeldReceiptView, PaperView, PartLevel, PartView, ServiceModeView};
+    let board = devices.lock().map(|d| d.clone()).unwrap_or_default();
+    let stats = sync::with_store(store, |s| s.stats()).await;
+    let held = sync::with_store(store, |s| s.held_jobs(50))
+        .await
+        .unwrap_or_default();
+    let part = |name: &str, level, detail: String| PartView {
+        name: name.to_owned(),
+        level,
+        detail,
+    };
+    let mut parts = Vec::new();
+    for d in board.reports() {
+        let level = match d.state {
+            dost_api::DeviceState::Online => PartLevel::Ok,
+            dost_api::DeviceState::Busy | dost_api::DeviceState::UserError => PartLevel::Warn,
+            _ => PartLevel::Fail,
+        };
+        let detail = format!(
+            "{:?}{}",
+            d.state,
+            d.detail.map(|x| format!(", {x}")).unwrap_or_default()
+        )
+        .to_lowercase();
+        parts.push(part(&d.name, level, detail));
+    }
+    parts.push(match (&sync_status.online, &sync_status.last_error) {
+        (true, _) => part("centre link", PartLevel::Ok, cfg.central.url.clone()),
+        (false, Some(e)) => part("centre link", PartLevel::Fail, e.clone()),
+        (false, None) => part("centre link", PartLevel::Warn, "no exchange yet".into()),
+    });
+    parts.push(match crate::doctor::free_bytes(&cfg.data_dir()) {
+        Some(b) if b < 100 << 20 => part("disk", PartLevel::Fail, format!("{} MB free", b >> 20)),
+        Some(b) if b < 1 << 30 => part("disk", PartLevel::Warn, format!("{} MB free", b >> 20)),
+        Some(b) => part("disk", PartLevel::Ok, format!("{} GB free", b >> 30)),
+        None => part("disk", PartLevel::Warn, "unknown".into()),
+    });
+    parts.push(match &stats {
+        Ok(s) => part(
+            "database",
+            if s.rejected > 0 {
+                PartLevel::Warn
+            } else {
+                PartLevel::Ok
+            },
+            format!(
+                "{} waiting, {} refused by the centre",
+                s.outbox_depth, s.rejected
+            ),
+        ),
+        Err(e) => part("database", PartLevel::Fail, e.to_string()),
+    });
+    parts.push(part(
+        "clock",
+        PartLevel::Ok,
+        crate::screen::baku_time(Utc::now()),
+    ));
+    let stats = stats.unwrap_or_default();
+    let paper_level = match board.printer.map(|p| p.paper) {
+        Some(receipt_printer::PaperLevel::Out) => "out",
+        Some(receipt_printer::PaperLevel::Low) => "low",
+        Some(receipt_printer::PaperLevel::Ok) if board.paper_low => "low",
+        Some(receipt_printer::PaperLevel::Ok) => "ok",
+        None => "unknown",
+    };
+    ServiceModeView {
+        pin_refusal: None,
+        checking: false,
+        parts,
+        paper: PaperView {
+            level: paper_level.into(),
+            receipts_left: board.receipts_left,
+            used_mm: stats.paper_used_mm.max(0.0) as u64,
+        },
+        held: held
+            .into_iter()
+            .map(|(job_id, application_id, reason)| HeldReceiptView {
+                job_id,
+                application_id,
+                reason,
+            })
+            .collect(),
+        outbox_depth: stats.outbox_depth,
+        sync_error: sync_status.last_error.clone(),
+        log_tail: crate::logs::tail(&cfg.data_dir(), 12),
+        message: None,
+        kiosk_id: cfg.kiosk.id.clone(),
+        version: env!("CARGO_PKG_VERSION").to_owned(),
     }
 }
 

@@ -6,8 +6,9 @@ use crate::catalog::{Catalog, FieldKindDef, Service};
 use crate::session::{Phase, Policy, Session};
 use crate::validate;
 use crate::view::{
-    ApplicationRow, ApplicationsView, CitizenView, DoneView, FieldKind, FieldView, FormView, Lang,
-    OutOfServiceKind, ReviewView, ScreenId, ServiceView, ViewModel,
+    ApplicationDetailView, ApplicationRow, ApplicationsView, CitizenView, DoneView, FieldKind,
+    FieldView, FormView, HistoryRow, Lang, OutOfServiceKind, ReviewView, ScreenId, ServiceView,
+    ViewModel,
 };
 
 /// Health of the parts the screen depends on.
@@ -77,6 +78,19 @@ fn shown_value(f: &crate::catalog::Field, raw: &str, lang: Lang) -> String {
     }
 }
 
+fn app_row(catalog: &Catalog, r: &crate::session::AppRecord, lang: Lang) -> ApplicationRow {
+    ApplicationRow {
+        application_id: r.application_id.clone(),
+        service_title: catalog
+            .service(&r.service_id)
+            .map(|s| s.title.get(lang).to_owned())
+            .unwrap_or_else(|| r.service_id.clone()),
+        state: r.state,
+        as_of: r.as_of.map(baku_time).unwrap_or_default(),
+        pending_upload: r.pending_upload,
+    }
+}
+
 /// The view model for this session and health.
 pub fn view(s: &Session, health: Health, ctx: &ViewCtx) -> ViewModel {
     let lang = s.lang;
@@ -87,6 +101,8 @@ pub fn view(s: &Session, health: Health, ctx: &ViewCtx) -> ViewModel {
         printer_unavailable: !health.printer_ok,
         idle_countdown: s.idle_countdown(ctx.policy),
         submit_failed: s.submit_failed,
+        large_text: s.large_text,
+        high_contrast: s.high_contrast,
         citizen: s.citizen.as_ref().map(|c| CitizenView {
             display_name: c.display_name.clone(),
             masked_fin: crate::text::mask_fin(&c.fin),
@@ -182,6 +198,40 @@ pub fn view(s: &Session, health: Health, ctx: &ViewCtx) -> ViewModel {
             ScreenId::Review
         }
         Phase::Submitting { .. } => ScreenId::Submitting,
+        Phase::ServiceInfo { .. } => ScreenId::ServiceInfo,
+        Phase::ApplicationDetail { application_id } => {
+            vm.application_detail = s
+                .applications
+                .records
+                .iter()
+                .find(|r| &r.application_id == application_id)
+                .map(|r| ApplicationDetailView {
+                    row: app_row(ctx.catalog, r, lang),
+                    history: r
+                        .history
+                        .iter()
+                        .map(|(state, at)| HistoryRow {
+                            state: *state,
+                            at: baku_time(*at),
+                        })
+                        .collect(),
+                });
+            ScreenId::ApplicationDetail
+        }
+        Phase::Rating { .. } => ScreenId::Rating,
+        Phase::Service { role } => {
+            vm.citizen = None;
+            vm.idle_countdown = None;
+            let mut data = s.service_view.as_deref().cloned().unwrap_or_default();
+            data.pin_refusal = s.pin_refusal;
+            data.checking = s.checking_pin;
+            vm.service = Some(data);
+            match role {
+                None => ScreenId::ServicePin,
+                Some(crate::service::Role::Technician) => ScreenId::ServiceTechnician,
+                Some(crate::service::Role::Staff) => ScreenId::ServiceStaff,
+            }
+        }
         Phase::Done {
             application_id,
             lookup_code,
@@ -206,17 +256,7 @@ pub fn view(s: &Session, health: Health, ctx: &ViewCtx) -> ViewModel {
                 rows: list
                     .records
                     .iter()
-                    .map(|r| ApplicationRow {
-                        application_id: r.application_id.clone(),
-                        service_title: ctx
-                            .catalog
-                            .service(&r.service_id)
-                            .map(|s| s.title.get(lang).to_owned())
-                            .unwrap_or_else(|| r.service_id.clone()),
-                        state: r.state,
-                        as_of: r.as_of.map(baku_time).unwrap_or_default(),
-                        pending_upload: r.pending_upload,
-                    })
+                    .map(|r| app_row(ctx.catalog, r, lang))
                     .collect(),
             });
             ScreenId::MyApplications

@@ -12,9 +12,13 @@ use dost_api::ApplicationState;
 
 use crate::catalog::{Catalog, FieldKindDef, Service};
 use crate::config::{AcceptedDocument, OfflineAuth};
+use crate::service::{PinResult, Role};
 use crate::text;
 use crate::validate;
-use crate::view::{CardErrorKind, FieldError, Lang, ReceiptState, UiEvent};
+use crate::view::{
+    CardErrorKind, FieldError, Lang, PinRefusal, ReceiptState, ServiceAction, ServiceModeView,
+    UiEvent,
+};
 
 /// What the session needs to know of the configuration.
 #[derive(Debug, Clone)]
@@ -25,6 +29,8 @@ pub struct Policy {
     pub countdown_ms: u64,
     pub card_error_ms: u64,
     pub default_lang: Lang,
+    /// Service mode closes after this long without a touch.
+    pub service_idle_ms: u64,
 }
 
 impl Default for Policy {
@@ -36,6 +42,7 @@ impl Default for Policy {
             countdown_ms: 10_000,
             card_error_ms: 15_000,
             default_lang: Lang::Az,
+            service_idle_ms: 120_000,
         }
     }
 }
@@ -97,6 +104,8 @@ pub struct AppRecord {
     /// When the centre last confirmed `state` (None: never, still in the outbox).
     pub as_of: Option<DateTime<Utc>>,
     pub pending_upload: bool,
+    /// Status history from the centre, oldest first.
+    pub history: Vec<(ApplicationState, DateTime<Utc>)>,
 }
 
 /// The citizen's applications as loaded.
@@ -120,6 +129,10 @@ pub enum Phase {
     },
     Welcome,
     Catalog,
+    /// What the chosen service is, before its form.
+    ServiceInfo {
+        service: String,
+    },
     Form {
         service: String,
         page: u32,
@@ -137,6 +150,17 @@ pub enum Phase {
         receipt: ReceiptState,
     },
     MyApplications,
+    ApplicationDetail {
+        application_id: String,
+    },
+    /// "How was your visit?" after a finished application.
+    Rating {
+        service: Option<String>,
+    },
+    /// Service mode: the PIN pad (`role` None) or a role's screen.
+    Service {
+        role: Option<Role>,
+    },
 }
 
 /// Everything the session holds.
@@ -159,6 +183,12 @@ pub struct Session {
     pub now_ms: u64,
     /// The last submit could not be stored: nothing was saved.
     pub submit_failed: bool,
+    pub large_text: bool,
+    pub high_contrast: bool,
+    /// Service mode: the last PIN refusal, a PIN being checked, the data shown.
+    pub pin_refusal: Option<PinRefusal>,
+    pub checking_pin: bool,
+    pub service_view: Option<Box<ServiceModeView>>,
 }
 
 /// An application ready to store.
@@ -210,6 +240,10 @@ pub enum Event {
         application_id: String,
         receipt: ReceiptState,
     },
+    /// The PIN pad's answer.
+    PinChecked(PinResult),
+    /// Fresh data for the service screens.
+    ServiceData(Box<ServiceModeView>),
     Applications {
         generation: u64,
         list: AppList,
@@ -236,6 +270,25 @@ pub enum Effect {
     },
     /// The session was wiped: forget anything kept for it.
     Wiped,
+    /// Keep a satisfaction rating for the centre.
+    Rate {
+        service_id: Option<String>,
+        score: u8,
+        lang: Lang,
+    },
+    /// Check a service PIN (slow hash, lockout).
+    CheckPin {
+        pin: String,
+    },
+    /// Do a service action as this role (then load fresh data).
+    Service {
+        role: Role,
+        action: ServiceAction,
+    },
+    /// Service mode was left (audit).
+    ServiceClosed {
+        role: Option<Role>,
+    },
 }
 
 /// Read-only context of a step.
@@ -254,7 +307,8 @@ impl Session {
 
     /// Seconds left before an idle session is wiped, when the countdown is showing.
     pub fn idle_countdown(&self, policy: &Policy) -> Option<u32> {
-        if !self.is_open() || matches!(self.phase, Phase::Submitting { .. }) {
+        if !self.is_open() || matches!(self.phase, Phase::Submitting { .. } | Phase::Service { .. })
+        {
             return None;
         }
         let deadline = self.last_activity_ms + policy.idle_timeout_ms;
@@ -270,7 +324,8 @@ impl Session {
     /// The chosen service, when the phase has one.
     pub fn service_id(&self) -> Option<&str> {
         match &self.phase {
-            Phase::Form { service, .. }
+            Phase::ServiceInfo { service }
+            | Phase::Form { service, .. }
             | Phase::Review { service }
             | Phase::Submitting { service }
             | Phase::Done { service, .. } => Some(service),
@@ -372,6 +427,42 @@ pub fn step(mut s: Session, event: Event, now_ms: u64, ctx: &Ctx) -> (Session, V
             }
             _ => s,
         },
+        Event::PinChecked(result) => match s.phase {
+            Phase::Service { role: None } => {
+                let mut s = Session {
+                    checking_pin: false,
+                    last_activity_ms: now_ms,
+                    ..s
+                };
+                match result {
+                    PinResult::Granted(role) => {
+                        s.phase = Phase::Service { role: Some(role) };
+                        s.pin_refusal = None;
+                        fx.push(Effect::Service {
+                            role,
+                            action: ServiceAction::Refresh,
+                        });
+                    }
+                    PinResult::Wrong { tries_left } => {
+                        s.pin_refusal = Some(PinRefusal::Wrong { tries_left })
+                    }
+                    PinResult::Locked { for_ms } => {
+                        s.pin_refusal = Some(PinRefusal::Locked {
+                            seconds: for_ms.div_ceil(1000) as u32,
+                        })
+                    }
+                }
+                s
+            }
+            _ => s,
+        },
+        Event::ServiceData(data) => match s.phase {
+            Phase::Service { role: Some(_) } => Session {
+                service_view: Some(data),
+                ..s
+            },
+            _ => s,
+        },
         Event::Applications { generation, list } if generation == s.generation => Session {
             applications: list,
             ..s
@@ -387,6 +478,14 @@ pub fn step(mut s: Session, event: Event, now_ms: u64, ctx: &Ctx) -> (Session, V
 
 fn on_tick(s: Session, ctx: &Ctx, fx: &mut Vec<Effect>) -> Session {
     match s.phase {
+        Phase::Service { role } => {
+            if s.now_ms >= s.last_activity_ms + ctx.policy.service_idle_ms {
+                fx.push(Effect::ServiceClosed { role });
+                s.wiped(fx, ctx.policy.default_lang)
+            } else {
+                s
+            }
+        }
         Phase::CardError { since_ms, .. } if s.now_ms >= since_ms + ctx.policy.card_error_ms => {
             Session {
                 phase: Phase::Attract,
@@ -489,12 +588,105 @@ fn on_ui(s: Session, ui: UiEvent, ctx: &Ctx, fx: &mut Vec<Effect>) -> Session {
         UiEvent::SetLanguage(lang) => Session { lang, ..s },
         UiEvent::Activity | UiEvent::DemoInsertCard => s,
         UiEvent::EndSession => {
-            if s.is_open() || matches!(s.phase, Phase::CardError { .. }) {
+            if let Phase::Done { service, .. } = s.phase {
+                Session {
+                    phase: Phase::Rating {
+                        service: Some(service),
+                    },
+                    ..s
+                }
+            } else if matches!(s.phase, Phase::Service { .. }) {
+                s
+            } else if s.is_open() || matches!(s.phase, Phase::CardError { .. }) {
                 s.wiped(fx, ctx.policy.default_lang)
             } else {
                 s
             }
         }
+        UiEvent::ToggleLargeText => Session {
+            large_text: !s.large_text,
+            ..s
+        },
+        UiEvent::ToggleHighContrast => Session {
+            high_contrast: !s.high_contrast,
+            ..s
+        },
+        UiEvent::ServiceEntry => match s.phase {
+            Phase::Attract | Phase::CardError { .. } => Session {
+                phase: Phase::Service { role: None },
+                pin_refusal: None,
+                checking_pin: false,
+                service_view: None,
+                ..s
+            },
+            _ => s,
+        },
+        UiEvent::PinEntered(pin) => match s.phase {
+            Phase::Service { role: None } if !s.checking_pin && pin.len() <= 12 => {
+                fx.push(Effect::CheckPin { pin });
+                Session {
+                    checking_pin: true,
+                    ..s
+                }
+            }
+            _ => s,
+        },
+        UiEvent::ServiceAction(action) => match s.phase {
+            Phase::Service { role: Some(role) } => {
+                let allowed = role == Role::Technician
+                    || matches!(
+                        action,
+                        ServiceAction::TestPrint
+                            | ServiceAction::PaperRestocked
+                            | ServiceAction::ReprintHeld
+                            | ServiceAction::Refresh
+                    );
+                if allowed {
+                    fx.push(Effect::Service { role, action });
+                }
+                s
+            }
+            _ => s,
+        },
+        UiEvent::CloseService => match s.phase {
+            Phase::Service { role } => {
+                fx.push(Effect::ServiceClosed { role });
+                s.wiped(fx, ctx.policy.default_lang)
+            }
+            _ => s,
+        },
+        UiEvent::StartForm => match s.phase {
+            Phase::ServiceInfo { service } => Session {
+                phase: Phase::Form { service, page: 1 },
+                ..s
+            },
+            _ => s,
+        },
+        UiEvent::OpenApplication(id) => match s.phase {
+            Phase::MyApplications
+                if s.applications
+                    .records
+                    .iter()
+                    .any(|r| r.application_id == id) =>
+            {
+                Session {
+                    phase: Phase::ApplicationDetail { application_id: id },
+                    ..s
+                }
+            }
+            _ => s,
+        },
+        UiEvent::Rate(score) => match &s.phase {
+            Phase::Rating { service } => {
+                fx.push(Effect::Rate {
+                    service_id: service.clone(),
+                    score: score.clamp(1, 5),
+                    lang: s.lang,
+                });
+                s.wiped(fx, ctx.policy.default_lang)
+            }
+            _ => s,
+        },
         UiEvent::OpenCatalog => match s.phase {
             Phase::Welcome | Phase::Done { .. } | Phase::MyApplications => Session {
                 phase: Phase::Catalog,
@@ -523,9 +715,8 @@ fn on_ui(s: Session, ui: UiEvent, ctx: &Ctx, fx: &mut Vec<Effect>) -> Session {
             Phase::Catalog if ctx.catalog.service(&id).is_some() => {
                 let same = s.answers_for.as_deref() == Some(id.as_str());
                 Session {
-                    phase: Phase::Form {
+                    phase: Phase::ServiceInfo {
                         service: id.clone(),
-                        page: 1,
                     },
                     answers: if same { s.answers } else { BTreeMap::new() },
                     errors: BTreeMap::new(),
@@ -579,7 +770,9 @@ fn on_ui(s: Session, ui: UiEvent, ctx: &Ctx, fx: &mut Vec<Effect>) -> Session {
                     service,
                     page: page - 1,
                 },
-                Phase::Form { .. } => Phase::Catalog,
+                Phase::Form { service, .. } => Phase::ServiceInfo { service },
+                Phase::ServiceInfo { .. } => Phase::Catalog,
+                Phase::ApplicationDetail { .. } => Phase::MyApplications,
                 Phase::Review { service } => {
                     let pages = ctx.catalog.service(&service).map_or(1, Service::pages);
                     Phase::Form {
@@ -789,6 +982,10 @@ mod tests {
         Submitting,
         Done,
         Mine,
+        Info,
+        Detail,
+        Rating,
+        Service(Option<Role>),
     }
 
     fn phase(s: &Session) -> P {
@@ -803,6 +1000,10 @@ mod tests {
             Phase::Submitting { .. } => P::Submitting,
             Phase::Done { .. } => P::Done,
             Phase::MyApplications => P::Mine,
+            Phase::ServiceInfo { .. } => P::Info,
+            Phase::ApplicationDetail { .. } => P::Detail,
+            Phase::Rating { .. } => P::Rating,
+            Phase::Service { role } => P::Service(*role),
         }
     }
 
@@ -811,6 +1012,7 @@ mod tests {
         let svc = || ui(UiEvent::SelectService("disability-assessment".into()));
         let pension = || ui(UiEvent::SelectService("old-age-pension".into()));
         let cat = || ui(UiEvent::OpenCatalog);
+        let start = || ui(UiEvent::StartForm);
         let table: Vec<(&str, Vec<Event>, P)> = vec![
             ("nothing", vec![], P::Attract),
             ("card read", vec![good_card()], P::Verifying),
@@ -865,7 +1067,13 @@ mod tests {
             ),
             (
                 "form",
-                vec![good_card(), verified(VerifyOutcome::Valid), cat(), svc()],
+                vec![
+                    good_card(),
+                    verified(VerifyOutcome::Valid),
+                    cat(),
+                    svc(),
+                    start(),
+                ],
                 P::Form(1),
             ),
             (
@@ -875,6 +1083,7 @@ mod tests {
                     verified(VerifyOutcome::Valid),
                     cat(),
                     svc(),
+                    start(),
                     ui(UiEvent::Next),
                 ],
                 P::Form(1),
@@ -886,6 +1095,7 @@ mod tests {
                     verified(VerifyOutcome::Valid),
                     cat(),
                     svc(),
+                    start(),
                     edit("phone", "+994 50 123 45 67"),
                     ui(UiEvent::Next),
                 ],
@@ -898,6 +1108,7 @@ mod tests {
                     verified(VerifyOutcome::Valid),
                     cat(),
                     pension(),
+                    start(),
                     edit("phone", "0501234567"),
                     ui(UiEvent::Next),
                 ],
@@ -910,6 +1121,7 @@ mod tests {
                     verified(VerifyOutcome::Valid),
                     cat(),
                     svc(),
+                    start(),
                     edit("phone", "+994 50 123 45 67"),
                     ui(UiEvent::Next),
                     ui(UiEvent::Submit),
@@ -923,6 +1135,7 @@ mod tests {
                     verified(VerifyOutcome::Valid),
                     cat(),
                     svc(),
+                    start(),
                     edit("phone", "+994 50 123 45 67"),
                     ui(UiEvent::Next),
                     ui(UiEvent::Submit),
@@ -937,6 +1150,7 @@ mod tests {
                     verified(VerifyOutcome::Valid),
                     cat(),
                     svc(),
+                    start(),
                     edit("phone", "+994 50 123 45 67"),
                     ui(UiEvent::Next),
                     ui(UiEvent::Submit),
@@ -1008,6 +1222,7 @@ mod tests {
                 verified(VerifyOutcome::Valid),
                 ui(UiEvent::OpenCatalog),
                 ui(UiEvent::SelectService("lawyer-consultation".into())),
+                ui(UiEvent::StartForm),
                 edit("phone", "050 123 45 67"),
                 edit("topic", "Pensiya"),
                 ui(UiEvent::Next),
@@ -1040,12 +1255,14 @@ mod tests {
                 verified(VerifyOutcome::Valid),
                 ui(UiEvent::OpenCatalog),
                 ui(UiEvent::SelectService("old-age-pension".into())),
+                ui(UiEvent::StartForm),
                 edit("phone", "0501234567"),
                 ui(UiEvent::Next),
                 edit("iban", "AZ21NABZ00000000137010001944"),
                 ui(UiEvent::Back),
                 ui(UiEvent::Back),
                 ui(UiEvent::SelectService("old-age-pension".into())),
+                ui(UiEvent::StartForm),
             ],
         );
         assert_eq!(phase(&s), P::Form(1));
@@ -1074,6 +1291,7 @@ mod tests {
                 verified(VerifyOutcome::Valid),
                 ui(UiEvent::OpenCatalog),
                 ui(UiEvent::SelectService("disability-assessment".into())),
+                ui(UiEvent::StartForm),
                 edit("phone", "+994 33 000"),
                 ui(UiEvent::Next),
             ],
@@ -1098,6 +1316,7 @@ mod tests {
                 verified(VerifyOutcome::Valid),
                 ui(UiEvent::OpenCatalog),
                 ui(UiEvent::SelectService("disability-assessment".into())),
+                ui(UiEvent::StartForm),
                 edit("phone", "0501234567"),
             ],
         );
@@ -1187,5 +1406,217 @@ mod tests {
             !dbg.contains("MAMMADOV") && !dbg.contains("Mammadov"),
             "{dbg}"
         );
+    }
+
+    #[test]
+    fn finishing_asks_for_a_rating_then_wipes() {
+        let (s, fx) = run(
+            &Policy::default(),
+            vec![
+                good_card(),
+                verified(VerifyOutcome::Valid),
+                ui(UiEvent::OpenCatalog),
+                ui(UiEvent::SelectService("disability-assessment".into())),
+                ui(UiEvent::StartForm),
+                edit("phone", "0501234567"),
+                ui(UiEvent::Next),
+                ui(UiEvent::Submit),
+                stored(),
+                ui(UiEvent::EndSession),
+            ],
+        );
+        assert_eq!(phase(&s), P::Rating);
+        assert!(!fx.contains(&Effect::Wiped));
+        let cat = catalog();
+        let policy = Policy::default();
+        let ctx = Ctx {
+            policy: &policy,
+            catalog: &cat,
+        };
+        let (rated, fx) = step(s.clone(), ui(UiEvent::Rate(9)), 200_000, &ctx);
+        assert_eq!(phase(&rated), P::Attract);
+        assert!(fx.contains(&Effect::Rate {
+            service_id: Some("disability-assessment".into()),
+            score: 5,
+            lang: Lang::Az
+        }));
+        assert!(fx.contains(&Effect::Wiped));
+        let (skipped, fx) = step(s, ui(UiEvent::EndSession), 200_000, &ctx);
+        assert_eq!(phase(&skipped), P::Attract);
+        assert!(!fx.iter().any(|e| matches!(e, Effect::Rate { .. })));
+    }
+
+    #[test]
+    fn service_info_comes_before_the_form_and_back_returns_to_it() {
+        let (s, _) = run(
+            &Policy::default(),
+            vec![
+                good_card(),
+                verified(VerifyOutcome::Valid),
+                ui(UiEvent::OpenCatalog),
+                ui(UiEvent::SelectService("old-age-pension".into())),
+            ],
+        );
+        assert_eq!(phase(&s), P::Info);
+        assert_eq!(s.service_id(), Some("old-age-pension"));
+        let cat = catalog();
+        let policy = Policy::default();
+        let ctx = Ctx {
+            policy: &policy,
+            catalog: &cat,
+        };
+        let (s, _) = step(s, ui(UiEvent::StartForm), 100_000, &ctx);
+        assert_eq!(phase(&s), P::Form(1));
+        let (s, _) = step(s, ui(UiEvent::Back), 100_001, &ctx);
+        assert_eq!(phase(&s), P::Info);
+        let (s, _) = step(s, ui(UiEvent::Back), 100_002, &ctx);
+        assert_eq!(phase(&s), P::Catalog);
+    }
+
+    #[test]
+    fn application_detail_only_for_listed_applications() {
+        let cat = catalog();
+        let policy = Policy::default();
+        let ctx = Ctx {
+            policy: &policy,
+            catalog: &cat,
+        };
+        let (s, _) = run(
+            &policy,
+            vec![
+                good_card(),
+                verified(VerifyOutcome::Valid),
+                ui(UiEvent::OpenMyApplications),
+            ],
+        );
+        let list = AppList {
+            records: vec![AppRecord {
+                application_id: "YAS01-261124-0001".into(),
+                service_id: "disability-assessment".into(),
+                state: ApplicationState::Received,
+                as_of: None,
+                pending_upload: false,
+                history: vec![],
+            }],
+            offline: false,
+            loading: false,
+        };
+        let generation = s.generation;
+        let (s, _) = step(s, Event::Applications { generation, list }, 50_000, &ctx);
+        let (s, _) = step(
+            s,
+            ui(UiEvent::OpenApplication("OTHER-1".into())),
+            50_001,
+            &ctx,
+        );
+        assert_eq!(phase(&s), P::Mine);
+        let (s, _) = step(
+            s,
+            ui(UiEvent::OpenApplication("YAS01-261124-0001".into())),
+            50_002,
+            &ctx,
+        );
+        assert_eq!(phase(&s), P::Detail);
+        let (s, _) = step(s, ui(UiEvent::Back), 50_003, &ctx);
+        assert_eq!(phase(&s), P::Mine);
+    }
+
+    #[test]
+    fn accessibility_switches_last_until_the_session_ends() {
+        let (s, _) = run(
+            &Policy::default(),
+            vec![
+                ui(UiEvent::ToggleLargeText),
+                ui(UiEvent::ToggleHighContrast),
+                good_card(),
+                verified(VerifyOutcome::Valid),
+            ],
+        );
+        assert!(s.large_text && s.high_contrast);
+        let (s, _) = run(
+            &Policy::default(),
+            vec![
+                ui(UiEvent::ToggleLargeText),
+                good_card(),
+                verified(VerifyOutcome::Valid),
+                ui(UiEvent::EndSession),
+            ],
+        );
+        assert!(!s.large_text && !s.high_contrast);
+    }
+
+    #[test]
+    fn service_mode_pin_roles_and_idle_close() {
+        let cat = catalog();
+        let policy = Policy::default();
+        let ctx = Ctx {
+            policy: &policy,
+            catalog: &cat,
+        };
+        // Not from inside a citizen's session.
+        let (s, _) = run(
+            &policy,
+            vec![
+                good_card(),
+                verified(VerifyOutcome::Valid),
+                ui(UiEvent::ServiceEntry),
+            ],
+        );
+        assert_eq!(phase(&s), P::Welcome);
+
+        let (s, _) = step(
+            Session::new(Lang::Az),
+            ui(UiEvent::ServiceEntry),
+            1000,
+            &ctx,
+        );
+        assert_eq!(phase(&s), P::Service(None));
+        let (s, fx) = step(s, ui(UiEvent::PinEntered("1357".into())), 1100, &ctx);
+        assert_eq!(fx, vec![Effect::CheckPin { pin: "1357".into() }]);
+        // A card inserted meanwhile is ignored.
+        let (s, fx) = step(s, good_card(), 1200, &ctx);
+        assert!(fx.is_empty());
+        let (s, _) = step(
+            s,
+            Event::PinChecked(PinResult::Wrong { tries_left: 4 }),
+            1300,
+            &ctx,
+        );
+        assert_eq!(s.pin_refusal, Some(PinRefusal::Wrong { tries_left: 4 }));
+        let (s, _) = step(s, ui(UiEvent::PinEntered("2468".into())), 1400, &ctx);
+        let (s, fx) = step(
+            s,
+            Event::PinChecked(PinResult::Granted(Role::Staff)),
+            1500,
+            &ctx,
+        );
+        assert_eq!(phase(&s), P::Service(Some(Role::Staff)));
+        assert!(fx.contains(&Effect::Service {
+            role: Role::Staff,
+            action: ServiceAction::Refresh
+        }));
+        // Staff may restock, not restart the kiosk.
+        let (s, fx) = step(
+            s,
+            ui(UiEvent::ServiceAction(ServiceAction::PaperRestocked)),
+            1600,
+            &ctx,
+        );
+        assert_eq!(fx.len(), 1);
+        let (s, fx) = step(
+            s,
+            ui(UiEvent::ServiceAction(ServiceAction::Restart)),
+            1700,
+            &ctx,
+        );
+        assert!(fx.is_empty());
+        // Service mode closes by itself.
+        let (s, _) = step(s, Event::Tick, 1700 + policy.service_idle_ms - 1, &ctx);
+        assert_eq!(phase(&s), P::Service(Some(Role::Staff)));
+        let (s, fx) = step(s, Event::Tick, 1700 + policy.service_idle_ms, &ctx);
+        assert_eq!(phase(&s), P::Attract);
+        assert!(fx.contains(&Effect::ServiceClosed {
+            role: Some(Role::Staff)
+        }));
     }
 }

@@ -415,7 +415,7 @@ impl Store {
         let tag = self.fin_tag(fin);
         let mut out: BTreeMap<String, AppRecord> = BTreeMap::new();
         let mut stmt = self.conn.prepare_cached(
-            "SELECT a.id, a.service_id, a.sync_state, c.state, c.as_of, a.created_at
+            "SELECT a.id, a.service_id, a.sync_state, c.state, c.as_of, c.history
              FROM applications a LEFT JOIN status_cache c ON c.application_id = a.id
              WHERE a.fin_tag = ?1",
         )?;
@@ -426,10 +426,11 @@ impl Store {
                 r.get::<_, String>(2)?,
                 r.get::<_, Option<String>>(3)?,
                 r.get::<_, Option<String>>(4)?,
+                r.get::<_, Option<String>>(5)?,
             ))
         })?;
         for row in rows {
-            let (id, service_id, sync_state, state, as_of) = row?;
+            let (id, service_id, sync_state, state, as_of, history) = row?;
             let state = state
                 .as_deref()
                 .and_then(ApplicationState::parse)
@@ -442,12 +443,13 @@ impl Store {
                     state,
                     as_of: as_of.as_deref().and_then(parse_ts),
                     pending_upload: sync_state == "pending",
+                    history: parse_history(history.as_deref()),
                 },
             );
         }
         // Applications made at other kiosks, known from the centre earlier.
         let mut stmt = self.conn.prepare_cached(
-            "SELECT application_id, service_id, state, as_of FROM status_cache WHERE fin_tag = ?1",
+            "SELECT application_id, service_id, state, as_of, history FROM status_cache WHERE fin_tag = ?1",
         )?;
         let rows = stmt.query_map(params![tag], |r| {
             Ok((
@@ -455,16 +457,18 @@ impl Store {
                 r.get::<_, String>(1)?,
                 r.get::<_, String>(2)?,
                 r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
             ))
         })?;
         for row in rows {
-            let (id, service_id, state, as_of) = row?;
+            let (id, service_id, state, as_of, history) = row?;
             out.entry(id.clone()).or_insert(AppRecord {
                 application_id: id,
                 service_id,
                 state: ApplicationState::parse(&state).unwrap_or(ApplicationState::Submitted),
                 as_of: parse_ts(&as_of),
                 pending_upload: false,
+                history: parse_history(Some(&history)),
             });
         }
         let mut list: Vec<AppRecord> = out.into_values().collect();
@@ -546,6 +550,18 @@ impl Store {
                 },
             )
             .optional()?)
+    }
+
+    /// Held receipts, oldest first: `(job id, application id, reason)`.
+    pub fn held_jobs(&self, limit: usize) -> Result<Vec<(i64, String, String)>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, COALESCE(application_id, ''), COALESCE(hold_reason, '') FROM print_jobs
+             WHERE state = 'held' ORDER BY id LIMIT ?1",
+        )?;
+        let rows = stmt.query_map(params![limit as i64], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// Queues a print job that belongs to no application (test page).
@@ -740,6 +756,13 @@ impl Store {
     pub fn connection(&self) -> &Connection {
         &self.conn
     }
+}
+
+/// A cached history (JSON of the centre's entries), oldest first; damaged ones read as empty.
+fn parse_history(json: Option<&str>) -> Vec<(ApplicationState, DateTime<Utc>)> {
+    json.and_then(|j| serde_json::from_str::<Vec<dost_api::StatusEntry>>(j).ok())
+        .map(|entries| entries.into_iter().map(|e| (e.state, e.at)).collect())
+        .unwrap_or_default()
 }
 
 fn upsert_status(

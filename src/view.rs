@@ -65,10 +65,22 @@ pub enum ScreenId {
     MyApplications,
     /// The kiosk cannot serve (reader or storage failure).
     OutOfService,
+    /// What a service is, what the citizen needs and how long it takes; "start" opens the form.
+    ServiceInfo,
+    /// One application with its status history.
+    ApplicationDetail,
+    /// "How was your visit?" five faces, after a finished application.
+    Rating,
+    /// Service mode: the PIN pad.
+    ServicePin,
+    /// Service mode: the technician's screen (status of every part, actions).
+    ServiceTechnician,
+    /// Service mode: the center staff's screen (paper, held receipts).
+    ServiceStaff,
 }
 
 impl ScreenId {
-    pub const ALL: [ScreenId; 11] = [
+    pub const ALL: [ScreenId; 17] = [
         ScreenId::Attract,
         ScreenId::ReadingCard,
         ScreenId::CardError,
@@ -80,6 +92,12 @@ impl ScreenId {
         ScreenId::Done,
         ScreenId::MyApplications,
         ScreenId::OutOfService,
+        ScreenId::ServiceInfo,
+        ScreenId::ApplicationDetail,
+        ScreenId::Rating,
+        ScreenId::ServicePin,
+        ScreenId::ServiceTechnician,
+        ScreenId::ServiceStaff,
     ];
 
     /// Kebab-case name used by the CLI (`screenshot --screen NAME`) and file names.
@@ -96,6 +114,12 @@ impl ScreenId {
             ScreenId::Done => "done",
             ScreenId::MyApplications => "my-applications",
             ScreenId::OutOfService => "out-of-service",
+            ScreenId::ServiceInfo => "service-info",
+            ScreenId::ApplicationDetail => "application-detail",
+            ScreenId::Rating => "rating",
+            ScreenId::ServicePin => "service-pin",
+            ScreenId::ServiceTechnician => "service-technician",
+            ScreenId::ServiceStaff => "service-staff",
         }
     }
 
@@ -255,6 +279,102 @@ pub struct ApplicationsView {
     pub loading: bool,
 }
 
+/// One step of an application's history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryRow {
+    pub state: ApplicationState,
+    /// Local time, "24.11.2026 21:05".
+    pub at: String,
+}
+
+/// One application in detail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApplicationDetailView {
+    pub row: ApplicationRow,
+    /// Oldest first.
+    pub history: Vec<HistoryRow>,
+}
+
+/// Health of one part on the technician's screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PartLevel {
+    Ok,
+    Warn,
+    Fail,
+}
+
+/// One part (card reader, printer, centre link, disk, database, clock) on the technician's screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartView {
+    /// Part name (technical, shown as is: technicians read English part names).
+    pub name: String,
+    pub level: PartLevel,
+    /// Last state or error, as is.
+    pub detail: String,
+}
+
+/// A receipt that could not print.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeldReceiptView {
+    pub job_id: i64,
+    pub application_id: String,
+    /// `paper-out`, `cover-open`, `offline`, ...
+    pub reason: String,
+}
+
+/// Paper as staff see it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PaperView {
+    /// `ok`, `low`, `out` or `unknown`.
+    pub level: String,
+    pub receipts_left: Option<u64>,
+    pub used_mm: u64,
+}
+
+/// Why the PIN pad refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PinRefusal {
+    Wrong { tries_left: u32 },
+    Locked { seconds: u32 },
+}
+
+/// Service mode (technicians and staff), shown on the service screens.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ServiceModeView {
+    pub pin_refusal: Option<PinRefusal>,
+    /// A PIN is being checked.
+    pub checking: bool,
+    pub parts: Vec<PartView>,
+    pub paper: PaperView,
+    pub held: Vec<HeldReceiptView>,
+    /// Applications waiting to be delivered to the centre, and the last delivery error.
+    pub outbox_depth: u64,
+    pub sync_error: Option<String>,
+    /// Last lines of the log (no personal data is ever logged).
+    pub log_tail: Vec<String>,
+    /// Result of the last action ("Test page queued", "Diagnostics saved to ...").
+    pub message: Option<String>,
+    pub kiosk_id: String,
+    pub version: String,
+}
+
+/// Actions on the service screens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ServiceAction {
+    /// Staff and technician: print a test page.
+    TestPrint,
+    /// Staff: a new paper roll is in (resets the counter, releases held receipts).
+    PaperRestocked,
+    /// Staff: print held receipts now.
+    ReprintHeld,
+    /// Technician: save a diagnostics bundle (personal data redacted) in the data directory.
+    ExportDiagnostics,
+    /// Technician: restart the kiosk application.
+    Restart,
+    /// Refresh the status shown.
+    Refresh,
+}
+
 /// Everything the screen shows. A pure function of session and device health.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ViewModel {
@@ -279,6 +399,13 @@ pub struct ViewModel {
     pub idle_countdown: Option<u32>,
     /// A submit failed to be stored (disk full, database locked): nothing was saved.
     pub submit_failed: bool,
+    /// Accessibility, switchable on every citizen screen; reset when the session ends.
+    pub large_text: bool,
+    pub high_contrast: bool,
+    /// The application shown on the detail screen.
+    pub application_detail: Option<ApplicationDetailView>,
+    /// Service mode data, on the service screens.
+    pub service: Option<ServiceModeView>,
 }
 
 /// What the citizen did on the screen.
@@ -304,4 +431,19 @@ pub enum UiEvent {
     EndSession,
     /// Any touch: keeps the session alive and hides the idle countdown.
     Activity,
+    /// From the service info screen: open the form.
+    StartForm,
+    /// From "my applications": show one with its history.
+    OpenApplication(String),
+    /// Satisfaction rating, 1 (very unhappy) to 5 (very happy).
+    Rate(u8),
+    ToggleLargeText,
+    ToggleHighContrast,
+    /// The hidden service entry (a long press in the top-left corner of the attract screen).
+    ServiceEntry,
+    /// A PIN typed on the service PIN pad.
+    PinEntered(String),
+    ServiceAction(ServiceAction),
+    /// Leave service mode.
+    CloseService,
 }

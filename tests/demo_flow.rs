@@ -90,6 +90,9 @@ async fn demo_card_to_receipt_to_centre() {
         .await;
     assert!(catalog.services.len() >= 8);
     demo.send(UiEvent::SelectService("disability-assessment".into()));
+    demo.wait("service info", |vm| vm.screen == ScreenId::ServiceInfo)
+        .await;
+    demo.send(UiEvent::StartForm);
     demo.wait("form", |vm| vm.screen == ScreenId::Form).await;
     demo.send(UiEvent::FieldEdited {
         field_id: "phone".into(),
@@ -198,6 +201,143 @@ async fn demo_card_to_receipt_to_centre() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rating_after_an_application_reaches_the_centre() {
+    let demo = start_demo().await;
+    demo.send(UiEvent::DemoInsertCard);
+    demo.wait("welcome", |vm| vm.screen == ScreenId::Welcome)
+        .await;
+    demo.send(UiEvent::OpenCatalog);
+    demo.send(UiEvent::SelectService("employment-history".into()));
+    demo.wait("service info", |vm| vm.screen == ScreenId::ServiceInfo)
+        .await;
+    demo.send(UiEvent::StartForm);
+    demo.send(UiEvent::FieldEdited {
+        field_id: "phone".into(),
+        value: "0701234567".into(),
+    });
+    demo.send(UiEvent::Next);
+    demo.wait("review", |vm| vm.screen == ScreenId::Review)
+        .await;
+    demo.send(UiEvent::Submit);
+    demo.wait("done", |vm| vm.screen == ScreenId::Done).await;
+    demo.send(UiEvent::EndSession);
+    demo.wait("rating", |vm| vm.screen == ScreenId::Rating)
+        .await;
+    demo.send(UiEvent::Rate(4));
+    let attract = demo
+        .wait("attract", |vm| vm.screen == ScreenId::Attract)
+        .await;
+    assert!(attract.citizen.is_none());
+    let url = format!("{}/admin/ratings", demo.kiosk.central_url);
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let counts: serde_json::Value = reqwest::get(&url)
+            .await
+            .expect("centre")
+            .json()
+            .await
+            .expect("json");
+        if counts["4"] == 1 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "rating not delivered: {counts}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    demo.kiosk.shutdown(Duration::from_secs(2)).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn service_mode_staff_restock_and_technician_diagnostics() {
+    let demo = start_demo().await;
+    demo.send(UiEvent::ServiceEntry);
+    demo.wait("pin pad", |vm| vm.screen == ScreenId::ServicePin)
+        .await;
+    demo.send(UiEvent::PinEntered("0000".into()));
+    demo.wait("wrong pin", |vm| {
+        vm.service.as_ref().is_some_and(|s| s.pin_refusal.is_some())
+    })
+    .await;
+    demo.send(UiEvent::PinEntered("1357".into()));
+    let staff = demo
+        .wait("staff screen with data", |vm| {
+            vm.screen == ScreenId::ServiceStaff
+                && vm.service.as_ref().is_some_and(|s| !s.parts.is_empty())
+        })
+        .await;
+    assert_eq!(staff.service.expect("data").paper.level, "ok");
+    demo.send(UiEvent::ServiceAction(
+        dost_kiosk::view::ServiceAction::PaperRestocked,
+    ));
+    demo.wait("restock message", |vm| {
+        vm.service.as_ref().is_some_and(|s| s.message.is_some())
+    })
+    .await;
+    demo.send(UiEvent::CloseService);
+    demo.wait("attract", |vm| vm.screen == ScreenId::Attract)
+        .await;
+
+    demo.send(UiEvent::ServiceEntry);
+    demo.send(UiEvent::PinEntered("246810".into()));
+    demo.wait("technician", |vm| vm.screen == ScreenId::ServiceTechnician)
+        .await;
+    demo.send(UiEvent::ServiceAction(
+        dost_kiosk::view::ServiceAction::ExportDiagnostics,
+    ));
+    let tech = demo
+        .wait("diagnostics saved", |vm| {
+            vm.service
+                .as_ref()
+                .and_then(|s| s.message.as_ref())
+                .is_some_and(|m| m.contains("diagnostics saved"))
+        })
+        .await;
+    let names: Vec<String> = tech
+        .service
+        .expect("data")
+        .parts
+        .iter()
+        .map(|p| p.name.clone())
+        .collect();
+    for part in [
+        "card_reader",
+        "receipt_printer",
+        "centre link",
+        "disk",
+        "database",
+        "clock",
+    ] {
+        assert!(names.iter().any(|n| n == part), "{part} in {names:?}");
+    }
+    let saved = std::fs::read_dir(&demo.data)
+        .expect("data dir")
+        .filter_map(Result::ok)
+        .any(|e| e.file_name().to_string_lossy().starts_with("diagnostics-"));
+    assert!(saved);
+    // Every entry, action and failure is in the audit log, and the chain holds.
+    let store = demo.kiosk.store.lock().expect("store");
+    let actions: Vec<String> = store
+        .connection()
+        .prepare("SELECT actor || ':' || action FROM audit_log ORDER BY id")
+        .expect("sql")
+        .query_map([], |r| r.get(0))
+        .expect("rows")
+        .collect::<Result<_, _>>()
+        .expect("audit");
+    for want in [
+        "unknown:pin_wrong",
+        "staff:service_entered",
+        "staff:service_action",
+        "staff:service_closed",
+        "technician:service_entered",
+    ] {
+        assert!(actions.iter().any(|a| a == want), "{want} in {actions:?}");
+    }
+    assert_eq!(store.verify_audit().expect("audit"), None);
+    drop(store);
+    demo.kiosk.shutdown(Duration::from_secs(2)).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn paper_out_still_takes_the_application_and_prints_after_restock() {
     let demo = start_demo().await;
     let printer = demo.kiosk.sim_printer.clone().expect("simulated printer");
@@ -210,6 +350,9 @@ async fn paper_out_still_takes_the_application_and_prints_after_restock() {
         .await;
     demo.send(UiEvent::OpenCatalog);
     demo.send(UiEvent::SelectService("disability-assessment".into()));
+    demo.wait("service info", |vm| vm.screen == ScreenId::ServiceInfo)
+        .await;
+    demo.send(UiEvent::StartForm);
     demo.send(UiEvent::FieldEdited {
         field_id: "phone".into(),
         value: "0551234567".into(),
