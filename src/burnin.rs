@@ -1,0 +1,532 @@
+//! `dost-kiosk burn-in`: scripted citizen sessions through the real core, without a display.
+//!
+//! Each session goes the way a citizen's would: the demo card is inserted (simulated reader,
+//! real framing and parser), the centre verifies it, the citizen opens the catalog, picks a
+//! service (rotating through every service whose form can be filled with valid sample values),
+//! fills the form page by page, reviews and submits. When the core shows the Done screen (the
+//! application is durable in SQLite), its number is written as one line to the output, and the
+//! session is ended. Afterwards, with `--wait-sync`, the burn-in waits until the outbox is empty.
+//!
+//! The core is started with [`runtime::start`] and driven through [`UiEvent`]s; the views it
+//! presents arrive in order on a channel, so no screen is missed and none is read twice.
+
+use std::io::Write;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Args;
+use tokio::sync::mpsc;
+
+use crate::catalog::{Catalog, FieldKindDef, Service};
+use crate::config::{CentralMode, DeviceKind, KioskConfig};
+use crate::runtime::{self, RuntimeError};
+use crate::session;
+use crate::store::StoreStats;
+use crate::sync::{self, SyncError};
+use crate::view::{Lang, ScreenId, UiEvent, ViewModel};
+
+/// Exit code when the outbox was not empty when `--wait-sync` ran out.
+pub const EXIT_NOT_DRAINED: u8 = 3;
+/// Exit code when the outbox drained but the centre refused some applications.
+pub const EXIT_REJECTED: u8 = 4;
+
+/// Arguments of `dost-kiosk burn-in` (`--config` and `--data-dir` are the global ones).
+#[derive(Debug, Clone, Args)]
+pub struct BurnInArgs {
+    /// Number of scripted citizen sessions (0: only deliver what the outbox holds).
+    #[arg(long, default_value_t = 1)]
+    pub sessions: u64,
+    /// Talk to this central API (remote mode) instead of what the configuration says.
+    #[arg(long, value_name = "URL")]
+    pub central: Option<String>,
+    /// After the last session, wait up to this many seconds for the outbox to be empty;
+    /// exit 3 when it is not.
+    #[arg(long, value_name = "SECONDS")]
+    pub wait_sync: Option<u64>,
+    /// Give up a session when a screen does not come within this many seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    pub step_timeout: u64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BurnInError {
+    #[error("cannot start the kiosk core: {0}")]
+    Runtime(#[from] RuntimeError),
+    #[error("--central {0:?}: expected https://… (plain http:// only to 127.0.0.1 or localhost)")]
+    CentralUrl(String),
+    #[error(
+        "the burn-in inserts the demo card: it needs card_reader.kind = \"simulated\" \
+         (use --sessions 0 to only deliver the outbox)"
+    )]
+    NoSimulatedReader,
+    #[error("no service of the catalog can be filled with sample values")]
+    NoUsableService,
+    #[error("session {session}: no {what} screen within {timeout_s} s")]
+    Stuck {
+        session: u64,
+        what: &'static str,
+        timeout_s: u64,
+    },
+    #[error("session {session}: the card was refused ({kind})")]
+    CardRefused { session: u64, kind: String },
+    #[error("session {session}: the form of {service} was not accepted (fields: {fields})")]
+    FormRejected {
+        session: u64,
+        service: String,
+        fields: String,
+    },
+    #[error("session {session}: the application could not be stored ({attempts} attempts)")]
+    NotStored { session: u64, attempts: u32 },
+    #[error("the kiosk core stopped")]
+    CoreStopped,
+    #[error("cannot write an application number: {0}")]
+    Output(#[source] std::io::Error),
+    #[error("cannot read the outbox: {0}")]
+    Outbox(#[from] SyncError),
+    #[error("cannot start the async runtime: {0}")]
+    Tokio(#[source] std::io::Error),
+}
+
+/// What a burn-in did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BurnInReport {
+    /// Sessions that reached the Done screen (numbers written).
+    pub completed: u64,
+    /// Outbox and print-job counts at the end.
+    pub stats: StoreStats,
+    /// With `--wait-sync`: the outbox was empty in time.
+    pub drained: Option<bool>,
+}
+
+/// Applies the burn-in's overrides to a loaded configuration.
+///
+/// `--central` switches to remote mode (the configured token, or the demo token when none);
+/// the idle timeout is raised so it never wipes a scripted session; with sessions to run, the
+/// simulated reader is required and demo mode (the demo card) is switched on.
+pub fn apply_overrides(cfg: &mut KioskConfig, args: &BurnInArgs) -> Result<(), BurnInError> {
+    if let Some(url) = &args.central {
+        let url = url.trim();
+        let ok = url.starts_with("https://")
+            || url.starts_with("http://127.0.0.1")
+            || url.starts_with("http://localhost")
+            || url.starts_with("http://[::1]");
+        if !ok {
+            return Err(BurnInError::CentralUrl(url.to_owned()));
+        }
+        cfg.central.mode = CentralMode::Remote;
+        cfg.central.url = url.to_owned();
+    }
+    cfg.session.idle_timeout_s = cfg.session.idle_timeout_s.max(3600);
+    if args.sessions > 0 {
+        if cfg.card_reader.kind != DeviceKind::Simulated {
+            return Err(BurnInError::NoSimulatedReader);
+        }
+        cfg.kiosk.demo = true;
+    }
+    Ok(())
+}
+
+/// The command: runs the burn-in on its own runtime, numbers to stdout, and maps the outcome
+/// to an exit code (0 done, 3 outbox not drained in time, 4 rejected by the centre).
+pub fn run_cli(mut cfg: KioskConfig, args: &BurnInArgs) -> Result<ExitCode, BurnInError> {
+    apply_overrides(&mut cfg, args)?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .thread_name("burn-in")
+        .build()
+        .map_err(BurnInError::Tokio)?;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let result = rt.block_on(run(cfg, args, &mut out));
+    rt.shutdown_timeout(Duration::from_millis(500));
+    let report = result?;
+    tracing::info!(
+        completed = report.completed,
+        outbox = report.stats.outbox_depth,
+        rejected = report.stats.rejected,
+        "burn-in finished"
+    );
+    Ok(match report.drained {
+        Some(false) => {
+            eprintln!(
+                "dost-kiosk: {} applications still in the outbox after {} s",
+                report.stats.outbox_depth,
+                args.wait_sync.unwrap_or_default()
+            );
+            ExitCode::from(EXIT_NOT_DRAINED)
+        }
+        Some(true) if report.stats.rejected > 0 => {
+            eprintln!(
+                "dost-kiosk: the centre rejected {} applications",
+                report.stats.rejected
+            );
+            ExitCode::from(EXIT_REJECTED)
+        }
+        _ => ExitCode::SUCCESS,
+    })
+}
+
+/// Runs the burn-in: starts the core (overrides already applied), drives `args.sessions`
+/// sessions, writes each application number to `out` once the Done screen shows, then waits
+/// for the outbox when asked. Must run inside a tokio runtime.
+pub async fn run(
+    cfg: KioskConfig,
+    args: &BurnInArgs,
+    out: &mut dyn Write,
+) -> Result<BurnInReport, BurnInError> {
+    let catalog = Catalog::load(&cfg.catalog_path()).map_err(RuntimeError::from)?;
+    let services = usable_services(&catalog);
+    if args.sessions > 0 && services.is_empty() {
+        return Err(BurnInError::NoUsableService);
+    }
+    let (view_tx, view_rx) = mpsc::unbounded_channel::<ViewModel>();
+    let (ui_tx, ui_rx) = mpsc::unbounded_channel::<UiEvent>();
+    let present: runtime::PresentFn = Box::new(move |vm| {
+        let _ = view_tx.send(vm);
+    });
+    let kiosk = runtime::start(cfg, present, ui_rx).await?;
+    tracing::info!(central = %kiosk.central_url, sessions = args.sessions, "burn-in started");
+    let mut driver = Driver {
+        ui: ui_tx,
+        views: view_rx,
+        step_timeout: Duration::from_secs(args.step_timeout.max(1)),
+    };
+    let mut report = BurnInReport::default();
+    let outcome = async {
+        for i in 0..args.sessions {
+            let svc = services[(i % services.len() as u64) as usize];
+            let id = driver.session(i, svc, &catalog).await?;
+            writeln!(out, "{id}")
+                .and_then(|()| out.flush())
+                .map_err(BurnInError::Output)?;
+            report.completed += 1;
+        }
+        if let Some(secs) = args.wait_sync {
+            let drained = wait_for_outbox(&kiosk.store, Duration::from_secs(secs)).await?;
+            report.drained = Some(drained);
+        }
+        report.stats = sync::with_store(&kiosk.store, |s| s.stats()).await?;
+        Ok::<_, BurnInError>(())
+    }
+    .await;
+    // Receipts still printing are kept in the database and print at the next start; the
+    // burn-in does not wait for the printer to finish them.
+    if tokio::time::timeout(
+        Duration::from_secs(5),
+        kiosk.shutdown(Duration::from_secs(2)),
+    )
+    .await
+    .is_err()
+    {
+        tracing::warn!("the printer is still busy; queued receipts print at the next start");
+    }
+    outcome.map(|()| report)
+}
+
+/// Polls the outbox until it is empty or `limit` has passed; true when empty.
+async fn wait_for_outbox(store: &sync::SharedStore, limit: Duration) -> Result<bool, BurnInError> {
+    let deadline = tokio::time::Instant::now() + limit;
+    loop {
+        let stats = sync::with_store(store, |s| s.stats()).await?;
+        if stats.outbox_depth == 0 {
+            return Ok(true);
+        }
+        let now = tokio::time::Instant::now();
+        if now >= deadline {
+            return Ok(false);
+        }
+        tokio::time::sleep_until((now + Duration::from_millis(100)).min(deadline)).await;
+    }
+}
+
+/// Services whose every field gets a valid sample value (required ones at least).
+fn usable_services(catalog: &Catalog) -> Vec<&Service> {
+    catalog
+        .services
+        .iter()
+        .filter(|svc| sample_answers(svc, 0, Lang::Az).is_some())
+        .collect()
+}
+
+/// Sample answers for a service, `(page, field id, raw value)`, each checked with the same
+/// rules the session uses; `None` when a required field cannot be filled.
+pub fn sample_answers(svc: &Service, seed: u64, lang: Lang) -> Option<Vec<(u32, String, String)>> {
+    let mut out = Vec::new();
+    for f in &svc.fields {
+        let raw = sample_value(f, seed);
+        match session::normalise(f, &raw, lang) {
+            Ok(_) => out.push((f.page, f.id.clone(), raw)),
+            Err(_) if !f.required => {}
+            Err(_) => return None,
+        }
+    }
+    Some(out)
+}
+
+fn fit(text: &str, min_len: Option<usize>, max_len: Option<usize>) -> String {
+    let mut s: String = text.chars().take(max_len.unwrap_or(usize::MAX)).collect();
+    while s.chars().count() < min_len.unwrap_or(0) {
+        s.push('a');
+    }
+    s.trim().to_owned()
+}
+
+fn sample_value(f: &crate::catalog::Field, seed: u64) -> String {
+    match f.kind {
+        FieldKindDef::Phone => format!(
+            "050 {:03} {:02} {:02}",
+            100 + seed % 900,
+            seed % 100,
+            (seed / 100) % 100
+        ),
+        FieldKindDef::Iban => "AZ21 NABZ 0000 0000 1370 1000 1944".to_owned(),
+        FieldKindDef::Number => {
+            let lo = f.min.unwrap_or(1);
+            let hi = f.max.unwrap_or(lo.saturating_add(9)).max(lo);
+            let span = u64::try_from(hi.saturating_sub(lo))
+                .unwrap_or(0)
+                .saturating_add(1);
+            let off = i64::try_from(seed % span).unwrap_or(0);
+            lo.saturating_add(off).to_string()
+        }
+        FieldKindDef::Date => format!("{:02}.03.1985", 1 + seed % 28),
+        FieldKindDef::YesNo => if seed.is_multiple_of(2) { "yes" } else { "no" }.to_owned(),
+        FieldKindDef::Choice => f
+            .options
+            .get((seed % f.options.len().max(1) as u64) as usize)
+            .map(|o| o.id.clone())
+            .unwrap_or_default(),
+        FieldKindDef::Address => fit(
+            "Bakı şəhəri, Yasamal rayonu, Şərifzadə küçəsi 12",
+            f.min_len,
+            f.max_len,
+        ),
+        FieldKindDef::Text => fit(&format!("Sınaq mətni {seed}"), f.min_len, f.max_len),
+    }
+}
+
+/// Drives the core through the UI's events, reading every view it presents.
+struct Driver {
+    ui: mpsc::UnboundedSender<UiEvent>,
+    views: mpsc::UnboundedReceiver<ViewModel>,
+    step_timeout: Duration,
+}
+
+impl Driver {
+    fn send(&self, ev: UiEvent) -> Result<(), BurnInError> {
+        self.ui.send(ev).map_err(|_| BurnInError::CoreStopped)
+    }
+
+    /// The next presented view that satisfies `pred` (earlier ones are passed over).
+    async fn wait(
+        &mut self,
+        session: u64,
+        what: &'static str,
+        pred: impl Fn(&ViewModel) -> bool,
+    ) -> Result<ViewModel, BurnInError> {
+        let deadline = tokio::time::Instant::now() + self.step_timeout;
+        loop {
+            match tokio::time::timeout_at(deadline, self.views.recv()).await {
+                Err(_) => {
+                    return Err(BurnInError::Stuck {
+                        session,
+                        what,
+                        timeout_s: self.step_timeout.as_secs(),
+                    });
+                }
+                Ok(None) => return Err(BurnInError::CoreStopped),
+                Ok(Some(vm)) if pred(&vm) => return Ok(vm),
+                Ok(Some(_)) => {}
+            }
+        }
+    }
+
+    /// One citizen session; returns the application number shown on the Done screen.
+    async fn session(
+        &mut self,
+        i: u64,
+        svc: &Service,
+        catalog: &Catalog,
+    ) -> Result<String, BurnInError> {
+        let vm = self
+            .wait(i, "attract", |vm| {
+                matches!(vm.screen, ScreenId::Attract | ScreenId::Rating)
+            })
+            .await?;
+        if vm.screen == ScreenId::Rating {
+            // The last citizen is asked to rate the visit: they do, and leave.
+            self.send(UiEvent::Rate(5))?;
+            self.send(UiEvent::EndSession)?;
+            self.wait(i, "attract", |vm| vm.screen == ScreenId::Attract)
+                .await?;
+        }
+        self.send(UiEvent::DemoInsertCard)?;
+        let vm = self
+            .wait(i, "welcome", |vm| {
+                matches!(vm.screen, ScreenId::Welcome | ScreenId::CardError)
+            })
+            .await?;
+        if vm.screen == ScreenId::CardError {
+            return Err(BurnInError::CardRefused {
+                session: i,
+                kind: format!("{:?}", vm.card_error),
+            });
+        }
+        let lang = Lang::ALL[(i % Lang::ALL.len() as u64) as usize];
+        self.send(UiEvent::SetLanguage(lang))?;
+        self.send(UiEvent::OpenCatalog)?;
+        self.wait(i, "catalog", |vm| vm.screen == ScreenId::Catalog)
+            .await?;
+        self.send(UiEvent::SelectService(svc.id.clone()))?;
+        let answers = sample_answers(svc, i, lang).ok_or(BurnInError::NoUsableService)?;
+        let pages = catalog.service(&svc.id).map_or(1, Service::pages);
+        let first_page = |vm: &ViewModel| {
+            vm.screen == ScreenId::Form && vm.form.as_ref().is_some_and(|f| f.page == 1)
+        };
+        let vm = self
+            .wait(i, "service info or form", |vm| {
+                vm.screen == ScreenId::ServiceInfo || first_page(vm)
+            })
+            .await?;
+        if vm.screen == ScreenId::ServiceInfo {
+            self.send(UiEvent::StartForm)?;
+            self.wait(i, "form", first_page).await?;
+        }
+        for page in 1..=pages {
+            for (_, field_id, value) in answers.iter().filter(|(p, _, _)| *p == page) {
+                self.send(UiEvent::FieldEdited {
+                    field_id: field_id.clone(),
+                    value: value.clone(),
+                })?;
+            }
+            self.send(UiEvent::Next)?;
+            // The next page (or the review after the last), or this page with errors.
+            let vm = self
+                .wait(i, "next form page or review", |vm| match vm.screen {
+                    ScreenId::Review => true,
+                    ScreenId::Form => vm.form.as_ref().is_some_and(|f| {
+                        f.page > page || f.fields.iter().any(|fv| fv.error.is_some())
+                    }),
+                    _ => false,
+                })
+                .await?;
+            if let Some(form) = vm.form.as_ref().filter(|f| f.page == page) {
+                let fields: Vec<&str> = form
+                    .fields
+                    .iter()
+                    .filter(|f| f.error.is_some())
+                    .map(|f| f.id.as_str())
+                    .collect();
+                return Err(BurnInError::FormRejected {
+                    session: i,
+                    service: svc.id.clone(),
+                    fields: fields.join(", "),
+                });
+            }
+        }
+        const ATTEMPTS: u32 = 3;
+        for attempt in 1..=ATTEMPTS {
+            self.send(UiEvent::Submit)?;
+            let vm = self
+                .wait(i, "done", |vm| {
+                    vm.screen == ScreenId::Done
+                        || (vm.screen == ScreenId::Review && vm.submit_failed)
+                })
+                .await?;
+            if let Some(done) = vm.done.filter(|_| vm.screen == ScreenId::Done) {
+                tracing::info!(
+                    session = i,
+                    service = %svc.id,
+                    application = %done.application_id,
+                    "burn-in session done"
+                );
+                self.send(UiEvent::EndSession)?;
+                return Ok(done.application_id);
+            }
+            tracing::warn!(
+                session = i,
+                attempt,
+                "submit failed; the citizen tries again"
+            );
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+        Err(BurnInError::NotStored {
+            session: i,
+            attempts: ATTEMPTS,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn catalog() -> Catalog {
+        let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/services.toml");
+        Catalog::load(&p).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn every_demo_service_can_be_filled() {
+        let cat = catalog();
+        let usable = usable_services(&cat);
+        assert_eq!(
+            usable.len(),
+            cat.services.len(),
+            "a service has no valid sample"
+        );
+        for svc in &cat.services {
+            for seed in 0..50 {
+                for lang in Lang::ALL {
+                    let answers = sample_answers(svc, seed, lang)
+                        .unwrap_or_else(|| panic!("{} seed {seed} {lang:?}", svc.id));
+                    for f in svc.fields.iter().filter(|f| f.required) {
+                        assert!(
+                            answers.iter().any(|(_, id, _)| *id == f.id),
+                            "{}: required {} unfilled",
+                            svc.id,
+                            f.id
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn overrides_switch_to_remote_and_check_the_url() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/kiosk.toml");
+        let base = KioskConfig::load(&path).unwrap_or_else(|e| panic!("{e}"));
+        let args = |central: Option<&str>| BurnInArgs {
+            sessions: 1,
+            central: central.map(str::to_owned),
+            wait_sync: None,
+            step_timeout: 60,
+        };
+        let mut cfg = base.clone();
+        apply_overrides(&mut cfg, &args(Some("http://127.0.0.1:9")))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(cfg.central.mode, CentralMode::Remote);
+        assert_eq!(cfg.central.url, "http://127.0.0.1:9");
+        assert!(cfg.session.idle_timeout_s >= 3600);
+        assert!(cfg.token().is_ok_and(|t| !t.is_empty()));
+        let mut cfg = base.clone();
+        assert!(matches!(
+            apply_overrides(&mut cfg, &args(Some("http://central.example.az"))),
+            Err(BurnInError::CentralUrl(_))
+        ));
+        let mut cfg = base;
+        cfg.card_reader.kind = DeviceKind::Serial;
+        assert!(matches!(
+            apply_overrides(&mut cfg, &args(None)),
+            Err(BurnInError::NoSimulatedReader)
+        ));
+        let drain_only = BurnInArgs {
+            sessions: 0,
+            ..args(None)
+        };
+        assert!(apply_overrides(&mut cfg, &drain_only).is_ok());
+    }
+}
