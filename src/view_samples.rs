@@ -2,14 +2,16 @@
 //!
 //! `sample(screen, lang)` gives a realistic view model of every screen in every language:
 //! citizen "Əli Məmmədov" (FİN 5ZX****), nine DOST services, a two-field form (one field
-//! with an error), a finished application and three applications with their status.
+//! with an error), a finished application and three applications with their status, one of
+//! them with its history; service mode with six parts, low paper and two held receipts.
 
 use dost_api::ApplicationState;
 
 use crate::view::{
-    ApplicationRow, ApplicationsView, CardErrorKind, CitizenView, DoneView, FieldError, FieldKind,
-    FieldView, FormView, Lang, OutOfServiceKind, ReceiptState, ReviewView, ScreenId, ServiceView,
-    ViewModel,
+    ApplicationDetailView, ApplicationRow, ApplicationsView, CardErrorKind, CitizenView, DoneView,
+    FieldError, FieldKind, FieldView, FormView, HeldReceiptView, HistoryRow, Lang,
+    OutOfServiceKind, PaperView, PartLevel, PartView, ReceiptState, ReviewView, ScreenId,
+    ServiceModeView, ServiceView, ViewModel,
 };
 
 /// Picks the text for `lang` from an (az, ru, en) triple.
@@ -366,6 +368,84 @@ fn applications(lang: Lang) -> ApplicationsView {
     }
 }
 
+fn application_detail(lang: Lang) -> ApplicationDetailView {
+    let row = applications(lang).rows.remove(1);
+    let step = |state, at: &str| HistoryRow {
+        state,
+        at: at.into(),
+    };
+    ApplicationDetailView {
+        row,
+        history: vec![
+            step(ApplicationState::Submitted, "03.11.2026 10:14"),
+            step(ApplicationState::Received, "03.11.2026 10:16"),
+            step(ApplicationState::InReview, "05.11.2026 09:40"),
+        ],
+    }
+}
+
+/// Service mode as technicians and staff see it (technical texts are not translated).
+pub fn service_mode() -> ServiceModeView {
+    let part = |name: &str, level, detail: &str| PartView {
+        name: name.into(),
+        level,
+        detail: detail.into(),
+    };
+    let held = |job_id, application_id: &str, reason: &str| HeldReceiptView {
+        job_id,
+        application_id: application_id.into(),
+        reason: reason.into(),
+    };
+    ServiceModeView {
+        pin_refusal: None,
+        checking: false,
+        parts: vec![
+            part(
+                "card_reader",
+                PartLevel::Ok,
+                "ready (simulated, /dev/ttyUSB0)",
+            ),
+            part(
+                "printer",
+                PartLevel::Warn,
+                "paper low: about 25 receipts left",
+            ),
+            part(
+                "centre link",
+                PartLevel::Fail,
+                "timeout after 10 s (https://api.dost.gov.az)",
+            ),
+            part("disk", PartLevel::Ok, "41.2 GB free of 58.0 GB"),
+            part("database", PartLevel::Ok, "kiosk.db 12.4 MB, integrity ok"),
+            part("clock", PartLevel::Warn, "NTP not synchronised for 3 h"),
+        ],
+        paper: PaperView {
+            level: "low".into(),
+            receipts_left: Some(25),
+            used_mm: 71_250,
+        },
+        held: vec![
+            held(418, "YAS01-261124-0007", "paper-out"),
+            held(421, "YAS01-261124-0009", "cover-open"),
+        ],
+        outbox_depth: 3,
+        sync_error: Some("connect timeout (10 s) to api.dost.gov.az".into()),
+        log_tail: vec![
+            "21:04:58 INFO  relay: batch of 2 delivered (201)".into(),
+            "21:05:03 WARN  printer: paper near end".into(),
+            "21:05:11 INFO  session: started (card verified)".into(),
+            "21:05:40 INFO  outbox: application YAS01-261124-0007 committed".into(),
+            "21:05:41 WARN  printer: receipt job 418 held (paper-out)".into(),
+            "21:06:10 WARN  relay: connect timeout, retry in 8.4 s".into(),
+            "21:06:19 WARN  relay: connect timeout, retry in 17.1 s".into(),
+            "21:06:30 INFO  service: technician PIN accepted".into(),
+        ],
+        message: Some("Test page queued (job 422)".into()),
+        kiosk_id: "YAS01-K03".into(),
+        version: "1.0.0".into(),
+    }
+}
+
 /// A realistic view model of `screen` in `lang` (demo mode, centre "DOST Yasamal").
 pub fn sample(screen: ScreenId, lang: Lang) -> ViewModel {
     let mut vm = ViewModel {
@@ -377,7 +457,13 @@ pub fn sample(screen: ScreenId, lang: Lang) -> ViewModel {
     };
     let in_session = !matches!(
         screen,
-        ScreenId::Attract | ScreenId::ReadingCard | ScreenId::CardError | ScreenId::OutOfService
+        ScreenId::Attract
+            | ScreenId::ReadingCard
+            | ScreenId::CardError
+            | ScreenId::OutOfService
+            | ScreenId::ServicePin
+            | ScreenId::ServiceTechnician
+            | ScreenId::ServiceStaff
     );
     if in_session {
         vm.citizen = Some(CitizenView {
@@ -387,6 +473,22 @@ pub fn sample(screen: ScreenId, lang: Lang) -> ViewModel {
     }
     match screen {
         ScreenId::Attract | ScreenId::ReadingCard | ScreenId::Welcome | ScreenId::Submitting => {}
+        ScreenId::ServiceInfo => vm.selected_service = services(lang).into_iter().nth(3),
+        ScreenId::ApplicationDetail => vm.application_detail = Some(application_detail(lang)),
+        ScreenId::Rating => {}
+        ScreenId::ServicePin => {
+            vm.service = Some(ServiceModeView {
+                pin_refusal: Some(crate::view::PinRefusal::Wrong { tries_left: 2 }),
+                ..ServiceModeView::default()
+            });
+        }
+        ScreenId::ServiceTechnician | ScreenId::ServiceStaff => {
+            let mut m = service_mode();
+            if screen == ScreenId::ServiceStaff {
+                m.message = Some("Held receipts queued for printing".into());
+            }
+            vm.service = Some(m);
+        }
         ScreenId::CardError => vm.card_error = Some(CardErrorKind::Unreadable),
         ScreenId::Catalog => vm.services = services(lang),
         ScreenId::Form => {

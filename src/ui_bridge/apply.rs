@@ -19,7 +19,13 @@ pub(crate) struct BridgeState {
     qr: Option<(String, Image)>,
     /// Field kinds of the form on screen, by id (for keyboard editing).
     pub field_kinds: HashMap<String, view::FieldKind>,
+    /// Digits typed on the service PIN pad (never in a Slint property: the UI only sees
+    /// how many).
+    pub pin: String,
 }
+
+/// Longest PIN the pad takes.
+pub(crate) const PIN_MAX: usize = 12;
 
 fn s(v: &str) -> SharedString {
     SharedString::from(v)
@@ -43,6 +49,12 @@ pub(crate) fn screen(id: view::ScreenId) -> ui::Screen {
         S::Done => ui::Screen::Done,
         S::MyApplications => ui::Screen::MyApplications,
         S::OutOfService => ui::Screen::OutOfService,
+        S::ServiceInfo => ui::Screen::ServiceInfo,
+        S::ApplicationDetail => ui::Screen::ApplicationDetail,
+        S::Rating => ui::Screen::Rating,
+        S::ServicePin => ui::Screen::ServicePin,
+        S::ServiceTechnician => ui::Screen::ServiceTechnician,
+        S::ServiceStaff => ui::Screen::ServiceStaff,
     }
 }
 
@@ -140,6 +152,88 @@ fn app_state(st: dost_api::ApplicationState) -> ui::AppState {
     }
 }
 
+fn app_row(r: &view::ApplicationRow) -> ui::AppRow {
+    ui::AppRow {
+        application_id: s(&r.application_id),
+        service_title: s(&r.service_title),
+        state: app_state(r.state),
+        as_of: s(&r.as_of),
+        pending_upload: r.pending_upload,
+    }
+}
+
+fn part_level(l: view::PartLevel) -> ui::PartLevel {
+    match l {
+        view::PartLevel::Ok => ui::PartLevel::Ok,
+        view::PartLevel::Warn => ui::PartLevel::Warn,
+        view::PartLevel::Fail => ui::PartLevel::Fail,
+    }
+}
+
+fn paper(p: &view::PaperView) -> ui::PaperInfo {
+    ui::PaperInfo {
+        level: match p.level.as_str() {
+            "ok" => ui::PaperLevel::Ok,
+            "low" => ui::PaperLevel::Low,
+            "out" => ui::PaperLevel::Out,
+            _ => ui::PaperLevel::Unknown,
+        },
+        receipts_left: p
+            .receipts_left
+            .map_or(-1, |n| n.min(i32::MAX as u64) as i32),
+        used_mm: p.used_mm.min(i32::MAX as u64) as i32,
+    }
+}
+
+fn clamp_i32(n: impl TryInto<i32>) -> i32 {
+    n.try_into().unwrap_or(i32::MAX)
+}
+
+fn apply_service(k: &ui::Kiosk<'_>, m: Option<&view::ServiceModeView>) {
+    let empty = view::ServiceModeView::default();
+    let m = m.unwrap_or(&empty);
+    let (refusal, tries, seconds) = match m.pin_refusal {
+        None => (ui::PinRefusal::None, 0, 0),
+        Some(view::PinRefusal::Wrong { tries_left }) => {
+            (ui::PinRefusal::Wrong, clamp_i32(tries_left), 0)
+        }
+        Some(view::PinRefusal::Locked { seconds }) => {
+            (ui::PinRefusal::Locked, 0, clamp_i32(seconds))
+        }
+    };
+    k.set_pin_refusal(refusal);
+    k.set_pin_tries_left(tries);
+    k.set_pin_locked_seconds(seconds);
+    k.set_pin_checking(m.checking);
+    k.set_parts(model(
+        m.parts
+            .iter()
+            .map(|p| ui::PartItem {
+                name: s(&p.name),
+                level: part_level(p.level),
+                detail: s(&p.detail),
+            })
+            .collect(),
+    ));
+    k.set_paper(paper(&m.paper));
+    k.set_held(model(
+        m.held
+            .iter()
+            .map(|h| ui::HeldItem {
+                job_id: clamp_i32(h.job_id),
+                application_id: s(&h.application_id),
+                reason: s(&h.reason),
+            })
+            .collect(),
+    ));
+    k.set_outbox_depth(clamp_i32(m.outbox_depth));
+    k.set_sync_error(s(m.sync_error.as_deref().unwrap_or("")));
+    k.set_log_tail(model(m.log_tail.iter().map(|l| s(l)).collect()));
+    k.set_service_message(s(m.message.as_deref().unwrap_or("")));
+    k.set_kiosk_id(s(&m.kiosk_id));
+    k.set_version(s(&m.version));
+}
+
 /// The field the keyboard types into when a form page appears: the first with an error,
 /// else the first empty one that uses the keyboard, else the first.
 fn initial_focus(form: &view::FormView) -> i32 {
@@ -186,6 +280,48 @@ pub(crate) fn apply(app: &ui::App, state: &mut BridgeState, vm: &ViewModel) {
     }
     if changed!(screen) {
         k.set_screen(screen(vm.screen));
+    }
+    // The PIN pad starts empty, and empties again after every answer to a typed PIN.
+    let pin_answered = changed!(service) && vm.service.as_ref().is_some_and(|m| !m.checking);
+    if vm.screen != view::ScreenId::ServicePin || changed!(screen) || pin_answered {
+        state.pin.clear();
+        k.set_pin_length(0);
+    }
+    if changed!(large_text) {
+        k.set_large_text(vm.large_text);
+    }
+    if changed!(high_contrast) {
+        k.set_high_contrast(vm.high_contrast);
+    }
+    if changed!(selected_service) {
+        if let Some(v) = &vm.selected_service {
+            k.set_selected_service(service(v));
+        } else {
+            k.set_selected_service(ui::ServiceData::default());
+        }
+    }
+    if changed!(application_detail) {
+        match &vm.application_detail {
+            Some(d) => {
+                k.set_detail(app_row(&d.row));
+                k.set_detail_history(model(
+                    d.history
+                        .iter()
+                        .map(|h| ui::HistoryItem {
+                            state: app_state(h.state),
+                            at: s(&h.at),
+                        })
+                        .collect(),
+                ));
+            }
+            None => {
+                k.set_detail(ui::AppRow::default());
+                k.set_detail_history(model(Vec::new()));
+            }
+        }
+    }
+    if changed!(service) {
+        apply_service(&k, vm.service.as_ref());
     }
     if changed!(demo) {
         k.set_demo(vm.demo);
@@ -247,18 +383,7 @@ pub(crate) fn apply(app: &ui::App, state: &mut BridgeState, vm: &ViewModel) {
     }
     if changed!(applications) {
         let a = vm.applications.clone().unwrap_or_default();
-        k.set_applications(model(
-            a.rows
-                .iter()
-                .map(|r| ui::AppRow {
-                    application_id: s(&r.application_id),
-                    service_title: s(&r.service_title),
-                    state: app_state(r.state),
-                    as_of: s(&r.as_of),
-                    pending_upload: r.pending_upload,
-                })
-                .collect(),
-        ));
+        k.set_applications(model(a.rows.iter().map(app_row).collect()));
         k.set_applications_offline(a.offline);
         k.set_applications_loading(a.loading);
     }

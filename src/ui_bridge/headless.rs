@@ -48,13 +48,12 @@ fn headless_window() -> Result<Rc<MinimalSoftwareWindow>, UiError> {
     })
 }
 
-/// Renders `vm` at `width`×`height` pixels (the 1080×1920 design scaled to fit) into the PNG
-/// file `out`.
-///
-/// Needs no display: on first use in a thread it installs a headless software-rendering
-/// platform for that thread, so it cannot be used on a thread that already runs a
-/// [`super::SlintUi`] (nor under `i-slint-backend-testing`): [`UiError::Platform`].
-pub fn render_png(vm: &ViewModel, width: u32, height: u32, out: &Path) -> Result<(), UiError> {
+/// Shows `vm` in a headless window of `width`×`height` pixels, laid out and drawn once, and
+/// returns the window's component (still shown: the caller hides it). For UI tests that
+/// inspect the element tree with real font metrics (text clipping checks); same platform
+/// rules as [`render_png`].
+#[doc(hidden)]
+pub fn render_app(vm: &ViewModel, width: u32, height: u32) -> Result<App, UiError> {
     if width == 0 || height == 0 {
         return Err(UiError::Render(format!("invalid size {width}x{height}")));
     }
@@ -71,11 +70,23 @@ pub fn render_png(vm: &ViewModel, width: u32, height: u32, out: &Path) -> Result
         window.draw_if_needed(|_| {});
     }
     app.global::<Theme>().set_scale(scale);
+    Ok(app)
+}
+
+/// Renders `vm` at `width`×`height` pixels (the 1080×1920 design scaled to fit) into the PNG
+/// file `out`.
+///
+/// Needs no display: on first use in a thread it installs a headless software-rendering
+/// platform for that thread, so it cannot be used on a thread that already runs a
+/// [`super::SlintUi`] (nor under `i-slint-backend-testing`): [`UiError::Platform`].
+pub fn render_png(vm: &ViewModel, width: u32, height: u32, out: &Path) -> Result<(), UiError> {
+    let app = render_app(vm, width, height)?;
     let shot = app
         .window()
         .take_snapshot()
-        .map_err(|e| UiError::Render(e.to_string()))?;
+        .map_err(|e| UiError::Render(e.to_string()));
     let _ = app.hide();
+    let shot = shot?;
 
     if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)?;

@@ -37,7 +37,7 @@ use std::time::{Duration, Instant};
 use slint::{ComponentHandle, SharedString};
 use tokio::sync::mpsc::UnboundedSender;
 
-use crate::view::{Lang, UiEvent, ViewModel};
+use crate::view::{Lang, ServiceAction, UiEvent, ViewModel};
 use apply::BridgeState;
 
 /// The generated Slint root component. Exposed for UI tests (element search); other code
@@ -45,7 +45,7 @@ use apply::BridgeState;
 #[doc(hidden)]
 pub use generated::App;
 
-pub use headless::render_png;
+pub use headless::{render_app, render_png};
 
 /// Design size of the screens, in pixels (portrait kiosk touchscreen).
 pub const DESIGN_WIDTH: u32 = 1080;
@@ -191,9 +191,17 @@ impl SlintUi {
         apply::apply(&self.app, &mut self.state.borrow_mut(), vm);
     }
 
-    /// Kiosk mode: full screen without decorations.
+    /// Kiosk mode: full screen without decorations. In kiosk mode the window also refuses
+    /// to close (Alt+F4, the window manager's close): only [`Presenter::quit`] ends it.
     pub fn set_fullscreen(&self, on: bool) {
         self.app.window().set_fullscreen(on);
+        self.app.window().on_close_requested(move || {
+            if on {
+                slint::CloseRequestResponse::KeepWindowShown
+            } else {
+                slint::CloseRequestResponse::HideWindow
+            }
+        });
     }
 
     /// Runs the event loop until the window closes or [`Presenter::quit`] is called.
@@ -246,6 +254,70 @@ fn wire_callbacks(app: &App, state: &Rc<RefCell<BridgeState>>, events: Unbounded
     simple!(on_submit, UiEvent::Submit);
     simple!(on_open_my_applications, UiEvent::OpenMyApplications);
     simple!(on_end_session, UiEvent::EndSession);
+    simple!(on_start_form, UiEvent::StartForm);
+    simple!(on_toggle_large_text, UiEvent::ToggleLargeText);
+    simple!(on_toggle_high_contrast, UiEvent::ToggleHighContrast);
+    simple!(on_service_entry, UiEvent::ServiceEntry);
+    simple!(on_close_service, UiEvent::CloseService);
+
+    {
+        let send = send.clone();
+        k.on_open_application(move |id: SharedString| send(UiEvent::OpenApplication(id.into())));
+    }
+    {
+        let send = send.clone();
+        k.on_rate(move |n: i32| {
+            if let Ok(n @ 1..=5) = u8::try_from(n) {
+                send(UiEvent::Rate(n));
+            }
+        });
+    }
+    {
+        let send = send.clone();
+        k.on_service_action(move |a: generated::ServiceActionKind| {
+            use generated::ServiceActionKind as A;
+            send(UiEvent::ServiceAction(match a {
+                A::TestPrint => ServiceAction::TestPrint,
+                A::PaperRestocked => ServiceAction::PaperRestocked,
+                A::ReprintHeld => ServiceAction::ReprintHeld,
+                A::ExportDiagnostics => ServiceAction::ExportDiagnostics,
+                A::Restart => ServiceAction::Restart,
+                A::Refresh => ServiceAction::Refresh,
+            }));
+        });
+    }
+    {
+        let weak = app.as_weak();
+        let state = state.clone();
+        k.on_pin_key(move |key: SharedString| {
+            let Some(app) = weak.upgrade() else { return };
+            let mut st = state.borrow_mut();
+            if key.as_str() == edit::BACKSPACE {
+                st.pin.pop();
+            } else if key.len() == 1
+                && key.chars().all(|c| c.is_ascii_digit())
+                && st.pin.len() < apply::PIN_MAX
+            {
+                st.pin.push_str(&key);
+            }
+            app.global::<generated::Kiosk>()
+                .set_pin_length(st.pin.len() as i32);
+        });
+    }
+    {
+        let send = send.clone();
+        let weak = app.as_weak();
+        let state = state.clone();
+        k.on_pin_submit(move || {
+            let pin = std::mem::take(&mut state.borrow_mut().pin);
+            if let Some(app) = weak.upgrade() {
+                app.global::<generated::Kiosk>().set_pin_length(0);
+            }
+            if !pin.is_empty() {
+                send(UiEvent::PinEntered(pin));
+            }
+        });
+    }
 
     {
         let send = send.clone();
