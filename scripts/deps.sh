@@ -4,10 +4,12 @@
 #   scripts/deps.sh run     # + what the kiosk window needs (X11 libraries, Xvfb)
 set -euo pipefail
 what="${1:-build}"
-# systemd: `systemd-analyze verify` checks the kiosk's unit file in the tests.
-pkgs=(gcc libc6-dev pkg-config libfontconfig-dev libudev-dev systemd)
+# systemd: `systemd-analyze verify` checks the kiosk's unit file in the tests; xvfb and the X11
+# libraries: one test runs the real kiosk window on a private virtual display.
+pkgs=(gcc libc6-dev pkg-config libfontconfig-dev libudev-dev systemd
+      xvfb libx11-6 libx11-xcb1 libxcursor1 libxi6 libxrandr2 libxkbcommon-x11-0 libfontconfig1)
 if [ "$what" = "run" ] || [ "$what" = "bench" ]; then
-  pkgs+=(libx11-6 libx11-xcb1 libxcursor1 libxi6 libxrandr2 libxkbcommon-x11-0 libfontconfig1 xvfb xauth)
+  pkgs+=(xauth)
 fi
 if [ "$what" = "bench" ]; then
   pkgs+=(chromium matchbox-window-manager imagemagick python3)

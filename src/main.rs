@@ -179,6 +179,22 @@ fn run(global: &dost_kiosk::cli::GlobalArgs, args: &RunArgs) -> Result<ExitCode,
             let _ = quit.quit();
         });
     }
+    // The watchdog is petted from the UI event loop, so a frozen screen gets the kiosk restarted.
+    if let Some(every) = dost_kiosk::notify::watchdog_interval() {
+        let ui_loop = ui.presenter();
+        rt.spawn(async move {
+            let mut tick = tokio::time::interval(every);
+            loop {
+                tick.tick().await;
+                let pet = ui_loop.run_on_ui(|| {
+                    let _ = dost_kiosk::notify::notify("WATCHDOG=1");
+                });
+                if pet.is_err() {
+                    return;
+                }
+            }
+        });
+    }
     let ran = ui.run();
     rt.block_on(kiosk.shutdown(Duration::from_millis(1500)));
     rt.shutdown_timeout(Duration::from_millis(300));
