@@ -130,6 +130,12 @@ impl Presenter {
         .map_err(|e| UiError::Platform(e.to_string()))
     }
 
+    /// Runs `f` on the UI thread, from the event loop (used to pet the watchdog: a frozen
+    /// event loop never runs it).
+    pub fn run_on_ui(&self, f: impl FnOnce() + Send + 'static) -> Result<(), UiError> {
+        slint::invoke_from_event_loop(f).map_err(|e| UiError::Platform(e.to_string()))
+    }
+
     /// Stops the event loop: [`SlintUi::run`] returns.
     pub fn quit(&self) -> Result<(), UiError> {
         slint::invoke_from_event_loop(|| {
