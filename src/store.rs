@@ -343,6 +343,24 @@ impl Store {
         Ok(out)
     }
 
+    /// One application as submitted (None when unknown or its personal data was purged).
+    pub fn application(&self, id: &str) -> Result<Option<ApplicationSubmission>, StoreError> {
+        let sealed: Option<Option<Vec<u8>>> = self
+            .conn
+            .query_row(
+                "SELECT payload FROM applications WHERE id = ?1",
+                params![id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match sealed.flatten() {
+            None => Ok(None),
+            Some(sealed) => Ok(Some(serde_json::from_slice(
+                &self.open_sealed(&sealed, id)?,
+            )?)),
+        }
+    }
+
     /// Records the centre's answers for a batch. Accepted and replayed ones leave the outbox;
     /// conflicts and invalid ones are set aside for a technician (never silently retried).
     pub fn record_results(&mut self, results: &[SubmitItemResult]) -> Result<usize, StoreError> {
