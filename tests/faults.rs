@@ -1,0 +1,668 @@
+//! Fault tests of the offline-first path, with real processes and real HTTP on 127.0.0.1:
+//! `dost-kiosk burn-in` against `dost-central` while the centre is down, while the kiosk is
+//! killed with SIGKILL, while the centre misbehaves; and a locked database during a submit
+//! (in process).
+//!
+//! The invariant everywhere: every application number a citizen was told is at the centre
+//! exactly once, and the centre holds nothing the kiosk's database does not.
+//!
+//! `dost-central` belongs to another package of the workspace, so Cargo gives no
+//! `CARGO_BIN_EXE_dost-central` here: the binary is taken from the same target directory as
+//! `dost-kiosk` (`cargo test --workspace` builds it for the central's own tests); when it is
+//! missing, it is built with `cargo build -p dost-central`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+const KIOSK: &str = env!("CARGO_BIN_EXE_dost-kiosk");
+const CONFIG: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/config/kiosk.toml");
+/// Longest any one process of these tests may run.
+const PROCESS_LIMIT: Duration = Duration::from_secs(240);
+
+// ---------------------------------------------------------------------------------------------
+// Processes
+// ---------------------------------------------------------------------------------------------
+
+fn central_bin() -> PathBuf {
+    static BUILT: Mutex<()> = Mutex::new(());
+    let path =
+        Path::new(KIOSK).with_file_name(format!("dost-central{}", std::env::consts::EXE_SUFFIX));
+    let _guard = BUILT.lock().unwrap_or_else(|e| e.into_inner());
+    if !path.is_file() {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+        let release = Path::new(KIOSK)
+            .parent()
+            .and_then(Path::file_name)
+            .is_some_and(|p| p == "release");
+        let mut cmd = Command::new(cargo);
+        cmd.args(["build", "-p", "dost-central", "--bin", "dost-central"])
+            .current_dir(env!("CARGO_MANIFEST_DIR"));
+        if release {
+            cmd.arg("--release");
+        }
+        let mut child = cmd.spawn().expect("run cargo build -p dost-central");
+        let status = wait_bounded(
+            &mut child,
+            Duration::from_secs(900),
+            "cargo build -p dost-central",
+        );
+        assert!(status.success(), "cargo build -p dost-central failed");
+    }
+    assert!(path.is_file(), "no dost-central at {}", path.display());
+    path
+}
+
+fn log_file(path: &Path) -> std::fs::File {
+    std::fs::File::options()
+        .create(true)
+        .append(true)
+        .open(path)
+        .expect("log file")
+}
+
+/// The last lines of a log, for failure messages.
+fn tail(path: &Path) -> String {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(30)..].join("\n")
+}
+
+/// Waits for a child with a time limit (killing it when the limit passes).
+fn wait_bounded(child: &mut Child, limit: Duration, what: &str) -> ExitStatus {
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Some(status) = child.try_wait().expect("try_wait") {
+            return status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{what} did not finish within {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// A `dost-central` process; killed when dropped.
+struct Central {
+    child: Child,
+    addr: String,
+    db: PathBuf,
+}
+
+impl Central {
+    fn start(listen: &str, db: &Path, fault: &str, log: &Path) -> Result<Central, String> {
+        let mut child = Command::new(central_bin())
+            .args(["--listen", listen, "--db"])
+            .arg(db)
+            .args(["--fault", fault, "--timeline", "off"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(log_file(log))
+            .spawn()
+            .map_err(|e| format!("spawn dost-central: {e}"))?;
+        let stdout = child.stdout.take().ok_or("no stdout")?;
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            let _ = BufReader::new(stdout).read_line(&mut line);
+            let _ = tx.send(line);
+        });
+        let line = rx.recv_timeout(Duration::from_secs(30)).unwrap_or_default();
+        match line.trim().strip_prefix("listening on ") {
+            Some(addr) => Ok(Central {
+                child,
+                addr: addr.to_owned(),
+                db: db.to_owned(),
+            }),
+            None => {
+                let _ = child.kill();
+                let _ = child.wait();
+                Err(format!(
+                    "dost-central did not start ({line:?}):\n{}",
+                    tail(log)
+                ))
+            }
+        }
+    }
+
+    fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// `PUT /admin/faults`; returns the HTTP status.
+    fn set_faults(&self, json: &str) -> u16 {
+        let mut s = TcpStream::connect(&self.addr).expect("connect to the centre");
+        s.set_read_timeout(Some(Duration::from_secs(10)))
+            .expect("timeout");
+        s.set_write_timeout(Some(Duration::from_secs(10)))
+            .expect("timeout");
+        write!(
+            s,
+            "PUT /admin/faults HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\n\
+             Content-Length: {}\r\nConnection: close\r\n\r\n{json}",
+            self.addr,
+            json.len()
+        )
+        .expect("send");
+        let mut answer = String::new();
+        let _ = s.read_to_string(&mut answer);
+        answer
+            .split_whitespace()
+            .nth(1)
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(0)
+    }
+
+    /// Every stored application, by `dost-central export --db` (id → idempotency keys).
+    fn export(&self) -> Vec<(String, String)> {
+        export(&self.db)
+    }
+}
+
+impl Drop for Central {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn export(db: &Path) -> Vec<(String, String)> {
+    let out = Command::new(central_bin())
+        .args(["export", "--db"])
+        .arg(db)
+        .stderr(Stdio::null())
+        .output()
+        .expect("dost-central export");
+    assert!(out.status.success(), "export failed");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).expect("export line is JSON");
+            let field = |k: &str| v[k].as_str().expect("string field").to_owned();
+            (field("application_id"), field("idempotency_key"))
+        })
+        .collect()
+}
+
+/// A free port on 127.0.0.1, closed again (nothing listens on it).
+fn reserve_port() -> u16 {
+    let l = TcpListener::bind("127.0.0.1:0").expect("bind");
+    l.local_addr().expect("addr").port()
+}
+
+/// A running `dost-kiosk burn-in`; its stdout lines (application numbers) are collected.
+struct BurnIn {
+    child: Child,
+    lines: Arc<Mutex<Vec<String>>>,
+    reader: Option<JoinHandle<()>>,
+}
+
+struct Finished {
+    status: ExitStatus,
+    lines: Vec<String>,
+}
+
+impl BurnIn {
+    fn spawn(
+        data: &Path,
+        central: &str,
+        sessions: u64,
+        wait_sync: Option<u64>,
+        log: &Path,
+    ) -> BurnIn {
+        let mut cmd = Command::new(KIOSK);
+        cmd.args(["--config", CONFIG, "--data-dir"])
+            .arg(data)
+            .args([
+                "burn-in",
+                "--sessions",
+                &sessions.to_string(),
+                "--central",
+                central,
+            ])
+            .env("DOST_LOG", "info")
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(log_file(log));
+        if let Some(s) = wait_sync {
+            cmd.args(["--wait-sync", &s.to_string()]);
+        }
+        let mut child = cmd.spawn().expect("spawn dost-kiosk burn-in");
+        let stdout = child.stdout.take().expect("stdout");
+        let lines = Arc::new(Mutex::new(Vec::new()));
+        let sink = lines.clone();
+        // Only complete lines count: a number cut by a kill was never shown in full.
+        let reader = std::thread::spawn(move || {
+            let mut r = BufReader::new(stdout);
+            loop {
+                let mut line = String::new();
+                match r.read_line(&mut line) {
+                    Ok(0) | Err(_) => return,
+                    Ok(_) if line.ends_with('\n') => {
+                        sink.lock().expect("lines").push(line.trim().to_owned());
+                    }
+                    Ok(_) => return,
+                }
+            }
+        });
+        BurnIn {
+            child,
+            lines,
+            reader: Some(reader),
+        }
+    }
+
+    fn collect(&mut self, status: ExitStatus) -> Finished {
+        if let Some(r) = self.reader.take() {
+            let _ = r.join();
+        }
+        Finished {
+            status,
+            lines: std::mem::take(&mut *self.lines.lock().expect("lines")),
+        }
+    }
+
+    fn wait(mut self) -> Finished {
+        let status = wait_bounded(&mut self.child, PROCESS_LIMIT, "burn-in");
+        self.collect(status)
+    }
+
+    /// SIGKILL (on Unix `Child::kill` is `kill -9`).
+    fn kill(mut self) -> Finished {
+        let _ = self.child.kill();
+        let status = wait_bounded(&mut self.child, PROCESS_LIMIT, "killed burn-in");
+        self.collect(status)
+    }
+}
+
+impl Drop for BurnIn {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checks
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug)]
+struct KioskRow {
+    key: String,
+    sync_state: String,
+    attempts: i64,
+}
+
+fn kiosk_rows(data: &Path) -> BTreeMap<String, KioskRow> {
+    let conn = rusqlite::Connection::open(data.join("kiosk.db")).expect("kiosk.db");
+    let mut stmt = conn
+        .prepare("SELECT id, idempotency_key, sync_state, attempts FROM applications")
+        .expect("query");
+    let rows = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                KioskRow {
+                    key: r.get(1)?,
+                    sync_state: r.get(2)?,
+                    attempts: r.get(3)?,
+                },
+            ))
+        })
+        .expect("rows");
+    rows.map(|r| r.expect("row")).collect()
+}
+
+fn looks_like_number(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    parts.len() == 3
+        && parts[0] == "YAS01"
+        && parts[1].len() == 6
+        && parts[1].chars().all(|c| c.is_ascii_digit())
+        && parts[2].len() >= 4
+        && parts[2].chars().all(|c| c.is_ascii_digit())
+}
+
+/// Announced ⊆ centre ⊆ kiosk DB, every application at the centre once, with the kiosk's key,
+/// and nothing left in the kiosk's outbox.
+fn assert_exactly_once(announced: &[String], data: &Path, centre: &[(String, String)]) {
+    let told: BTreeSet<&String> = announced.iter().collect();
+    assert_eq!(
+        told.len(),
+        announced.len(),
+        "a number was announced twice: {announced:?}"
+    );
+    for n in announced {
+        assert!(looks_like_number(n), "not an application number: {n:?}");
+    }
+    let mut at_centre: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (id, key) in centre {
+        at_centre.entry(id).or_default().push(key);
+    }
+    let twice: Vec<_> = at_centre.iter().filter(|(_, k)| k.len() > 1).collect();
+    assert!(
+        twice.is_empty(),
+        "stored more than once at the centre: {twice:?}"
+    );
+    let missing: Vec<_> = told
+        .iter()
+        .filter(|n| !at_centre.contains_key(n.as_str()))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "announced but not at the centre: {missing:?}"
+    );
+    let kiosk = kiosk_rows(data);
+    for (id, keys) in &at_centre {
+        let row = kiosk
+            .get(*id)
+            .unwrap_or_else(|| panic!("{id} is at the centre but not in the kiosk's database"));
+        assert_eq!(
+            keys.as_slice(),
+            [row.key.as_str()],
+            "{id}: idempotency key differs"
+        );
+    }
+    let unsynced: Vec<_> = kiosk
+        .iter()
+        .filter(|(_, r)| r.sync_state != "synced")
+        .map(|(id, r)| (id, &r.sync_state))
+        .collect();
+    assert!(
+        unsynced.is_empty(),
+        "left in the kiosk's outbox: {unsynced:?}"
+    );
+    assert_eq!(at_centre.len(), kiosk.len(), "centre and kiosk differ");
+}
+
+fn random_below(n: u64) -> u64 {
+    rand::random::<u64>() % n.max(1)
+}
+
+// ---------------------------------------------------------------------------------------------
+// a. The centre is down for the whole burst, then comes up.
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn centre_down_for_the_whole_burst_then_everything_arrives_once() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("kiosk");
+    let db = dir.path().join("central.db");
+    let log = dir.path().join("log.txt");
+    let port = reserve_port();
+    let down_url = format!("http://127.0.0.1:{port}");
+
+    // Verify cannot reach the centre: offline_auth = "allow" opens the sessions anyway.
+    let first = BurnIn::spawn(&data, &down_url, 12, Some(1), &log).wait();
+    assert_eq!(
+        first.status.code(),
+        Some(burnin_exit::NOT_DRAINED),
+        "the outbox cannot drain with the centre down:\n{}",
+        tail(&log)
+    );
+    assert_eq!(
+        first.lines.len(),
+        12,
+        "every citizen got a number:\n{}",
+        tail(&log)
+    );
+    let pending = kiosk_rows(&data);
+    assert_eq!(pending.len(), 12);
+    assert!(pending.values().all(|r| r.sync_state == "pending"));
+    assert!(
+        pending.values().any(|r| r.attempts >= 1),
+        "the relay tried while the centre was down: {pending:?}"
+    );
+
+    // The centre comes up on the port the kiosk was told (another one if it was taken since).
+    let central = Central::start(&format!("127.0.0.1:{port}"), &db, "none", &log)
+        .or_else(|e| {
+            eprintln!("port {port} not available again ({e}); using another one");
+            Central::start("127.0.0.1:0", &db, "none", &log)
+        })
+        .expect("centre starts");
+    let second = BurnIn::spawn(&data, &central.url(), 0, Some(30), &log).wait();
+    assert!(second.status.success(), "drain run failed:\n{}", tail(&log));
+    assert!(second.lines.is_empty(), "no session, no number");
+    let centre = central.export();
+    assert_exactly_once(&first.lines, &data, &centre);
+    assert_eq!(centre.len(), 12);
+}
+
+// ---------------------------------------------------------------------------------------------
+// b. kill -9 at random moments, restarted on the same data directory.
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn kill_nine_during_a_burn_in_loses_nothing_and_duplicates_nothing() {
+    const SESSIONS: usize = 200;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("kiosk");
+    let db = dir.path().join("central.db");
+    let log = dir.path().join("log.txt");
+    let central = Central::start("127.0.0.1:0", &db, "none", &log).expect("centre starts");
+    let url = central.url();
+
+    let mut announced: Vec<String> = Vec::new();
+    let kills = 5 + random_below(4);
+    let mut killed_mid_run = 0;
+    for k in 0..kills {
+        let remaining = (SESSIONS - announced.len()) as u64;
+        if remaining == 0 {
+            break;
+        }
+        let run = BurnIn::spawn(&data, &url, remaining, None, &log);
+        // Sessions take milliseconds: short delays put every kill inside the 200.
+        let delay = Duration::from_millis(100 + random_below(500));
+        std::thread::sleep(delay);
+        let done = run.kill();
+        if done.status.code().is_none() {
+            killed_mid_run += 1;
+        }
+        eprintln!(
+            "kill {k}: after {delay:?}, {} numbers announced, status {:?}",
+            done.lines.len(),
+            done.status
+        );
+        announced.extend(done.lines);
+    }
+    assert!(killed_mid_run > 0, "no run was actually killed");
+
+    let remaining = (SESSIONS - announced.len()) as u64;
+    let rest = BurnIn::spawn(&data, &url, remaining, None, &log).wait();
+    assert!(rest.status.success(), "last run failed:\n{}", tail(&log));
+    assert_eq!(rest.lines.len() as u64, remaining);
+    announced.extend(rest.lines);
+    assert_eq!(announced.len(), SESSIONS);
+
+    let last = BurnIn::spawn(&data, &url, 0, Some(60), &log).wait();
+    assert!(last.status.success(), "final drain failed:\n{}", tail(&log));
+
+    let centre = central.export();
+    assert_exactly_once(&announced, &data, &centre);
+    // Applications stored but not announced when a kill came are fine: they are in the kiosk's
+    // database (checked above) and at the centre once.
+    assert!(centre.len() >= SESSIONS);
+    eprintln!(
+        "{} kills; {} applications stored but not announced before a kill",
+        kills,
+        centre.len() - SESSIONS
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// c. The centre answers 500s, drops connections and sends garbage; then faults stop.
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn a_misbehaving_centre_gets_everything_once_after_faults_stop() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("kiosk");
+    let db = dir.path().join("central.db");
+    let log = dir.path().join("log.txt");
+    let central = Central::start(
+        "127.0.0.1:0",
+        &db,
+        "latency=20,error-rate=0.3,drop=0.2,garbage=0.2",
+        &log,
+    )
+    .expect("centre starts");
+
+    let faulty = BurnIn::spawn(&data, &central.url(), 40, Some(10), &log).wait();
+    // The kiosk never crashes: it exits by itself, drained (0) or not yet (3).
+    let code = faulty.status.code();
+    assert!(
+        code == Some(0) || code == Some(burnin_exit::NOT_DRAINED),
+        "burn-in under faults ended with {:?}:\n{}",
+        faulty.status,
+        tail(&log)
+    );
+    assert_eq!(faulty.lines.len(), 40, "{}", tail(&log));
+    let rows = kiosk_rows(&data);
+    assert!(
+        rows.values().any(|r| r.attempts >= 2),
+        "no delivery was retried although the centre failed about half the requests"
+    );
+
+    // Faults off (the admin routes are not subject to faults).
+    let off = r#"{"latency_ms":0,"error_rate":0.0,"drop_rate":0.0,"garbage_rate":0.0}"#;
+    assert_eq!(central.set_faults(off), 200);
+    let drain = BurnIn::spawn(&data, &central.url(), 0, Some(60), &log).wait();
+    assert!(drain.status.success(), "drain failed:\n{}", tail(&log));
+
+    let centre = central.export();
+    assert_exactly_once(&faulty.lines, &data, &centre);
+    assert_eq!(centre.len(), 40);
+}
+
+/// Exit codes of `dost-kiosk burn-in`.
+mod burnin_exit {
+    pub const NOT_DRAINED: i32 = dost_kiosk::burnin::EXIT_NOT_DRAINED as i32;
+}
+
+// ---------------------------------------------------------------------------------------------
+// d. The database is locked during a submit (in process, the real core).
+// ---------------------------------------------------------------------------------------------
+
+mod locked_database {
+    use std::path::Path;
+    use std::sync::{Arc, Mutex};
+    use std::time::{Duration, Instant};
+
+    use dost_kiosk::config::KioskConfig;
+    use dost_kiosk::runtime;
+    use dost_kiosk::view::{ScreenId, UiEvent, ViewModel};
+
+    async fn wait(
+        views: &Arc<Mutex<Vec<ViewModel>>>,
+        what: &str,
+        pred: impl Fn(&ViewModel) -> bool,
+    ) -> ViewModel {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Some(vm) = views.lock().expect("views").last()
+                && pred(vm)
+            {
+                return vm.clone();
+            }
+            if Instant::now() > deadline {
+                let last = views.lock().expect("views").last().map(|v| v.screen);
+                panic!("timed out waiting for {what}; last screen: {last:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    fn count(conn: &rusqlite::Connection, table: &str) -> i64 {
+        conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))
+            .expect("count")
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_locked_database_fails_the_submit_cleanly_and_a_retry_works() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut cfg = KioskConfig::load(Path::new(super::CONFIG)).expect("demo config");
+        cfg.kiosk.data_dir = dir.path().to_path_buf();
+        let views = Arc::new(Mutex::new(Vec::new()));
+        let sink = views.clone();
+        let (ui, ui_rx) = tokio::sync::mpsc::unbounded_channel();
+        let kiosk = runtime::start(
+            cfg,
+            Box::new(move |vm| sink.lock().expect("views").push(vm)),
+            ui_rx,
+        )
+        .await
+        .expect("kiosk starts");
+        let send = |ev| ui.send(ev).expect("core alive");
+
+        wait(&views, "attract", |vm| vm.screen == ScreenId::Attract).await;
+        send(UiEvent::DemoInsertCard);
+        wait(&views, "welcome", |vm| vm.screen == ScreenId::Welcome).await;
+        send(UiEvent::OpenCatalog);
+        send(UiEvent::SelectService("disability-assessment".into()));
+        let vm = wait(&views, "service info or form", |vm| {
+            matches!(vm.screen, ScreenId::ServiceInfo | ScreenId::Form)
+        })
+        .await;
+        if vm.screen == ScreenId::ServiceInfo {
+            send(UiEvent::StartForm);
+            wait(&views, "form", |vm| vm.screen == ScreenId::Form).await;
+        }
+        send(UiEvent::FieldEdited {
+            field_id: "phone".into(),
+            value: "+994 50 123 45 67".into(),
+        });
+        send(UiEvent::Next);
+        wait(&views, "review", |vm| vm.screen == ScreenId::Review).await;
+
+        // Another connection holds the write lock longer than the store's busy timeout (2 s).
+        let lock =
+            rusqlite::Connection::open(dir.path().join("kiosk.db")).expect("second connection");
+        lock.execute_batch("BEGIN EXCLUSIVE")
+            .expect("exclusive lock");
+        send(UiEvent::Submit);
+        let failed = wait(&views, "submit failed", |vm| {
+            vm.screen == ScreenId::Review && vm.submit_failed
+        })
+        .await;
+        assert!(failed.done.is_none());
+        assert!(
+            failed.review.is_some(),
+            "the answers are still there to submit again"
+        );
+        // Nothing half-written: no application, no outbox row, no print job.
+        assert_eq!(count(&lock, "applications"), 0);
+        assert_eq!(count(&lock, "print_jobs"), 0);
+        lock.execute_batch("ROLLBACK").expect("release");
+        assert_eq!(count(&lock, "applications"), 0);
+
+        // Released: the same citizen submits again and gets a number.
+        send(UiEvent::Submit);
+        let done = wait(&views, "done", |vm| vm.screen == ScreenId::Done)
+            .await
+            .done
+            .expect("done view");
+        assert!(!done.application_id.is_empty());
+        let (apps, jobs): (i64, i64) = lock
+            .query_row(
+                "SELECT (SELECT COUNT(*) FROM applications WHERE id = ?1),
+                        (SELECT COUNT(*) FROM print_jobs WHERE application_id = ?1)",
+                [&done.application_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .expect("rows");
+        assert_eq!((apps, jobs), (1, 1));
+        assert_eq!(count(&lock, "applications"), 1);
+        drop(lock);
+        kiosk.shutdown(Duration::from_secs(2)).await;
+    }
+}
