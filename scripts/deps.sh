@@ -2,6 +2,8 @@
 # Installs the Debian packages DOST Kiosk needs, only those missing.
 #   scripts/deps.sh build   # to build and test (compilers, -dev headers)
 #   scripts/deps.sh run     # + what the kiosk window needs (X11 libraries, Xvfb)
+#   scripts/deps.sh kms     # + what the DRM/KMS backend (feature linuxkms) needs to build
+#   scripts/deps.sh bench   # + Chromium and a window manager, for the peer benchmark
 set -euo pipefail
 what="${1:-build}"
 # systemd: `systemd-analyze verify` checks the kiosk's unit file in the tests; xvfb and the X11
@@ -10,6 +12,9 @@ pkgs=(gcc libc6-dev pkg-config libfontconfig-dev libudev-dev systemd
       xvfb libx11-6 libx11-xcb1 libxcursor1 libxi6 libxrandr2 libxkbcommon-x11-0 libfontconfig1)
 if [ "$what" = "run" ] || [ "$what" = "bench" ]; then
   pkgs+=(xauth)
+fi
+if [ "$what" = "kms" ]; then
+  pkgs+=(libinput-dev libxkbcommon-dev libudev-dev)
 fi
 if [ "$what" = "bench" ]; then
   pkgs+=(chromium matchbox-window-manager imagemagick python3)

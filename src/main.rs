@@ -127,7 +127,8 @@ const NO_DISPLAY: &str = "no display: the kiosk needs an X11 or Wayland display.
 fn run(global: &dost_kiosk::cli::GlobalArgs, args: &RunArgs) -> Result<ExitCode, String> {
     let cfg = load_config(global)?;
     let _log_guard = init_kiosk_logging(&cfg.data_dir());
-    if !has_display() {
+    // With the linuxkms backend the kiosk draws to the screen itself and needs no display.
+    if !has_display() && !cfg!(feature = "linuxkms") {
         return Err(NO_DISPLAY.to_owned());
     }
     let rt = tokio::runtime::Builder::new_multi_thread()
