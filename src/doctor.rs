@@ -211,6 +211,7 @@ async fn centre_check(cfg: &KioskConfig) -> Check {
         cfg.central.url.trim_end_matches('/'),
         dost_api::API_PREFIX
     );
+    crate::sync::ensure_tls();
     let client = match reqwest::Client::builder()
         .timeout(Duration::from_secs(5))
         .build()

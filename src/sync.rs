@@ -81,9 +81,7 @@ impl std::fmt::Debug for CentralClient {
 
 impl CentralClient {
     pub fn new(base: &str, token: &str, timeout: Duration) -> Result<Self, SyncError> {
-        // TLS through rustls with the ring provider; certificates from the system's store.
-        // Installing twice is harmless (the first one stays).
-        let _ = rustls::crypto::ring::default_provider().install_default();
+        ensure_tls();
         let http = reqwest::Client::builder()
             .https_only(!is_loopback(base))
             .timeout(timeout)
@@ -235,6 +233,12 @@ impl CentralClient {
             })
         }
     }
+}
+
+/// TLS through rustls with the ring provider (certificates from the system's store). Must run
+/// before any HTTP client is built; running it again is harmless (the first provider stays).
+pub fn ensure_tls() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
 /// Plain HTTP is only allowed to this machine (the embedded or a test centre).

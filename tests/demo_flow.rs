@@ -24,6 +24,7 @@ async fn start_demo() -> Demo {
 }
 
 async fn start_demo_with(edit: impl FnOnce(&mut KioskConfig)) -> Demo {
+    dost_kiosk::sync::ensure_tls();
     let dir = tempfile::tempdir().expect("temp dir");
     let mut cfg = KioskConfig::load(Path::new("config/kiosk.toml")).expect("demo config");
     cfg.kiosk.data_dir = dir.path().to_path_buf();

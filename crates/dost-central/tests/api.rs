@@ -539,6 +539,7 @@ async fn heartbeat_is_stored() {
         outbox_depth: outbox,
         held_receipts: 0,
         receipts_left: Some(40),
+        config_error: None,
     };
     for n in [3, 7] {
         let resp = c
@@ -701,4 +702,41 @@ async fn concurrent_resends_store_once() {
             .len(),
         25
     );
+}
+
+#[tokio::test]
+async fn ratings_are_stored_once_per_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = Central::start(cfg(&dir)).await;
+    let rating = |id: &str, score| dost_api::Rating {
+        rating_id: id.into(),
+        kiosk_id: "YAS01".into(),
+        service_id: Some("disability-assessment".into()),
+        score,
+        lang: "az".into(),
+        rated_at: chrono::Utc::now(),
+    };
+    let batch = dost_api::RatingBatch {
+        ratings: vec![rating("r1", 5), rating("r2", 2)],
+    };
+    for (accepted, replayed) in [(2, 0), (0, 2)] {
+        let resp = c.post("/v1/ratings").json(&batch).send().await.unwrap();
+        assert_eq!(resp.status(), 200);
+        let body: dost_api::RatingBatchResponse = resp.json().await.unwrap();
+        assert_eq!((body.accepted, body.replayed), (accepted, replayed));
+    }
+    let bad = dost_api::RatingBatch {
+        ratings: vec![rating("r3", 9)],
+    };
+    problem(c.post("/v1/ratings").json(&bad).send().await.unwrap(), 422).await;
+    let counts: serde_json::Value = reqwest::get(c.url("/admin/ratings"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(counts["5"], 1);
+    assert_eq!(counts["2"], 1);
+    assert_eq!(counts["3"], 0);
+    c.stop().await;
 }

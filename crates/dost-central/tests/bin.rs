@@ -36,6 +36,7 @@ async fn serve_then_export() {
         .unwrap_or_else(|| panic!("first line: {first:?}"))
         .to_owned();
 
+    common::install_tls();
     let client = reqwest::Client::new();
     let resp: SubmitBatchResponse = client
         .post(format!("http://{addr}/v1/applications"))

@@ -13,6 +13,12 @@ use tokio_util::sync::CancellationToken;
 
 pub const TOKEN: &str = "test-token";
 
+/// The workspace builds reqwest with rustls and no default crypto provider (the kiosk picks
+/// ring): install it before building a client.
+pub fn install_tls() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
 pub struct Central {
     pub addr: SocketAddr,
     pub shutdown: CancellationToken,
@@ -24,6 +30,7 @@ impl Central {
     pub async fn start(cfg: CentralConfig) -> Self {
         let shutdown = CancellationToken::new();
         let (addr, task) = spawn_local(cfg, shutdown.clone()).await.unwrap();
+        install_tls();
         let client = reqwest::Client::builder()
             .timeout(Duration::from_secs(15))
             .build()
