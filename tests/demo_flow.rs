@@ -57,10 +57,10 @@ impl Demo {
     async fn wait(&self, what: &str, pred: impl Fn(&ViewModel) -> bool) -> ViewModel {
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
-            if let Some(vm) = self.views.lock().expect("views").last() {
-                if pred(vm) {
-                    return vm.clone();
-                }
+            if let Some(vm) = self.views.lock().expect("views").last()
+                && pred(vm)
+            {
+                return vm.clone();
             }
             if Instant::now() > deadline {
                 let last = self.views.lock().expect("views").last().cloned();
@@ -315,15 +315,18 @@ async fn service_mode_staff_restock_and_technician_diagnostics() {
         .any(|e| e.file_name().to_string_lossy().starts_with("diagnostics-"));
     assert!(saved);
     // Every entry, action and failure is in the audit log, and the chain holds.
-    let store = demo.kiosk.store.lock().expect("store");
-    let actions: Vec<String> = store
-        .connection()
-        .prepare("SELECT actor || ':' || action FROM audit_log ORDER BY id")
-        .expect("sql")
-        .query_map([], |r| r.get(0))
-        .expect("rows")
-        .collect::<Result<_, _>>()
-        .expect("audit");
+    let (actions, chain) = {
+        let store = demo.kiosk.store.lock().expect("store");
+        let actions: Vec<String> = store
+            .connection()
+            .prepare("SELECT actor || ':' || action FROM audit_log ORDER BY id")
+            .expect("sql")
+            .query_map([], |r| r.get(0))
+            .expect("rows")
+            .collect::<Result<_, _>>()
+            .expect("audit");
+        (actions, store.verify_audit().expect("audit"))
+    };
     for want in [
         "unknown:pin_wrong",
         "staff:service_entered",
@@ -333,8 +336,7 @@ async fn service_mode_staff_restock_and_technician_diagnostics() {
     ] {
         assert!(actions.iter().any(|a| a == want), "{want} in {actions:?}");
     }
-    assert_eq!(store.verify_audit().expect("audit"), None);
-    drop(store);
+    assert_eq!(chain, None);
     demo.kiosk.shutdown(Duration::from_secs(2)).await;
 }
 

@@ -76,7 +76,6 @@ fn demo_flow_by_accessible_labels() {
         let app = weak.upgrade().ok_or("window gone")?;
         let wait_for = |label: &'static str| {
             let app = app.clone_strong();
-            let sleep = sleep.clone();
             async move {
                 let deadline = Instant::now() + Duration::from_secs(20);
                 while !exists(&app, label) {
