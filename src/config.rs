@@ -567,6 +567,43 @@ impl KioskConfig {
         Lang::parse(&self.session.default_lang).unwrap_or_default()
     }
 
+    /// The receipt printer's profile (values were checked when the file was read).
+    pub fn printer_profile(&self) -> receipt_printer::PrinterProfile {
+        let p = &self.printer;
+        receipt_printer::PrinterProfile {
+            paper: if p.paper == "58mm" {
+                receipt_printer::PaperWidth::Mm58
+            } else {
+                receipt_printer::PaperWidth::Mm80
+            },
+            az_glyphs: if p.az_glyphs == "raster" {
+                receipt_printer::AzGlyphs::Raster
+            } else {
+                receipt_printer::AzGlyphs::UserDefined
+            },
+            auto_status_back: p.auto_status_back,
+            roll_length_mm: p.roll_length_mm,
+            low_paper_receipts: p.low_paper_receipts,
+        }
+    }
+
+    /// Serial settings of the card reader on `port` (values were checked when read).
+    pub fn reader_settings(&self, port: &str) -> card_reader::SerialSettings {
+        let r = &self.card_reader;
+        card_reader::SerialSettings {
+            path: port.to_owned(),
+            baud: r.baud,
+            data_bits: r.data_bits,
+            parity: match r.parity.as_str() {
+                "odd" => card_reader::Parity::Odd,
+                "even" => card_reader::Parity::Even,
+                _ => card_reader::Parity::None,
+            },
+            stop_bits: r.stop_bits,
+            framing: r.framing.parse().unwrap_or_default(),
+        }
+    }
+
     /// The kiosk's bearer token for the centre.
     pub fn token(&self) -> Result<String, ConfigError> {
         match &self.central.token_file {

@@ -335,18 +335,7 @@ fn receipt_preview(input: &Path, out: &Path, width: u32) -> Result<ExitCode, Str
 }
 
 fn printer_profile(cfg: Option<&KioskConfig>) -> receipt_printer::PrinterProfile {
-    let Some(cfg) = cfg else {
-        return receipt_printer::PrinterProfile::default();
-    };
-    let text = format!(
-        "paper = \"{}\"\naz_glyphs = \"{}\"\nauto_status_back = {}\nroll_length_mm = {}\nlow_paper_receipts = {}\n",
-        cfg.printer.paper,
-        cfg.printer.az_glyphs,
-        cfg.printer.auto_status_back,
-        cfg.printer.roll_length_mm,
-        cfg.printer.low_paper_receipts
-    );
-    toml::from_str(&text).unwrap_or_default()
+    cfg.map(KioskConfig::printer_profile).unwrap_or_default()
 }
 
 /// Opens the printer named by `--port` (or the configured serial printer).
@@ -520,22 +509,10 @@ fn card_listen(
         .or_else(|| cfg.as_ref().map(|c| c.card_reader.port.clone()))
         .filter(|p| !p.is_empty())
         .ok_or("no reader port: give --port PATH or set card_reader.port")?;
-    let mut settings = card_reader::SerialSettings::new(path.clone());
-    if let Some(c) = &cfg {
-        settings.baud = c.card_reader.baud;
-        settings.data_bits = c.card_reader.data_bits;
-        settings.stop_bits = c.card_reader.stop_bits;
-        settings.framing = c
-            .card_reader
-            .framing
-            .parse()
-            .map_err(|e| format!("framing: {e}"))?;
-        settings.parity = match c.card_reader.parity.as_str() {
-            "odd" => card_reader::Parity::Odd,
-            "even" => card_reader::Parity::Even,
-            _ => card_reader::Parity::None,
-        };
-    }
+    let settings = match &cfg {
+        Some(c) => c.reader_settings(&path),
+        None => card_reader::SerialSettings::new(path.clone()),
+    };
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -275,7 +275,7 @@ impl Kiosk {
 pub async fn start(
     cfg: KioskConfig,
     present: PresentFn,
-    mut ui_rx: mpsc::UnboundedReceiver<UiEvent>,
+    ui_rx: mpsc::UnboundedReceiver<UiEvent>,
 ) -> Result<Kiosk, RuntimeError> {
     let cancel = CancellationToken::new();
     let catalog = Arc::new(Catalog::load(&cfg.catalog_path())?);
@@ -323,21 +323,12 @@ pub async fn start(
 
     // Inputs of the session loop.
     let (input_tx, input_rx) = mpsc::unbounded_channel::<Input>();
-    {
-        let input_tx = input_tx.clone();
-        let cancel = cancel.clone();
-        tasks.push(tokio::spawn(async move {
-            loop {
-                tokio::select! {
-                    _ = cancel.cancelled() => return,
-                    ev = ui_rx.recv() => match ev {
-                        Some(ev) => if input_tx.send(Input::Ui(ev)).is_err() { return },
-                        None => return,
-                    },
-                }
-            }
-        }));
-    }
+    tasks.push(forward_unbounded(
+        ui_rx,
+        input_tx.clone(),
+        Input::Ui,
+        cancel.clone(),
+    ));
 
     // The card reader.
     let framing: card_reader::Framing = cfg
@@ -345,7 +336,7 @@ pub async fn start(
         .framing
         .parse()
         .map_err(|e| RuntimeError::Device(format!("card_reader.framing: {e}")))?;
-    let (reader_tx, mut reader_rx) = mpsc::channel::<ReaderEvent>(16);
+    let (reader_tx, reader_rx) = mpsc::channel::<ReaderEvent>(16);
     let demo_reader: Option<SimulatedReaderHandle> = match cfg.card_reader.kind {
         DeviceKind::Simulated => Some(card_reader::SimulatedReader::spawn_with_today(
             reader_tx,
@@ -354,18 +345,7 @@ pub async fn start(
             today_baku,
         )),
         DeviceKind::Serial => {
-            let settings = card_reader::SerialSettings {
-                path: cfg.card_reader.port.clone(),
-                baud: cfg.card_reader.baud,
-                data_bits: cfg.card_reader.data_bits,
-                parity: match cfg.card_reader.parity.as_str() {
-                    "odd" => card_reader::Parity::Odd,
-                    "even" => card_reader::Parity::Even,
-                    _ => card_reader::Parity::None,
-                },
-                stop_bits: cfg.card_reader.stop_bits,
-                framing,
-            };
+            let settings = cfg.reader_settings(&cfg.card_reader.port);
             tasks.push(card_reader::spawn_serial_reader(
                 settings,
                 reader_tx,
@@ -375,27 +355,18 @@ pub async fn start(
             None
         }
     };
-    {
-        let input_tx = input_tx.clone();
-        let cancel = cancel.clone();
-        tasks.push(tokio::spawn(async move {
-            loop {
-                tokio::select! {
-                    _ = cancel.cancelled() => return,
-                    ev = reader_rx.recv() => match ev {
-                        Some(ev) => if input_tx.send(Input::Reader(ev)).is_err() { return },
-                        None => return,
-                    },
-                }
-            }
-        }));
-    }
+    tasks.push(forward(
+        reader_rx,
+        input_tx.clone(),
+        Input::Reader,
+        cancel.clone(),
+    ));
 
     // The printer.
-    let profile = printer_profile(&cfg)?;
+    let profile = cfg.printer_profile();
     let receipts_dir = data_dir.join("receipts");
     let (printer_cmd, printer_rx) = std::sync::mpsc::channel::<PrinterCmd>();
-    let (report_tx, mut report_rx) = mpsc::unbounded_channel::<PrinterReport>();
+    let (report_tx, report_rx) = mpsc::unbounded_channel::<PrinterReport>();
     let worker_settings = WorkerSettings {
         poll: Duration::from_secs(u64::from(cfg.printer.status_poll_s)),
         roll_length_mm: cfg.printer.roll_length_mm,
@@ -436,21 +407,12 @@ pub async fn start(
             (t, None)
         }
     };
-    {
-        let input_tx = input_tx.clone();
-        let cancel = cancel.clone();
-        tasks.push(tokio::spawn(async move {
-            loop {
-                tokio::select! {
-                    _ = cancel.cancelled() => return,
-                    r = report_rx.recv() => match r {
-                        Some(r) => if input_tx.send(Input::Printer(r)).is_err() { return },
-                        None => return,
-                    },
-                }
-            }
-        }));
-    }
+    tasks.push(forward_unbounded(
+        report_rx,
+        input_tx.clone(),
+        Input::Printer,
+        cancel.clone(),
+    ));
     // Jobs left from before a restart print by themselves.
     let _ = printer_cmd.send(PrinterCmd::Kick);
 
@@ -525,16 +487,44 @@ struct Live {
     cfg: KioskConfig,
 }
 
-fn printer_profile(cfg: &KioskConfig) -> Result<PrinterProfile, RuntimeError> {
-    let text = format!(
-        "paper = \"{}\"\naz_glyphs = \"{}\"\nauto_status_back = {}\nroll_length_mm = {}\nlow_paper_receipts = {}\n",
-        cfg.printer.paper,
-        cfg.printer.az_glyphs,
-        cfg.printer.auto_status_back,
-        cfg.printer.roll_length_mm,
-        cfg.printer.low_paper_receipts
-    );
-    toml::from_str(&text).map_err(|e| RuntimeError::Device(e.to_string()))
+/// Forwards a device or UI channel into the session loop's inputs until cancelled.
+fn forward<T: Send + 'static>(
+    mut rx: mpsc::Receiver<T>,
+    tx: mpsc::UnboundedSender<Input>,
+    wrap: fn(T) -> Input,
+    cancel: CancellationToken,
+) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            tokio::select! {
+                _ = cancel.cancelled() => return,
+                item = rx.recv() => match item {
+                    Some(item) => if tx.send(wrap(item)).is_err() { return },
+                    None => return,
+                },
+            }
+        }
+    })
+}
+
+/// Like [`forward`] for unbounded channels.
+fn forward_unbounded<T: Send + 'static>(
+    mut rx: mpsc::UnboundedReceiver<T>,
+    tx: mpsc::UnboundedSender<Input>,
+    wrap: fn(T) -> Input,
+    cancel: CancellationToken,
+) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            tokio::select! {
+                _ = cancel.cancelled() => return,
+                item = rx.recv() => match item {
+                    Some(item) => if tx.send(wrap(item)).is_err() { return },
+                    None => return,
+                },
+            }
+        }
+    })
 }
 
 #[cfg(feature = "embedded-central")]
