@@ -162,9 +162,30 @@ fn run(global: &dost_kiosk::cli::GlobalArgs, args: &RunArgs) -> Result<ExitCode,
             tracing::debug!(error = %e, "view not shown (the window is closing)");
         }
     });
-    let kiosk = rt
-        .block_on(runtime::start(cfg, present, ui_rx))
-        .map_err(|e| e.to_string())?;
+    let (center_name, lang) = (cfg.kiosk.center_name.clone(), cfg.default_lang());
+    let kiosk = match rt.block_on(runtime::start(cfg, present, ui_rx)) {
+        Ok(kiosk) => kiosk,
+        // The database cannot be used: say so on the screen (citizens see "out of service",
+        // technicians the log) instead of a blank kiosk; systemd keeps retrying.
+        Err(runtime::RuntimeError::Store(e)) => {
+            tracing::error!(error = %e, "the kiosk database cannot be used");
+            ui.show(&dost_kiosk::view::ViewModel {
+                screen: ScreenId::OutOfService,
+                out_of_service: Some(dost_kiosk::view::OutOfServiceKind::Storage),
+                center_name,
+                lang,
+                ..Default::default()
+            });
+            let quit = ui.presenter();
+            rt.spawn(async move {
+                wait_for_signal().await;
+                let _ = quit.quit();
+            });
+            ui.run().map_err(|e| e.to_string())?;
+            return Err(format!("the kiosk database cannot be used: {e}"));
+        }
+        Err(e) => return Err(e.to_string()),
+    };
     tracing::info!(central = %kiosk.central_url, "kiosk running");
     // SIGTERM/SIGINT, or a technician's restart, close the window; the core then shuts down
     // in order.

@@ -101,3 +101,53 @@ fn ready_watchdog_and_sigterm() {
     // A clean stop leaves the lock free: the next start on the same data works.
     assert!(dir.path().join("data/kiosk.db").is_file());
 }
+
+#[test]
+fn a_damaged_database_shows_out_of_service() {
+    let (_xvfb, display) = start_xvfb();
+    let dir = tempfile::tempdir().expect("tmp");
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).expect("data dir");
+    std::fs::write(data.join("kiosk.db"), vec![0x5a; 8192]).expect("garbage database");
+    let sock_path = dir.path().join("notify.sock");
+    let sock = UnixDatagram::bind(&sock_path).expect("bind");
+    sock.set_read_timeout(Some(Duration::from_millis(200)))
+        .expect("timeout");
+    let log = dir.path().join("stderr.log");
+    let child = Command::new(env!("CARGO_BIN_EXE_dost-kiosk"))
+        .args(["--config", "config/kiosk.toml", "--data-dir"])
+        .arg(&data)
+        .arg("run")
+        .env("DISPLAY", &display)
+        .env_remove("WAYLAND_DISPLAY")
+        .env("NOTIFY_SOCKET", &sock_path)
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).expect("log"))
+        .spawn()
+        .expect("kiosk starts");
+    let mut kiosk = Killed(child);
+    // The window comes up (with the out-of-service screen) instead of the process dying.
+    recv(&sock, "READY=1", Duration::from_secs(60));
+    assert!(kiosk.0.try_wait().expect("wait").is_none(), "still running");
+    // SAFETY: sending a signal to our own child process.
+    assert_eq!(unsafe { libc::kill(kiosk.0.id() as i32, libc::SIGTERM) }, 0);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(status) = kiosk.0.try_wait().expect("wait") {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "no exit after SIGTERM");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(
+        !status.success(),
+        "a kiosk that cannot store must not report success"
+    );
+    let err = std::fs::read_to_string(&log).expect("stderr");
+    assert!(err.contains("database cannot be used"), "{err}");
+    // The damaged file was not overwritten.
+    assert_eq!(
+        std::fs::read(data.join("kiosk.db")).expect("db"),
+        vec![0x5a; 8192]
+    );
+}
