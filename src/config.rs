@@ -133,6 +133,9 @@ pub struct KioskConfig {
     /// Folder the file was read from; relative paths in it are taken from here.
     #[serde(skip)]
     pub base_dir: PathBuf,
+    /// The file itself (watched for changes while the kiosk runs).
+    #[serde(skip)]
+    pub source: PathBuf,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -417,6 +420,7 @@ impl KioskConfig {
     pub fn parse(text: &str, path: &Path) -> Result<KioskConfig, ConfigError> {
         let mut cfg: KioskConfig =
             toml::from_str(text).map_err(|e| ConfigError::from_toml(path, text, &e))?;
+        cfg.source = path.to_owned();
         cfg.base_dir = path
             .parent()
             .map(Path::to_path_buf)
@@ -619,6 +623,42 @@ impl KioskConfig {
     }
 }
 
+impl KioskConfig {
+    /// This configuration with the settings of `edited` that apply without a restart (session,
+    /// service mode, center name); the second value names the sections that differ but need a
+    /// restart (devices, centre link, identity, storage).
+    pub fn with_live_settings(&self, edited: &KioskConfig) -> (KioskConfig, Vec<&'static str>) {
+        let mut next = self.clone();
+        next.session = edited.session.clone();
+        next.service = edited.service.clone();
+        next.kiosk.center_name = edited.kiosk.center_name.clone();
+        let mut restart = Vec::new();
+        let k = |c: &KioskConfig| {
+            (
+                c.kiosk.id.clone(),
+                c.kiosk.code.clone(),
+                c.kiosk.catalog.clone(),
+            )
+        };
+        if k(self) != k(edited) {
+            restart.push("kiosk");
+        }
+        let r = |c: &KioskConfig| format!("{:?}", c.card_reader);
+        if r(self) != r(edited) {
+            restart.push("card_reader");
+        }
+        let p = |c: &KioskConfig| format!("{:?}", c.printer);
+        if p(self) != p(edited) {
+            restart.push("printer");
+        }
+        let c = |c: &KioskConfig| format!("{:?}", c.central);
+        if c(self) != c(edited) {
+            restart.push("central");
+        }
+        (next, restart)
+    }
+}
+
 /// Settings the centre may change remotely (`GET /v1/kiosks/{id}/config`). Device and link
 /// settings stay local: a remote configuration naming them is refused.
 #[derive(Debug, Clone, Deserialize)]
@@ -724,6 +764,25 @@ mod tests {
         assert!(bad.is_err());
         let device = cfg.with_remote(&serde_json::json!({"printer": {"kind": "serial"}}));
         assert!(device.is_err(), "device settings are local");
+    }
+
+    #[test]
+    fn live_settings_apply_and_device_changes_wait_for_a_restart() {
+        let text = shipped_text();
+        let cfg = KioskConfig::parse(&text, Path::new("config/kiosk.toml"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let edited = text
+            .replacen("idle_timeout_s = 45", "idle_timeout_s = 90", 1)
+            .replacen("baud = 38400", "baud = 19200", 1);
+        let edited = KioskConfig::parse(&edited, Path::new("config/kiosk.toml"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let (next, restart) = cfg.with_live_settings(&edited);
+        assert_eq!(next.session.idle_timeout_s, 90);
+        assert_eq!(
+            next.printer.baud, 38400,
+            "device settings stay until a restart"
+        );
+        assert_eq!(restart, vec!["printer"]);
     }
 
     #[test]

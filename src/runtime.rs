@@ -608,6 +608,7 @@ impl Core {
                     self.policy = policy_from(&next.cfg);
                     self.cfg.kiosk.center_name = next.cfg.kiosk.center_name;
                     self.cfg.session = next.cfg.session;
+                    self.cfg.service = next.cfg.service;
                     tracing::info!("settings from the centre applied");
                     None
                 },
@@ -929,6 +930,8 @@ async fn housekeeping(
     let mut heartbeat = every(cfg.central.heartbeat_s);
     let mut purge = every(3600);
     let mut refresh = every(cfg.central.status_refresh_s);
+    let mut file_check = every(5);
+    let mut file_stamp = modified(&cfg.source);
     let keep = chrono::Duration::days(i64::from(cfg.kiosk.purge_after_days));
     let mut catalog_etag: Option<String> = None;
     let mut config_etag: Option<String> = None;
@@ -942,6 +945,13 @@ async fn housekeeping(
                     Ok(0) => {}
                     Ok(n) => tracing::info!(purged = n, "personal data of confirmed applications purged"),
                     Err(e) => tracing::error!(error = %e, "purge failed"),
+                }
+            }
+            _ = file_check.tick() => {
+                let stamp = modified(&cfg.source);
+                if stamp != file_stamp {
+                    file_stamp = stamp;
+                    reload_file(&live).await;
                 }
             }
             _ = refresh.tick() => {
@@ -968,6 +978,30 @@ async fn housekeeping(
                 }
             }
         }
+    }
+}
+
+fn modified(path: &std::path::Path) -> Option<std::time::SystemTime> {
+    std::fs::metadata(path).and_then(|m| m.modified()).ok()
+}
+
+/// The configuration file changed: apply what applies without a restart, if the file is valid.
+async fn reload_file(live: &watch::Sender<Live>) {
+    let current = live.borrow().cfg.clone();
+    let path = current.source.clone();
+    match tokio::task::spawn_blocking(move || KioskConfig::load(&path)).await {
+        Ok(Ok(edited)) => {
+            let (next, restart) = current.with_live_settings(&edited);
+            if !restart.is_empty() {
+                tracing::warn!(sections = ?restart, "changed settings apply at the next start");
+            }
+            tracing::info!("configuration file reloaded");
+            live.send_modify(|l| l.cfg = next);
+        }
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "edited configuration refused; the current one stays")
+        }
+        Err(e) => tracing::warn!(error = %e, "configuration reload failed"),
     }
 }
 
