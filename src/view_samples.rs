@@ -527,6 +527,22 @@ mod tests {
             }
         }
         assert!(services(Lang::Az).len() >= 8);
+        let m = service_mode();
+        assert_eq!((m.parts.len(), m.held.len(), m.log_tail.len()), (6, 2, 8));
+        assert_eq!(m.paper.level, "low");
+        for lang in Lang::ALL {
+            assert!(
+                sample(ScreenId::ApplicationDetail, lang)
+                    .application_detail
+                    .is_some()
+            );
+            assert!(
+                sample(ScreenId::ServiceInfo, lang)
+                    .selected_service
+                    .is_some()
+            );
+            assert!(sample(ScreenId::ServicePin, lang).service.is_some());
+        }
         assert!(
             sample(ScreenId::Form, Lang::Az)
                 .form

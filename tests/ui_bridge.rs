@@ -277,6 +277,150 @@ fn bridge_turns_touches_into_events() {
     click(&ui, "Back to start");
     assert_eq!(actions(&mut rx), vec![UiEvent::EndSession]);
 
+    // Service info: start the form; my applications: open one.
+    ui.show(&sample(ScreenId::ServiceInfo, Lang::En));
+    click(&ui, "Start application");
+    click(&ui, "‹ Back");
+    assert_eq!(actions(&mut rx), vec![UiEvent::StartForm, UiEvent::Back]);
+    ui.show(&sample(ScreenId::MyApplications, Lang::En));
+    click(&ui, "YAS01-261103-0015");
+    assert_eq!(
+        actions(&mut rx),
+        vec![UiEvent::OpenApplication("YAS01-261103-0015".into())]
+    );
+    ui.show(&sample(ScreenId::ApplicationDetail, Lang::En));
+    assert!(
+        exists(&ui, "Submitted, 03.11.2026 10:14"),
+        "history timeline"
+    );
+
+    // Rating: each face sends its score; "Skip" ends the session.
+    ui.show(&sample(ScreenId::Rating, Lang::En));
+    for n in 1..=5u8 {
+        click(&ui, &format!("Rating {n} of 5"));
+    }
+    click(&ui, "Skip");
+    assert_eq!(
+        actions(&mut rx),
+        vec![
+            UiEvent::Rate(1),
+            UiEvent::Rate(2),
+            UiEvent::Rate(3),
+            UiEvent::Rate(4),
+            UiEvent::Rate(5),
+            UiEvent::EndSession
+        ]
+    );
+    ui.show(&sample(ScreenId::Rating, Lang::Az));
+    assert!(exists(&ui, "Qiymət: 5-dən 3"), "face labels are translated");
+
+    // Accessibility switches on citizen screens, with their state.
+    ui.show(&sample(ScreenId::Catalog, Lang::En));
+    click(&ui, "Large text");
+    click(&ui, "High contrast");
+    assert_eq!(
+        actions(&mut rx),
+        vec![UiEvent::ToggleLargeText, UiEvent::ToggleHighContrast]
+    );
+    let mut vm = sample(ScreenId::Catalog, Lang::En);
+    vm.large_text = true;
+    ui.show(&vm);
+    assert_eq!(find(&ui, "Large text").accessible_checked(), Some(true));
+    assert_eq!(find(&ui, "High contrast").accessible_checked(), Some(false));
+    let size = find(&ui, "Large text").size();
+    assert!(size.width >= 64.0 && size.height >= 64.0, "{size:?}");
+
+    // Hidden service entry: a 3 s press in the top-left corner of the attract screen.
+    ui.show(&sample(ScreenId::Attract, Lang::En));
+    let w = ui.app().window();
+    let corner = LogicalPosition::new(30.0, 30.0);
+    let button = PointerEventButton::Left;
+    let press = |hold: Duration| {
+        w.dispatch_event(WindowEvent::PointerMoved { position: corner });
+        w.dispatch_event(WindowEvent::PointerPressed {
+            position: corner,
+            button,
+        });
+        std::thread::sleep(hold);
+        slint::platform::update_timers_and_animations();
+        w.dispatch_event(WindowEvent::PointerReleased {
+            position: corner,
+            button,
+        });
+        w.dispatch_event(WindowEvent::PointerExited);
+        slint::platform::update_timers_and_animations();
+    };
+    press(Duration::from_millis(1200));
+    assert_eq!(actions(&mut rx), vec![], "a short press does nothing");
+    press(Duration::from_millis(3200));
+    assert_eq!(actions(&mut rx), vec![UiEvent::ServiceEntry]);
+
+    // Escape (and Alt+F4's key) never leave the kiosk.
+    key(Key::Escape.into());
+    assert_eq!(actions(&mut rx), vec![]);
+    assert!(ui.app().window().is_visible());
+
+    // PIN pad: digits, backspace, OK send the PIN; Cancel leaves service mode.
+    ui.show(&sample(ScreenId::ServicePin, Lang::En));
+    assert!(exists(&ui, "Wrong PIN. Tries left: 2."));
+    for k in ["1", "3", "5", "9", "Backspace", "7"] {
+        click(&ui, k);
+    }
+    assert!(exists(&ui, "4 digits typed"));
+    click(&ui, "OK");
+    click(&ui, "Cancel");
+    assert_eq!(
+        actions(&mut rx),
+        vec![UiEvent::PinEntered("1357".into()), UiEvent::CloseService]
+    );
+    assert!(exists(&ui, "0 digits typed"), "the pad empties after OK");
+    let mut vm = sample(ScreenId::ServicePin, Lang::En);
+    if let Some(m) = vm.service.as_mut() {
+        m.pin_refusal = Some(dost_kiosk::view::PinRefusal::Locked { seconds: 60 });
+    }
+    ui.show(&vm);
+    click(&ui, "1");
+    click(&ui, "OK");
+    assert_eq!(actions(&mut rx), vec![], "locked pad");
+
+    // Technician and staff screens: actions.
+    use dost_kiosk::view::ServiceAction as A;
+    ui.show(&sample(ScreenId::ServiceTechnician, Lang::En));
+    for b in ["Test print", "Export diagnostics", "Restart app", "Refresh"] {
+        click(&ui, b);
+    }
+    click(&ui, "Close service mode");
+    assert_eq!(
+        actions(&mut rx),
+        vec![
+            UiEvent::ServiceAction(A::TestPrint),
+            UiEvent::ServiceAction(A::ExportDiagnostics),
+            UiEvent::ServiceAction(A::Restart),
+            UiEvent::ServiceAction(A::Refresh),
+            UiEvent::CloseService
+        ]
+    );
+    ui.show(&sample(ScreenId::ServiceStaff, Lang::En));
+    for b in [
+        "Paper restocked",
+        "Print held receipts",
+        "Test print",
+        "Refresh",
+    ] {
+        click(&ui, b);
+    }
+    click(&ui, "Close service mode");
+    assert_eq!(
+        actions(&mut rx),
+        vec![
+            UiEvent::ServiceAction(A::PaperRestocked),
+            UiEvent::ServiceAction(A::ReprintHeld),
+            UiEvent::ServiceAction(A::TestPrint),
+            UiEvent::ServiceAction(A::Refresh),
+            UiEvent::CloseService
+        ]
+    );
+
     // Presenter: view models from another thread, then quit ends run().
     let presenter = ui.presenter();
     let worker = std::thread::spawn(move || {

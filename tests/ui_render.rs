@@ -114,6 +114,32 @@ fn special_states_render() {
         f.fields[0].error = Some(dost_kiosk::view::FieldError::PhoneFormat);
     }
     cases.push(("form-phone-error", vm));
+    // Accessibility: large text and high contrast (and both) on the main citizen screens.
+    for screen in [
+        ScreenId::Attract,
+        ScreenId::Catalog,
+        ScreenId::Form,
+        ScreenId::Review,
+        ScreenId::Done,
+        ScreenId::MyApplications,
+    ] {
+        for (suffix, large, contrast) in
+            [("large-text", true, false), ("high-contrast", false, true)]
+        {
+            let mut vm = sample(screen, lang);
+            vm.large_text = large;
+            vm.high_contrast = contrast;
+            cases.push((format!("{}-{suffix}", screen.name()).leak(), vm));
+        }
+    }
+    let mut vm = sample(ScreenId::Rating, lang);
+    (vm.large_text, vm.high_contrast) = (true, true);
+    cases.push(("rating-large-text-high-contrast", vm));
+    let mut vm = sample(ScreenId::ServicePin, lang);
+    if let Some(m) = vm.service.as_mut() {
+        m.pin_refusal = Some(dost_kiosk::view::PinRefusal::Locked { seconds: 300 });
+    }
+    cases.push(("service-pin-locked", vm));
 
     for (name, vm) in cases {
         let out = dir.join(format!("{}-{name}.png", lang.code()));
@@ -142,4 +168,186 @@ fn no_display_is_reported() {
     .expect("SlintUi::new must not panic");
     let err = result.expect("no display: SlintUi::new fails");
     assert!(err.starts_with("no display available"), "{err}");
+}
+
+// ---- text clipping ---------------------------------------------------------------------------
+
+use i_slint_backend_testing::{ElementHandle, ElementRoot};
+
+/// A rectangle in window coordinates (logical pixels).
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Rect {
+    x: f32,
+    y: f32,
+    w: f32,
+    h: f32,
+}
+
+impl Rect {
+    fn of(e: &ElementHandle) -> Rect {
+        let (p, s) = (e.absolute_position(), e.size());
+        Rect {
+            x: p.x,
+            y: p.y,
+            w: s.width,
+            h: s.height,
+        }
+    }
+    /// Sticks out of `outer` horizontally / vertically (half a pixel of rounding allowed).
+    fn outside_h(&self, outer: &Rect) -> bool {
+        self.x < outer.x - 0.5 || self.x + self.w > outer.x + outer.w + 0.5
+    }
+    fn outside_v(&self, outer: &Rect) -> bool {
+        self.y < outer.y - 0.5 || self.y + self.h > outer.y + outer.h + 0.5
+    }
+}
+
+fn is_a(e: &ElementHandle, ty: &str) -> bool {
+    e.type_name().is_some_and(|t| t == ty) || e.bases().is_some_and(|mut b| b.any(|t| t == ty))
+}
+
+/// A visible text: its box, and its text (the accessible label of a `Text` is its text).
+#[derive(Clone, Debug, PartialEq)]
+struct TextBox {
+    rect: Rect,
+    text: String,
+}
+
+fn texts_under(e: &ElementHandle) -> Vec<TextBox> {
+    let mut v = Vec::new();
+    e.visit_descendants(|d| {
+        if is_a(&d, "Text") {
+            let text = d.accessible_label().unwrap_or_default().to_string();
+            if !text.trim().is_empty() && d.computed_opacity() > 0.0 {
+                v.push(TextBox {
+                    rect: Rect::of(&d),
+                    text,
+                });
+            }
+        }
+        std::ops::ControlFlow::<()>::Continue(())
+    });
+    v
+}
+
+/// Every text whose box is squeezed to nothing, sticks out of the window, or sticks out of an
+/// enclosing element (a card, a button, a notice, a layout cell...). Layouts give texts their
+/// preferred size as long as it fits, so a text that does not fit shows up as a text box larger
+/// than its container. Inside a scroll area (Flickable) texts may be scrolled out of view
+/// vertically, so there only the horizontal direction is checked against elements outside
+/// the scroll area.
+fn clipped_texts(app: &dost_kiosk::ui_bridge::App, width: f32, height: f32) -> Vec<String> {
+    let window = Rect {
+        x: 0.0,
+        y: 0.0,
+        w: width,
+        h: height,
+    };
+    let root = app.root_element();
+    let all = texts_under(&root);
+    // Texts inside each scroll area.
+    let mut flickables: Vec<(Rect, Vec<TextBox>)> = Vec::new();
+    let mut containers: Vec<(String, ElementHandle)> = Vec::new();
+    root.visit_descendants(|d| {
+        if is_a(&d, "Flickable") {
+            flickables.push((Rect::of(&d), texts_under(&d)));
+        } else if !is_a(&d, "Text") {
+            let name = d.type_name().unwrap_or_default().to_string();
+            // Unnamed elements are Slint internals (the Flickable's content viewport).
+            if !name.is_empty() {
+                containers.push((name, d));
+            }
+        }
+        std::ops::ControlFlow::<()>::Continue(())
+    });
+    let scrolled = |t: &TextBox| flickables.iter().any(|(_, ts)| ts.contains(t));
+    let mut problems = Vec::new();
+    for t in &all {
+        if t.rect.w < 1.0 || t.rect.h < 1.0 {
+            problems.push(format!("{:?} has no room ({:?})", t.text, t.rect));
+        }
+        if t.rect.outside_h(&window) || (!scrolled(t) && t.rect.outside_v(&window)) {
+            problems.push(format!("{:?} leaves the window ({:?})", t.text, t.rect));
+        }
+    }
+    for (name, c) in &containers {
+        let outer = Rect::of(c);
+        if outer.w <= 0.0 && outer.h <= 0.0 {
+            continue; // layout-only element without geometry of its own
+        }
+        let inner_flick: Vec<&Vec<TextBox>> = flickables
+            .iter()
+            .filter(|(r, _)| !(r.outside_h(&outer) || r.outside_v(&outer)) && *r != outer)
+            .map(|(_, ts)| ts)
+            .collect();
+        for t in texts_under(c) {
+            // A text of a scroll area inside this container may be scrolled vertically.
+            let may_scroll = inner_flick.iter().any(|ts| ts.contains(&t));
+            if t.rect.outside_h(&outer) || (!may_scroll && t.rect.outside_v(&outer)) {
+                problems.push(format!(
+                    "{:?} ({:?}) overflows its {name} ({outer:?})",
+                    t.text, t.rect
+                ));
+            }
+        }
+    }
+    problems.sort();
+    problems.dedup();
+    problems
+}
+
+/// Service screens are for technicians and staff (no accessibility switches there).
+fn is_service_screen(s: ScreenId) -> bool {
+    matches!(
+        s,
+        ScreenId::ServicePin | ScreenId::ServiceTechnician | ScreenId::ServiceStaff
+    )
+}
+
+/// No text is clipped or overflows on any screen in any language, nor in large-text mode
+/// on the citizen screens (real fonts, software renderer).
+#[test]
+fn no_text_is_clipped() {
+    let (w, h) = (1080, 1920);
+    let mut failures = Vec::new();
+    for lang in Lang::ALL {
+        for screen in ScreenId::ALL {
+            for large in [false, true] {
+                if large && is_service_screen(screen) {
+                    continue;
+                }
+                let mut vm = sample(screen, lang);
+                vm.large_text = large;
+                let app = dost_kiosk::ui_bridge::render_app(&vm, w, h).unwrap();
+                let problems = clipped_texts(&app, w as f32, h as f32);
+                let _ = slint::ComponentHandle::hide(&app);
+                // DOST_CLIP_DIR=dir keeps a PNG of each screen with a problem, to look at.
+                if let Some(dir) =
+                    std::env::var_os("DOST_CLIP_DIR").filter(|_| !problems.is_empty())
+                {
+                    let name = format!(
+                        "{}-{}{}.png",
+                        lang.code(),
+                        screen.name(),
+                        if large { "-large" } else { "" }
+                    );
+                    render_png(&vm, w, h, &PathBuf::from(dir).join(name)).unwrap();
+                }
+                for p in problems {
+                    failures.push(format!(
+                        "{}/{}{}: {p}",
+                        lang.code(),
+                        screen.name(),
+                        if large { " (large text)" } else { "" }
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} clipped texts:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
