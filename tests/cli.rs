@@ -132,7 +132,7 @@ fn printer_commands_on_a_serial_port() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let printed = receipt_printer::preview::decode(&emu.received()).expect("decodes");
+    let printed = receipt_printer::preview::decode(&emu.printed_stream()).expect("decodes");
     let text = printed.text_lines().join("\n");
     assert!(text.contains('Ə') && text.contains('ə'), "{text}");
     assert!(text.contains('Ж'), "{text}");

@@ -145,7 +145,7 @@ async fn demo_card_to_receipt_to_centre() {
 
     // The bytes the simulated printer received, decoded as the printer would print them.
     let printer = demo.kiosk.sim_printer.as_ref().expect("simulated printer");
-    let bytes = printer.state().received();
+    let bytes = printer.state().printed_stream();
     let decoded = receipt_printer::preview::decode(&bytes).expect("decodable receipt");
     let text = decoded.text_lines().join("\n");
     assert!(text.contains(&id), "receipt shows the number:\n{text}");
@@ -372,8 +372,8 @@ async fn paper_out_still_takes_the_application_and_prints_after_restock() {
     assert_eq!(done.receipt, ReceiptState::NotAvailable);
     assert!(!done.qr_payload.is_empty(), "the QR is shown instead");
     assert!(
-        printer.state().received().is_empty() || {
-            let text = receipt_printer::preview::decode(&printer.state().received())
+        printer.state().printed_stream().is_empty() || {
+            let text = receipt_printer::preview::decode(&printer.state().printed_stream())
                 .map(|d| d.text_lines().join("\n"))
                 .unwrap_or_default();
             !text.contains(&done.application_id)
@@ -389,7 +389,7 @@ async fn paper_out_still_takes_the_application_and_prints_after_restock() {
             .is_some_and(|d| d.receipt == ReceiptState::Printed)
     })
     .await;
-    let text = receipt_printer::preview::decode(&printer.state().received())
+    let text = receipt_printer::preview::decode(&printer.state().printed_stream())
         .expect("decodable")
         .text_lines()
         .join("\n");

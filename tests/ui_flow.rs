@@ -1,7 +1,10 @@
-//! The demo flow through the real window and the real core: touches found by accessible label
-//! on the `i-slint-backend-testing` platform, the core on tokio with the simulated reader and
-//! printer and the embedded centre. Asserts the SQLite row, the bytes the printer received,
-//! the application at the centre, the rating, and that no citizen data is left on screen.
+//! The citizen's flows through the real window and the real core: touches found by accessible
+//! label on the `i-slint-backend-testing` platform, the core on tokio with the simulated reader
+//! and printer and the embedded centre. A full application in each language; on the way a
+//! validation error, going back and forth without losing answers, the status check with an
+//! application's history, the rating, and the idle wipe. Asserts the SQLite rows, the bytes the
+//! printer received, the applications at the centre, the ratings, and that no citizen data is
+//! left on screen.
 
 use std::cell::RefCell;
 use std::path::Path;
@@ -10,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use dost_kiosk::config::KioskConfig;
 use dost_kiosk::ui_bridge::{App, SlintUi};
+use dost_kiosk::view::Lang;
 use i_slint_backend_testing::{AccessibleRole, ElementHandle};
 use slint::platform::{PointerEventButton, WindowEvent};
 use slint::{ComponentHandle, LogicalPosition, LogicalSize};
@@ -39,6 +43,32 @@ fn tap(app: &App, label: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// The bundled translation of an English UI text (the `.po` files are the UI's own).
+fn tr(lang: &str, english: &str) -> String {
+    let path = format!("ui/translations/{lang}/LC_MESSAGES/dost-kiosk.po");
+    let po = std::fs::read_to_string(path).unwrap_or_default();
+    let unquote = |l: &str| l.trim().trim_matches('"').replace("\\\"", "\"");
+    let mut lines = po.lines().peekable();
+    while let Some(line) = lines.next() {
+        if line.starts_with("msgid ") && unquote(&line[6..]) == english {
+            let mut text = String::new();
+            if let Some(l) = lines.next().filter(|l| l.starts_with("msgstr ")) {
+                text.push_str(&unquote(&l[7..]));
+                while let Some(more) = lines.peek().filter(|l| l.starts_with('"')) {
+                    text.push_str(&unquote(more));
+                    lines.next();
+                }
+            }
+            return if text.is_empty() {
+                english.to_owned()
+            } else {
+                text
+            };
+        }
+    }
+    english.to_owned()
+}
+
 #[test]
 fn demo_flow_by_accessible_labels() {
     i_slint_backend_testing::init_integration_test_with_system_time();
@@ -50,6 +80,10 @@ fn demo_flow_by_accessible_labels() {
     let dir = tempfile::tempdir().expect("tmp");
     let mut cfg = KioskConfig::load(Path::new("config/kiosk.toml")).expect("config");
     cfg.kiosk.data_dir = dir.path().to_path_buf();
+    // Short idle times so that the idle wipe is part of the flow (every step below touches the
+    // screen well within them).
+    cfg.session.idle_timeout_s = 8;
+    cfg.session.countdown_s = 4;
 
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     let ui = SlintUi::new(tx).expect("window on the testing platform");
@@ -68,17 +102,20 @@ fn demo_flow_by_accessible_labels() {
 
     let weak = ui.app().as_weak();
     let handle = rt.handle().clone();
+    let store = kiosk.store.clone();
+    let catalog =
+        dost_kiosk::catalog::Catalog::load(Path::new("config/services.toml")).expect("catalog");
     let failure: Rc<RefCell<Option<String>>> = Rc::new(RefCell::new(None));
     let fail = failure.clone();
     let flow = async move {
         let sleep =
             |ms| handle.spawn(async move { tokio::time::sleep(Duration::from_millis(ms)).await });
         let app = weak.upgrade().ok_or("window gone")?;
-        let wait_for = |label: &'static str| {
+        let wait_for = |label: String| {
             let app = app.clone_strong();
             async move {
                 let deadline = Instant::now() + Duration::from_secs(20);
-                while !exists(&app, label) {
+                while !exists(&app, &label) {
                     if Instant::now() > deadline {
                         return Err(format!("{label:?} never appeared"));
                     }
@@ -87,36 +124,110 @@ fn demo_flow_by_accessible_labels() {
                 Ok::<(), String>(())
             }
         };
-        wait_for("English").await?;
-        tap(&app, "English")?;
-        wait_for("Insert demo card").await?;
-        tap(&app, "Insert demo card")?;
-        wait_for("New application").await?;
-        if !exists(&app, "FİN: 5ZX****") && !exists(&app, "Hello,") {
-            return Err("welcome screen without the citizen".into());
+        let service = catalog
+            .service("unemployed-registration")
+            .ok_or("service in the catalog")?;
+        let phone = service.field("phone").ok_or("phone field")?;
+        // A full application in each language, each with one more flow on the way.
+        for (code, button, lang) in [
+            ("az", "Azərbaycanca", Lang::Az),
+            ("ru", "Русский", Lang::Ru),
+            ("en", "English", Lang::En),
+        ] {
+            let t = |english: &str| tr(code, english);
+            wait_for(button.to_owned()).await?;
+            tap(&app, button)?;
+            wait_for(t("Insert demo card")).await?;
+            tap(&app, &t("Insert demo card"))?;
+            wait_for(t("New application")).await?;
+            tap(&app, &t("New application"))?;
+            wait_for(service.title.get(lang).to_owned()).await?;
+            tap(&app, service.title.get(lang))?;
+            wait_for(t("Start application")).await?;
+            tap(&app, &t("Start application"))?;
+            wait_for(t("Next ›")).await?;
+            let digits = ["5", "0", "1", "2", "3", "4", "5", "6", "7"];
+            if lang == Lang::Az {
+                // A validation error next to the field, then corrected.
+                for d in &digits[..3] {
+                    tap(&app, d)?;
+                }
+                tap(&app, &t("Next ›"))?;
+                wait_for(t(
+                    "Enter a mobile number: operator code and 7 digits, e.g. 50 123 45 67.",
+                ))
+                .await?;
+                for d in &digits[3..] {
+                    tap(&app, d)?;
+                }
+            } else {
+                for d in digits {
+                    tap(&app, d)?;
+                }
+            }
+            let _ = sleep(100).await;
+            tap(&app, &t("Next ›"))?;
+            let row = format!("{}: +994 50 123 45 67", phone.label.get(lang));
+            wait_for(row.clone()).await?;
+            if lang == Lang::Ru {
+                // Back to the form and forward again: the answer is still there.
+                tap(&app, &t("‹ Edit"))?;
+                wait_for(t("Next ›")).await?;
+                tap(&app, &t("Next ›"))?;
+                wait_for(row).await?;
+            }
+            tap(&app, &t("Submit application"))?;
+            wait_for(t(
+                "Your receipt has been printed. Please take it and keep it.",
+            ))
+            .await?;
+            if lang == Lang::En {
+                // The status check: the application is listed and opens with its history.
+                let id: String = {
+                    let s = store.lock().map_err(|_| "store")?;
+                    s.connection()
+                        .query_row(
+                            "SELECT id FROM applications ORDER BY created_at DESC LIMIT 1",
+                            [],
+                            |r| r.get(0),
+                        )
+                        .map_err(|e| e.to_string())?
+                };
+                tap(&app, &t("My applications"))?;
+                wait_for(id.clone()).await?;
+                tap(&app, &id)?;
+                wait_for(t("‹ Back")).await?;
+                tap(&app, &t("‹ Back"))?;
+                wait_for(id).await?;
+                tap(&app, &t("Finish"))?;
+            } else {
+                tap(&app, &t("Finish"))?;
+                wait_for(t("How was your visit?")).await?;
+                tap(&app, &t("Rating {0} of 5").replace("{0}", "5"))?;
+            }
+            // Back on the attract screen, in the default language.
+            wait_for(tr("az", "Insert demo card")).await?;
+            for leftover in ["FİN: 5ZX****", &tr("az", "Hello,"), &t("Hello,")] {
+                if exists(&app, leftover) {
+                    return Err(format!(
+                        "{leftover:?} still on screen after the session ({code})"
+                    ));
+                }
+            }
         }
-        tap(&app, "New application")?;
-        wait_for("Register as unemployed").await?;
-        tap(&app, "Register as unemployed")?;
-        wait_for("Start application").await?;
-        tap(&app, "Start application")?;
-        wait_for("Next ›").await?;
-        for digit in ["5", "0", "1", "2", "3", "4", "5", "6", "7"] {
-            tap(&app, digit)?;
-        }
-        let _ = sleep(100).await;
-        tap(&app, "Next ›")?;
-        wait_for("Submit application").await?;
-        tap(&app, "Submit application")?;
-        wait_for("Your receipt has been printed. Please take it and keep it.").await?;
-        tap(&app, "Finish")?;
-        wait_for("How was your visit?").await?;
-        tap(&app, "Rating 5 of 5")?;
-        // Back to the attract screen, in the default language again.
-        wait_for("Demo kartı daxil et").await?;
-        for leftover in ["FİN: 5ZX****", "Hello,", "Submit application"] {
+        // The idle wipe: a citizen who walks away is forgotten after the countdown.
+        tap(&app, &tr("az", "Insert demo card"))?;
+        wait_for(tr("az", "New application")).await?;
+        tap(&app, &tr("az", "New application"))?;
+        wait_for(tr("az", "Are you still there?")).await?;
+        wait_for(tr("az", "Insert demo card")).await?;
+        for leftover in [
+            "FİN: 5ZX****",
+            &tr("az", "Hello,"),
+            &tr("az", "Are you still there?"),
+        ] {
             if exists(&app, leftover) {
-                return Err(format!("{leftover:?} still on screen after the session"));
+                return Err(format!("{leftover:?} still on screen after the idle wipe"));
             }
         }
         Ok::<(), String>(())
@@ -133,32 +244,48 @@ fn demo_flow_by_accessible_labels() {
         panic!("{e}");
     }
 
-    // What the flow left behind: the row, the receipt, the centre's copy, the rating.
-    let (id, phone) = {
+    // What the flow left behind: three rows, their receipts, the centre's copies, two ratings.
+    let ids: Vec<String> = {
         let store = kiosk.store.lock().expect("store");
-        let id: String = store
+        let mut stmt = store
             .connection()
-            .query_row("SELECT id FROM applications", [], |r| r.get(0))
-            .expect("one application stored");
-        let app = store.application(&id).expect("readable").expect("kept");
-        (id, app.answers.get("phone").cloned().unwrap_or_default())
+            .prepare("SELECT id FROM applications")
+            .expect("sql");
+        let ids = stmt
+            .query_map([], |r| r.get(0))
+            .expect("rows")
+            .collect::<Result<Vec<String>, _>>()
+            .expect("ids");
+        for id in &ids {
+            let app = store.application(id).expect("readable").expect("kept");
+            assert_eq!(
+                app.answers.get("phone").map(String::as_str),
+                Some("+994501234567")
+            );
+        }
+        ids
     };
+    assert_eq!(ids.len(), 3, "one application per language");
     let printed = receipt_printer::preview::decode(
         &kiosk
             .sim_printer
             .as_ref()
             .expect("simulated printer")
-            .received(),
+            .printed_stream(),
     )
-    .expect("receipt decodes");
-    assert!(printed.text_lines().join("\n").contains(&id));
+    .expect("receipts decode")
+    .text_lines()
+    .join("\n");
+    for id in &ids {
+        assert_eq!(printed.matches(id.as_str()).count(), 1, "{id} printed once");
+    }
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
-        let at_centre = dost_central::export_records(&dir.path().join("central.db"))
-            .expect("export")
+        let stored = dost_central::export_records(&dir.path().join("central.db")).expect("export");
+        let at_centre = ids
             .iter()
-            .filter(|r| r.application_id == id)
-            .count();
+            .map(|id| stored.iter().filter(|r| &r.application_id == id).count())
+            .collect::<Vec<_>>();
         let ratings: i64 = kiosk
             .store
             .lock()
@@ -170,16 +297,18 @@ fn demo_flow_by_accessible_labels() {
                 |r| r.get(0),
             )
             .expect("ratings");
-        if at_centre == 1 && ratings == 1 {
+        if at_centre.iter().all(|n| *n == 1) && ratings == 2 {
             break;
         }
-        assert!(at_centre <= 1, "stored twice at the centre");
+        assert!(
+            at_centre.iter().all(|n| *n <= 1),
+            "stored twice at the centre"
+        );
         assert!(
             Instant::now() < deadline,
-            "not delivered: {at_centre} application(s), {ratings} rating(s)"
+            "not delivered: {at_centre:?}, {ratings} rating(s)"
         );
         std::thread::sleep(Duration::from_millis(50));
     }
-    assert_eq!(phone, "+994501234567", "the number typed on the keypad");
     rt.block_on(kiosk.shutdown(Duration::from_secs(2)));
 }
