@@ -122,6 +122,8 @@ pub struct DeviceBoard {
     pub printer: Option<receipt_printer::PrinterStatus>,
     pub receipts_left: Option<u64>,
     pub paper_low: bool,
+    /// The last card read, for the technician's live test (FİN masked, no name).
+    pub last_read: Option<String>,
 }
 
 impl DeviceBoard {
@@ -624,6 +626,18 @@ impl Core {
                 tokio::task::spawn_blocking(move || publish_status(&dir, &copy));
                 published = board;
             }
+            // A card read in service mode is the technician's live test: show it at once.
+            if let (
+                Some(Event::Card { .. } | Event::CardUnreadable),
+                session::Phase::Service { role: Some(role) },
+            ) = (&event, &session.phase)
+            {
+                self.service_action(
+                    *role,
+                    crate::view::ServiceAction::Refresh,
+                    self.input_tx.clone(),
+                );
+            }
             if let Some(event) = event {
                 let now_ms = epoch.elapsed().as_millis() as u64;
                 let ctx = Ctx {
@@ -664,12 +678,26 @@ impl Core {
                 Some(Event::Ui(UiEvent::Activity))
             }
             Input::Ui(ev) => Some(Event::Ui(ev)),
-            Input::Reader(ReaderEvent::CardRead(doc)) => Some(Event::Card {
-                card: card_data(&doc),
-                today: today_baku(),
-            }),
+            Input::Reader(ReaderEvent::CardRead(doc)) => {
+                self.note_read(format!(
+                    "read {} {} {}, FİN {}, expires {}",
+                    doc.format,
+                    doc.document_code,
+                    doc.issuing_state,
+                    doc.fin
+                        .as_deref()
+                        .map(crate::text::mask_fin)
+                        .unwrap_or_else(|| "-".into()),
+                    doc.expiry_date
+                ));
+                Some(Event::Card {
+                    card: card_data(&doc),
+                    today: today_baku(),
+                })
+            }
             Input::Reader(ReaderEvent::CardRejected(r)) => {
                 tracing::info!(field = %r.field, reason = %r.reason, "card read rejected");
+                self.note_read(format!("rejected: {} ({})", r.reason, r.field));
                 Some(Event::CardUnreadable)
             }
             Input::Reader(ReaderEvent::Status(s)) => {
@@ -710,6 +738,16 @@ impl Core {
                 }
                 None
             }
+        }
+    }
+
+    /// Keeps the last read for the technician's screen.
+    fn note_read(&self, summary: String) {
+        if let Ok(mut d) = self.devices.lock() {
+            d.last_read = Some(format!(
+                "{summary} at {}",
+                crate::screen::baku_time(Utc::now())
+            ));
         }
     }
 
@@ -1198,6 +1236,22 @@ async fn service_data(
         .to_lowercase();
         parts.push(part(&d.name, level, detail));
     }
+    parts.push(part(
+        "card test",
+        if board
+            .last_read
+            .as_deref()
+            .is_some_and(|r| r.starts_with("rejected"))
+        {
+            PartLevel::Warn
+        } else {
+            PartLevel::Ok
+        },
+        board
+            .last_read
+            .clone()
+            .unwrap_or_else(|| "insert a card to test the reader".into()),
+    ));
     parts.push(match (&sync_status.online, &sync_status.last_error) {
         (true, _) => part("centre link", PartLevel::Ok, cfg.central.url.clone()),
         (false, Some(e)) => part("centre link", PartLevel::Fail, e.clone()),

@@ -292,6 +292,29 @@ async fn service_mode_staff_restock_and_technician_diagnostics() {
                 .is_some_and(|m| m.contains("diagnostics saved"))
         })
         .await;
+    // The live test card read: the technician inserts a card and sees what was read.
+    demo.send(UiEvent::DemoInsertCard);
+    let read = demo
+        .wait("card test", |vm| {
+            vm.service.as_ref().is_some_and(|s| {
+                s.parts
+                    .iter()
+                    .any(|p| p.name == "card test" && p.detail.starts_with("read TD1"))
+            })
+        })
+        .await;
+    assert_eq!(
+        read.screen,
+        ScreenId::ServiceTechnician,
+        "no citizen session opens"
+    );
+    let detail = read
+        .service
+        .expect("data")
+        .parts
+        .into_iter()
+        .find(|p| p.name == "card test");
+    assert!(detail.is_some_and(|p| p.detail.contains("5ZX****") && !p.detail.contains("5ZX7")));
     let names: Vec<String> = tech
         .service
         .expect("data")
