@@ -47,6 +47,8 @@ pub enum Command {
     /// The receipt printer: status, test page, paper restock.
     #[command(subcommand)]
     Printer(PrinterCmd),
+    /// List the serial ports of this machine (USB vendor:product where known).
+    Ports,
     /// Service-mode PINs.
     #[command(subcommand)]
     Pin(PinCmd),

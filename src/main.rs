@@ -37,6 +37,12 @@ fn main() -> ExitCode {
         Some(Command::Printer(PrinterCmd::Test { ref port })) => printer_test(&cli.global, port),
         Some(Command::Printer(PrinterCmd::Restocked)) => printer_restocked(&cli.global),
         Some(Command::Pin(PinCmd::Hash)) => pin_hash(),
+        Some(Command::Ports) => {
+            for p in runtime::serial_ports() {
+                println!("{p}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Some(Command::Doctor { json }) => doctor(&cli.global, json),
         Some(Command::Provision { ref token }) => provision(&cli.global, token.as_deref()),
         Some(Command::Receipt(ReceiptCmd::Preview {

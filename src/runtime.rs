@@ -1203,6 +1203,27 @@ impl Core {
     }
 }
 
+/// The serial ports of this machine, with USB vendor/product where known.
+pub fn serial_ports() -> Vec<String> {
+    match serialport::available_ports() {
+        Ok(ports) if !ports.is_empty() => ports
+            .into_iter()
+            .map(|p| match p.port_type {
+                serialport::SerialPortType::UsbPort(u) => format!(
+                    "{} (USB {:04x}:{:04x}{})",
+                    p.port_name,
+                    u.vid,
+                    u.pid,
+                    u.product.map(|n| format!(" {n}")).unwrap_or_default()
+                ),
+                _ => p.port_name,
+            })
+            .collect(),
+        Ok(_) => vec!["none found".into()],
+        Err(e) => vec![format!("cannot list: {e}")],
+    }
+}
+
 /// What the service screens show.
 async fn service_data(
     cfg: &KioskConfig,
@@ -1251,6 +1272,11 @@ async fn service_data(
             .last_read
             .clone()
             .unwrap_or_else(|| "insert a card to test the reader".into()),
+    ));
+    parts.push(part(
+        "serial ports",
+        PartLevel::Ok,
+        serial_ports().join(", "),
     ));
     parts.push(match (&sync_status.online, &sync_status.last_error) {
         (true, _) => part("centre link", PartLevel::Ok, cfg.central.url.clone()),
