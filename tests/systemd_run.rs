@@ -14,8 +14,12 @@ impl Drop for Killed {
     }
 }
 
+/// Display numbers handed out in this process, so parallel tests never share one.
+static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+
 fn start_xvfb() -> (Killed, String) {
-    for n in 0..20 {
+    for _ in 0..20 {
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         let display = 170 + (std::process::id() % 50) + n * 50;
         if std::path::Path::new(&format!("/tmp/.X11-unix/X{display}")).exists() {
             continue;
@@ -27,9 +31,13 @@ fn start_xvfb() -> (Killed, String) {
             .stderr(Stdio::null())
             .spawn()
             .expect("Xvfb is installed (scripts/deps.sh build)");
-        let guard = Killed(child);
+        let mut guard = Killed(child);
         let deadline = Instant::now() + Duration::from_secs(10);
         while Instant::now() < deadline {
+            // Our own server must be the one listening (another may hold the number).
+            if guard.0.try_wait().ok().flatten().is_some() {
+                break;
+            }
             if std::path::Path::new(&format!("/tmp/.X11-unix/X{display}")).exists() {
                 return (guard, format!(":{display}"));
             }
