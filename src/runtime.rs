@@ -325,12 +325,7 @@ pub async fn start(
 
     // Inputs of the session loop.
     let (input_tx, input_rx) = mpsc::unbounded_channel::<Input>();
-    tasks.push(forward_unbounded(
-        ui_rx,
-        input_tx.clone(),
-        Input::Ui,
-        cancel.clone(),
-    ));
+    tasks.push(forward(ui_rx, input_tx.clone(), Input::Ui, cancel.clone()));
 
     // The card reader.
     let framing: card_reader::Framing = cfg
@@ -409,7 +404,7 @@ pub async fn start(
             (t, None)
         }
     };
-    tasks.push(forward_unbounded(
+    tasks.push(forward(
         report_rx,
         input_tx.clone(),
         Input::Printer,
@@ -489,29 +484,26 @@ struct Live {
     cfg: KioskConfig,
 }
 
-/// Forwards a device or UI channel into the session loop's inputs until cancelled.
-fn forward<T: Send + 'static>(
-    mut rx: mpsc::Receiver<T>,
-    tx: mpsc::UnboundedSender<Input>,
-    wrap: fn(T) -> Input,
-    cancel: CancellationToken,
-) -> JoinHandle<()> {
-    tokio::spawn(async move {
-        loop {
-            tokio::select! {
-                _ = cancel.cancelled() => return,
-                item = rx.recv() => match item {
-                    Some(item) => if tx.send(wrap(item)).is_err() { return },
-                    None => return,
-                },
-            }
-        }
-    })
+/// A channel the session loop listens to (bounded from devices, unbounded from the UI).
+trait Source<T>: Send + 'static {
+    fn next(&mut self) -> impl std::future::Future<Output = Option<T>> + Send;
 }
 
-/// Like [`forward`] for unbounded channels.
-fn forward_unbounded<T: Send + 'static>(
-    mut rx: mpsc::UnboundedReceiver<T>,
+impl<T: Send + 'static> Source<T> for mpsc::Receiver<T> {
+    fn next(&mut self) -> impl std::future::Future<Output = Option<T>> + Send {
+        self.recv()
+    }
+}
+
+impl<T: Send + 'static> Source<T> for mpsc::UnboundedReceiver<T> {
+    fn next(&mut self) -> impl std::future::Future<Output = Option<T>> + Send {
+        self.recv()
+    }
+}
+
+/// Forwards a device or UI channel into the session loop's inputs until cancelled.
+fn forward<T: Send + 'static>(
+    mut rx: impl Source<T>,
     tx: mpsc::UnboundedSender<Input>,
     wrap: fn(T) -> Input,
     cancel: CancellationToken,
@@ -520,7 +512,7 @@ fn forward_unbounded<T: Send + 'static>(
         loop {
             tokio::select! {
                 _ = cancel.cancelled() => return,
-                item = rx.recv() => match item {
+                item = rx.next() => match item {
                     Some(item) => if tx.send(wrap(item)).is_err() { return },
                     None => return,
                 },
