@@ -149,17 +149,17 @@ pub fn run_cli(mut cfg: KioskConfig, args: &BurnInArgs) -> Result<ExitCode, Burn
     );
     Ok(match report.drained {
         Some(false) => {
-            eprintln!(
-                "dost-kiosk: {} applications still in the outbox after {} s",
-                report.stats.outbox_depth,
-                args.wait_sync.unwrap_or_default()
+            tracing::error!(
+                outbox = report.stats.outbox_depth,
+                waited_s = args.wait_sync.unwrap_or_default(),
+                "applications still in the outbox after the wait"
             );
             ExitCode::from(EXIT_NOT_DRAINED)
         }
         Some(true) if report.stats.rejected > 0 => {
-            eprintln!(
-                "dost-kiosk: the centre rejected {} applications",
-                report.stats.rejected
+            tracing::error!(
+                rejected = report.stats.rejected,
+                "the centre rejected applications"
             );
             ExitCode::from(EXIT_REJECTED)
         }
