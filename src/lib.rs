@@ -15,6 +15,7 @@ pub mod runtime;
 pub mod screen;
 pub mod service;
 pub mod session;
+pub mod settings;
 pub mod store;
 pub mod sync;
 pub mod text;

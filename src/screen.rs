@@ -225,9 +225,29 @@ pub fn view(s: &Session, health: Health, ctx: &ViewCtx) -> ViewModel {
             let mut data = s.service_view.as_deref().cloned().unwrap_or_default();
             data.pin_refusal = s.pin_refusal;
             data.checking = s.checking_pin;
+            match (&s.settings, role) {
+                (Some(draft), Some(crate::service::Role::Technician)) => {
+                    data.settings = Some(crate::view::SettingsView {
+                        saving: draft.saving,
+                        save_error: draft.save_error.clone(),
+                        invalid: !draft.errors.is_empty(),
+                    });
+                    vm.form = Some(FormView {
+                        service_title: String::new(),
+                        fields: draft.fields(),
+                        page: 1,
+                        pages: 1,
+                    });
+                }
+                _ => data.settings = None,
+            }
+            let settings_open = data.settings.is_some();
             vm.service = Some(data);
             match role {
                 None => ScreenId::ServicePin,
+                Some(crate::service::Role::Technician) if settings_open => {
+                    ScreenId::ServiceSettings
+                }
                 Some(crate::service::Role::Technician) => ScreenId::ServiceTechnician,
                 Some(crate::service::Role::Staff) => ScreenId::ServiceStaff,
             }

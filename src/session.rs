@@ -13,6 +13,7 @@ use dost_api::ApplicationState;
 use crate::catalog::{Catalog, FieldKindDef, Service};
 use crate::config::{AcceptedDocument, OfflineAuth};
 use crate::service::{PinResult, Role};
+use crate::settings::{Settings, SettingsDraft};
 use crate::text;
 use crate::validate;
 use crate::view::{
@@ -189,6 +190,8 @@ pub struct Session {
     pub pin_refusal: Option<PinRefusal>,
     pub checking_pin: bool,
     pub service_view: Option<Box<ServiceModeView>>,
+    /// The technician's settings form, while it is open.
+    pub settings: Option<Box<SettingsDraft>>,
 }
 
 /// An application ready to store.
@@ -244,6 +247,11 @@ pub enum Event {
     PinChecked(PinResult),
     /// Fresh data for the service screens.
     ServiceData(Box<ServiceModeView>),
+    /// The settings form, made from the configuration file and the machine's ports (or why
+    /// it could not be made).
+    SettingsLoaded(Result<Box<SettingsDraft>, String>),
+    /// The settings were written (a message for the technician) or refused (why).
+    SettingsSaved(Result<String, String>),
     Applications {
         generation: u64,
         list: AppList,
@@ -288,6 +296,13 @@ pub enum Effect {
     /// Service mode was left (audit).
     ServiceClosed {
         role: Option<Role>,
+    },
+    /// Make the settings form from the configuration file and the machine's serial ports.
+    LoadSettings,
+    /// Write the settings to the configuration file, then apply them.
+    SaveSettings {
+        settings: Box<Settings>,
+        original: Box<Settings>,
     },
 }
 
@@ -463,6 +478,40 @@ pub fn step(mut s: Session, event: Event, now_ms: u64, ctx: &Ctx) -> (Session, V
             },
             _ => s,
         },
+        Event::SettingsLoaded(result) => match s.phase {
+            Phase::Service {
+                role: Some(Role::Technician),
+            } => match result {
+                Ok(draft) => Session {
+                    settings: Some(draft),
+                    ..s
+                },
+                Err(why) => with_service_message(s, why),
+            },
+            _ => s,
+        },
+        Event::SettingsSaved(result) => match (s.phase.clone(), s.settings.clone()) {
+            (
+                Phase::Service {
+                    role: Some(Role::Technician),
+                },
+                Some(mut draft),
+            ) => match result {
+                Ok(message) => Session {
+                    settings: None,
+                    ..with_service_message(s, message)
+                },
+                Err(why) => {
+                    draft.saving = false;
+                    draft.save_error = Some(why);
+                    Session {
+                        settings: Some(draft),
+                        ..s
+                    }
+                }
+            },
+            _ => s,
+        },
         Event::Applications { generation, list } if generation == s.generation => Session {
             applications: list,
             ..s
@@ -474,6 +523,16 @@ pub fn step(mut s: Session, event: Event, now_ms: u64, ctx: &Ctx) -> (Session, V
         | Event::Applications { .. } => s,
     };
     (s, fx)
+}
+
+/// The service screen's data with `message` shown on it.
+fn with_service_message(s: Session, message: String) -> Session {
+    let mut view = s.service_view.clone().unwrap_or_default();
+    view.message = Some(message);
+    Session {
+        service_view: Some(view),
+        ..s
+    }
 }
 
 fn on_tick(s: Session, ctx: &Ctx, fx: &mut Vec<Effect>) -> Session {
@@ -631,6 +690,43 @@ fn on_ui(s: Session, ui: UiEvent, ctx: &Ctx, fx: &mut Vec<Effect>) -> Session {
             }
             _ => s,
         },
+        UiEvent::ServiceAction(ServiceAction::OpenSettings) => match s.phase {
+            Phase::Service {
+                role: Some(Role::Technician),
+            } if s.settings.is_none() => {
+                fx.push(Effect::LoadSettings);
+                s
+            }
+            _ => s,
+        },
+        UiEvent::ServiceAction(ServiceAction::SaveSettings) => match (&s.phase, &s.settings) {
+            (
+                Phase::Service {
+                    role: Some(Role::Technician),
+                },
+                Some(draft),
+            ) if !draft.saving => {
+                let mut draft = draft.clone();
+                if draft.check() {
+                    if draft.edited == draft.original {
+                        return Session {
+                            settings: None,
+                            ..with_service_message(s, "settings unchanged".into())
+                        };
+                    }
+                    draft.saving = true;
+                    fx.push(Effect::SaveSettings {
+                        settings: Box::new(draft.edited.clone()),
+                        original: Box::new(draft.original.clone()),
+                    });
+                }
+                Session {
+                    settings: Some(draft),
+                    ..s
+                }
+            }
+            _ => s,
+        },
         UiEvent::ServiceAction(action) => match s.phase {
             Phase::Service { role: Some(role) } => {
                 let allowed = role == Role::Technician
@@ -727,6 +823,15 @@ fn on_ui(s: Session, ui: UiEvent, ctx: &Ctx, fx: &mut Vec<Effect>) -> Session {
             }
             _ => s,
         },
+        UiEvent::FieldEdited { field_id, value } if s.settings.is_some() => {
+            let mut s = s;
+            if let Some(draft) = s.settings.as_mut().filter(|d| !d.saving)
+                && value.chars().count() <= 200
+            {
+                draft.edit(&field_id, &value);
+            }
+            s
+        }
         UiEvent::FieldEdited { field_id, value } => match &s.phase {
             Phase::Form { service, page } => {
                 let on_page = ctx
@@ -763,6 +868,11 @@ fn on_ui(s: Session, ui: UiEvent, ctx: &Ctx, fx: &mut Vec<Effect>) -> Session {
                 Session { phase, errors, ..s }
             }
             _ => s,
+        },
+        // Back from the settings form: nothing is written.
+        UiEvent::Back if s.settings.as_ref().is_some_and(|d| !d.saving) => Session {
+            settings: None,
+            ..s
         },
         UiEvent::Back => {
             let phase = match s.phase.clone() {
@@ -1618,5 +1728,151 @@ mod tests {
         assert!(fx.contains(&Effect::ServiceClosed {
             role: Some(Role::Staff)
         }));
+    }
+
+    #[test]
+    fn technician_settings_form_edits_checks_and_saves() {
+        use crate::settings::{self, SettingsDraft};
+        let cat = catalog();
+        let policy = Policy::default();
+        let ctx = Ctx {
+            policy: &policy,
+            catalog: &cat,
+        };
+        let open = |role| Session {
+            phase: Phase::Service { role: Some(role) },
+            ..Session::new(Lang::Az)
+        };
+        let settings_ui = |a| ui(UiEvent::ServiceAction(a));
+        // Staff cannot open the settings.
+        let (_, fx) = step(
+            open(Role::Staff),
+            settings_ui(ServiceAction::OpenSettings),
+            10,
+            &ctx,
+        );
+        assert!(fx.is_empty());
+        let (s, fx) = step(
+            open(Role::Technician),
+            settings_ui(ServiceAction::OpenSettings),
+            10,
+            &ctx,
+        );
+        assert_eq!(fx, vec![Effect::LoadSettings]);
+        let mut draft: SettingsDraft = crate::view_samples::settings_draft();
+        draft.edit(settings::KIOSK_CODE, "YAS01");
+        assert!(draft.check());
+        let (s, _) = step(s, Event::SettingsLoaded(Ok(Box::new(draft))), 20, &ctx);
+        assert!(s.settings.is_some());
+        // Saving with nothing changed writes nothing.
+        let (s2, fx) = step(
+            s.clone(),
+            settings_ui(ServiceAction::SaveSettings),
+            30,
+            &ctx,
+        );
+        assert!(fx.is_empty());
+        assert!(s2.settings.is_none());
+        // A refused value stays on the form, nothing is written.
+        let (s, _) = step(
+            s,
+            ui(UiEvent::FieldEdited {
+                field_id: settings::CENTRAL_URL.into(),
+                value: "http://dost.gov.az".into(),
+            }),
+            40,
+            &ctx,
+        );
+        let (s, fx) = step(s, settings_ui(ServiceAction::SaveSettings), 50, &ctx);
+        assert!(fx.is_empty());
+        let errors = s
+            .settings
+            .as_ref()
+            .map(|d| d.errors.clone())
+            .unwrap_or_default();
+        assert_eq!(
+            errors,
+            vec![(settings::CENTRAL_URL.to_owned(), FieldError::UrlFormat)]
+        );
+        let (s, _) = step(
+            s,
+            ui(UiEvent::FieldEdited {
+                field_id: settings::READER_BAUD.into(),
+                value: "19200".into(),
+            }),
+            60,
+            &ctx,
+        );
+        let (s, _) = step(
+            s,
+            ui(UiEvent::FieldEdited {
+                field_id: settings::CENTRAL_URL.into(),
+                value: "https://kiosk-api.dost.gov.az".into(),
+            }),
+            70,
+            &ctx,
+        );
+        let (s, fx) = step(s, settings_ui(ServiceAction::SaveSettings), 80, &ctx);
+        let Some(Effect::SaveSettings { settings, original }) = fx.first() else {
+            panic!("expected a save, got {fx:?}");
+        };
+        assert_eq!(settings.reader_baud, 19200);
+        assert_eq!(settings.central_url, "https://kiosk-api.dost.gov.az");
+        assert_eq!(original.reader_baud, 9600);
+        // While saving, edits and a second save are ignored.
+        let (s, fx) = step(s, settings_ui(ServiceAction::SaveSettings), 90, &ctx);
+        assert!(fx.is_empty());
+        let (s, _) = step(
+            s,
+            ui(UiEvent::FieldEdited {
+                field_id: settings::READER_BAUD.into(),
+                value: "57600".into(),
+            }),
+            95,
+            &ctx,
+        );
+        assert_eq!(
+            s.settings.as_ref().map(|d| d.edited.reader_baud),
+            Some(19200)
+        );
+        // A refusal from the file keeps the form and says why.
+        let (s, _) = step(
+            s,
+            Event::SettingsSaved(Err("read-only file system".into())),
+            100,
+            &ctx,
+        );
+        let d = s.settings.clone().unwrap_or_else(|| panic!("form closed"));
+        assert!(!d.saving);
+        assert_eq!(d.save_error.as_deref(), Some("read-only file system"));
+        // Saved: back on the technician's screen with the message.
+        let (s, fx) = step(s, settings_ui(ServiceAction::SaveSettings), 110, &ctx);
+        assert_eq!(fx.len(), 1);
+        let (s, _) = step(s, Event::SettingsSaved(Ok("saved".into())), 120, &ctx);
+        assert!(s.settings.is_none());
+        assert_eq!(phase(&s), P::Service(Some(Role::Technician)));
+        assert_eq!(
+            s.service_view.as_ref().and_then(|v| v.message.clone()),
+            Some("saved".into())
+        );
+        // Back from the form drops the edits; closing service mode drops everything.
+        let (s, _) = step(
+            s,
+            Event::SettingsLoaded(Ok(Box::new(crate::view_samples::settings_draft()))),
+            130,
+            &ctx,
+        );
+        let (s, _) = step(s, ui(UiEvent::Back), 140, &ctx);
+        assert!(s.settings.is_none());
+        assert_eq!(phase(&s), P::Service(Some(Role::Technician)));
+        let (s, _) = step(
+            s,
+            Event::SettingsLoaded(Ok(Box::new(crate::view_samples::settings_draft()))),
+            150,
+            &ctx,
+        );
+        let (s, _) = step(s, Event::Tick, 150 + policy.service_idle_ms, &ctx);
+        assert_eq!(phase(&s), P::Attract);
+        assert!(s.settings.is_none());
     }
 }

@@ -77,10 +77,12 @@ pub enum ScreenId {
     ServiceTechnician,
     /// Service mode: the center staff's screen (paper, held receipts).
     ServiceStaff,
+    /// Service mode: the technician's settings form.
+    ServiceSettings,
 }
 
 impl ScreenId {
-    pub const ALL: [ScreenId; 17] = [
+    pub const ALL: [ScreenId; 18] = [
         ScreenId::Attract,
         ScreenId::ReadingCard,
         ScreenId::CardError,
@@ -98,6 +100,7 @@ impl ScreenId {
         ScreenId::ServicePin,
         ScreenId::ServiceTechnician,
         ScreenId::ServiceStaff,
+        ScreenId::ServiceSettings,
     ];
 
     /// Kebab-case name used by the CLI (`screenshot --screen NAME`) and file names.
@@ -120,6 +123,7 @@ impl ScreenId {
             ScreenId::ServicePin => "service-pin",
             ScreenId::ServiceTechnician => "service-technician",
             ScreenId::ServiceStaff => "service-staff",
+            ScreenId::ServiceSettings => "service-settings",
         }
     }
 
@@ -203,6 +207,14 @@ pub enum FieldError {
     DateFormat,
     IbanFormat,
     IbanChecksum,
+    /// Settings: not `https://…` (plain `http://` only to this machine).
+    UrlFormat,
+    /// Settings: a kiosk id of A-Z, 0-9, `-` and `_`, up to 64 characters.
+    IdFormat,
+    /// Settings: an application-number code of 2 to 8 characters, A-Z and 0-9.
+    CodeFormat,
+    /// Settings: the card reader and the printer on the same serial port.
+    SamePort,
 }
 
 /// One field of the current form page.
@@ -356,6 +368,19 @@ pub struct ServiceModeView {
     pub message: Option<String>,
     pub kiosk_id: String,
     pub version: String,
+    /// The settings form, when the technician has it open.
+    pub settings: Option<SettingsView>,
+}
+
+/// The technician's settings form (its fields travel in `ViewModel::form`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SettingsView {
+    /// Being written to the configuration file.
+    pub saving: bool,
+    /// Why the last save failed, as is (technical).
+    pub save_error: Option<String>,
+    /// Some fields are refused (each shows why).
+    pub invalid: bool,
 }
 
 /// Actions on the service screens.
@@ -371,6 +396,10 @@ pub enum ServiceAction {
     ExportDiagnostics,
     /// Technician: restart the kiosk application.
     Restart,
+    /// Technician: open the settings form (serial ports, centre, identity).
+    OpenSettings,
+    /// Technician: write the edited settings to the configuration file and apply them.
+    SaveSettings,
     /// Refresh the status shown.
     Refresh,
 }

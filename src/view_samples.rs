@@ -384,6 +384,39 @@ fn application_detail(lang: Lang) -> ApplicationDetailView {
     }
 }
 
+/// The technician's settings form: a reader on a USB adapter, a printer that is unplugged,
+/// and a code that is refused.
+pub fn settings_draft() -> crate::settings::SettingsDraft {
+    use crate::settings::{PortInfo, Settings, SettingsDraft};
+    let original = Settings {
+        reader_port: Some("/dev/ttyUSB0".into()),
+        reader_baud: 9600,
+        reader_framing: "3m".into(),
+        printer_port: Some("/dev/ttyS1".into()),
+        printer_baud: 38400,
+        central_url: "https://api.dost.gov.az".into(),
+        kiosk_id: "DOST-YASAMAL-K01".into(),
+        kiosk_code: "YAS01".into(),
+        center_name: "DOST Yasamal".into(),
+    };
+    let mut draft = SettingsDraft::new_from(
+        original,
+        vec![
+            PortInfo {
+                path: "/dev/ttyUSB0".into(),
+                usb: Some("0403:6001 FT232R USB UART".into()),
+            },
+            PortInfo {
+                path: "/dev/ttyS0".into(),
+                usb: None,
+            },
+        ],
+    );
+    draft.edit(crate::settings::KIOSK_CODE, "YAS-01");
+    draft.check();
+    draft
+}
+
 /// Service mode as technicians and staff see it (technical texts are not translated).
 pub fn service_mode() -> ServiceModeView {
     let part = |name: &str, level, detail: &str| PartView {
@@ -443,6 +476,7 @@ pub fn service_mode() -> ServiceModeView {
         message: Some("Test page queued (job 422)".into()),
         kiosk_id: "YAS01-K03".into(),
         version: "1.0.0".into(),
+        settings: None,
     }
 }
 
@@ -464,6 +498,7 @@ pub fn sample(screen: ScreenId, lang: Lang) -> ViewModel {
             | ScreenId::ServicePin
             | ScreenId::ServiceTechnician
             | ScreenId::ServiceStaff
+            | ScreenId::ServiceSettings
     );
     if in_session {
         vm.citizen = Some(CitizenView {
@@ -488,6 +523,22 @@ pub fn sample(screen: ScreenId, lang: Lang) -> ViewModel {
                 m.message = Some("Held receipts queued for printing".into());
             }
             vm.service = Some(m);
+        }
+        ScreenId::ServiceSettings => {
+            let draft = settings_draft();
+            let mut m = service_mode();
+            m.settings = Some(crate::view::SettingsView {
+                saving: false,
+                save_error: None,
+                invalid: true,
+            });
+            vm.service = Some(m);
+            vm.form = Some(FormView {
+                service_title: String::new(),
+                fields: draft.fields(),
+                page: 1,
+                pages: 1,
+            });
         }
         ScreenId::CardError => vm.card_error = Some(CardErrorKind::Unreadable),
         ScreenId::Catalog => vm.services = services(lang),

@@ -421,6 +421,63 @@ fn bridge_turns_touches_into_events() {
         ]
     );
 
+    // Technician's settings: open, pick options, type an address on the "url" keyboard, save.
+    ui.show(&sample(ScreenId::ServiceTechnician, Lang::En));
+    click(&ui, "Settings: ports, centre, identity");
+    assert_eq!(
+        actions(&mut rx),
+        vec![UiEvent::ServiceAction(A::OpenSettings)]
+    );
+    ui.show(&sample(ScreenId::ServiceSettings, Lang::En));
+    assert!(exists(
+        &ui,
+        "Some settings need correcting: see the fields marked in red."
+    ));
+    assert!(!exists(&ui, "On-screen keyboard"), "no field focused at first");
+    // The reader's options come first: its port, baud rate and framing.
+    click(&ui, "Simulated (demo)");
+    click(&ui, "19200");
+    click(&ui, "desko");
+    let edited = |id: &str, v: &str| UiEvent::FieldEdited {
+        field_id: id.into(),
+        value: v.into(),
+    };
+    assert_eq!(
+        actions(&mut rx),
+        vec![
+            edited("reader_port", "simulated"),
+            edited("reader_baud", "19200"),
+            edited("reader_framing", "desko"),
+        ]
+    );
+    // The address is further down: scroll the form as a finger would.
+    let middle = LogicalPosition::new(540.0, 1000.0);
+    ui.app().window().dispatch_event(WindowEvent::PointerScrolled {
+        position: middle,
+        delta_x: 0.0,
+        delta_y: -1500.0,
+    });
+    assert!(exists(&ui, "2 to 8 characters: capital letters A–Z and digits."));
+    click(&ui, "Central API address");
+    assert!(exists(&ui, "On-screen keyboard"));
+    click(&ui, ":");
+    click(&ui, "Backspace");
+    click(&ui, "/");
+    assert_eq!(
+        actions(&mut rx),
+        vec![
+            edited("central_url", "https://api.dost.gov.az:"),
+            edited("central_url", "https://api.dost.gov.az"),
+            edited("central_url", "https://api.dost.gov.az/"),
+        ]
+    );
+    click(&ui, "Save and apply");
+    click(&ui, "Cancel");
+    assert_eq!(
+        actions(&mut rx),
+        vec![UiEvent::ServiceAction(A::SaveSettings), UiEvent::Back]
+    );
+
     // Presenter: view models from another thread, then quit ends run().
     let presenter = ui.presenter();
     let worker = std::thread::spawn(move || {

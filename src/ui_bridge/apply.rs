@@ -55,6 +55,7 @@ pub(crate) fn screen(id: view::ScreenId) -> ui::Screen {
         S::ServicePin => ui::Screen::ServicePin,
         S::ServiceTechnician => ui::Screen::ServiceTechnician,
         S::ServiceStaff => ui::Screen::ServiceStaff,
+        S::ServiceSettings => ui::Screen::ServiceSettings,
     }
 }
 
@@ -85,6 +86,10 @@ fn field_error(e: Option<view::FieldError>) -> ui::FieldError {
         Some(E::DateFormat) => ui::FieldError::DateFormat,
         Some(E::IbanFormat) => ui::FieldError::IbanFormat,
         Some(E::IbanChecksum) => ui::FieldError::IbanChecksum,
+        Some(E::UrlFormat) => ui::FieldError::UrlFormat,
+        Some(E::IdFormat) => ui::FieldError::IdFormat,
+        Some(E::CodeFormat) => ui::FieldError::CodeFormat,
+        Some(E::SamePort) => ui::FieldError::SamePort,
     }
 }
 
@@ -232,6 +237,10 @@ fn apply_service(k: &ui::Kiosk<'_>, m: Option<&view::ServiceModeView>) {
     k.set_service_message(s(m.message.as_deref().unwrap_or("")));
     k.set_kiosk_id(s(&m.kiosk_id));
     k.set_version(s(&m.version));
+    let settings = m.settings.clone().unwrap_or_default();
+    k.set_settings_saving(settings.saving);
+    k.set_settings_error(s(settings.save_error.as_deref().unwrap_or("")));
+    k.set_settings_invalid(settings.invalid);
 }
 
 /// The field the keyboard types into when a form page appears: the first with an error,
@@ -341,7 +350,13 @@ pub(crate) fn apply(app: &ui::App, state: &mut BridgeState, vm: &ViewModel) {
         k.set_areas(model(areas(&vm.services)));
     }
     if changed!(form) {
-        apply_form(&k, state, p.and_then(|p| p.form.as_ref()), vm.form.as_ref());
+        apply_form(
+            &k,
+            state,
+            p.and_then(|p| p.form.as_ref()),
+            vm.form.as_ref(),
+            vm.screen,
+        );
     }
     if changed!(review) {
         let r = vm.review.clone().unwrap_or_default();
@@ -423,6 +438,7 @@ fn apply_form(
     state: &mut BridgeState,
     prev: Option<&view::FormView>,
     form: Option<&view::FormView>,
+    screen: view::ScreenId,
 ) {
     let empty = view::FormView::default();
     let form = form.unwrap_or(&empty);
@@ -449,7 +465,12 @@ fn apply_form(
         }
     } else {
         k.set_fields(model(form.fields.iter().map(field).collect()));
-        k.set_focused_field(initial_focus(form));
+        // The settings form opens with no field focused: the keyboard shows when a box is tapped.
+        k.set_focused_field(if screen == view::ScreenId::ServiceSettings {
+            -1
+        } else {
+            initial_focus(form)
+        });
     }
 }
 

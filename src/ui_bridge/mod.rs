@@ -289,6 +289,8 @@ fn wire_callbacks(app: &App, state: &Rc<RefCell<BridgeState>>, events: Unbounded
                 A::ExportDiagnostics => ServiceAction::ExportDiagnostics,
                 A::Restart => ServiceAction::Restart,
                 A::Refresh => ServiceAction::Refresh,
+                A::OpenSettings => ServiceAction::OpenSettings,
+                A::SaveSettings => ServiceAction::SaveSettings,
             }));
         });
     }
