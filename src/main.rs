@@ -3,6 +3,7 @@
 use std::io::{Read, Write};
 use std::path::Path;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Parser;
@@ -11,8 +12,9 @@ use dost_kiosk::cli::{
     ScreenshotArgs,
 };
 use dost_kiosk::config::KioskConfig;
-use dost_kiosk::view::{Lang, ScreenId};
+use dost_kiosk::view::{Lang, ScreenId, ViewModel};
 use dost_kiosk::{catalog::Catalog, runtime, ui_bridge, view_samples};
+use tokio_util::sync::CancellationToken;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -163,13 +165,21 @@ fn run(global: &dost_kiosk::cli::GlobalArgs, args: &RunArgs) -> Result<ExitCode,
         }
     });
     let presenter = ui.presenter();
-    let present: runtime::PresentFn = Box::new(move |vm| {
+    let present: Arc<dyn Fn(ViewModel) + Send + Sync> = Arc::new(move |vm| {
         if let Err(e) = presenter.show(vm) {
             tracing::debug!(error = %e, "view not shown (the window is closing)");
         }
     });
+    let boxed = |p: &Arc<dyn Fn(ViewModel) + Send + Sync>| -> runtime::PresentFn {
+        let p = p.clone();
+        Box::new(move |vm| p(vm))
+    };
+    let (route, ui_rx) = {
+        let _enter = rt.enter();
+        runtime::UiRoute::new(ui_rx)
+    };
     let (center_name, lang) = (cfg.kiosk.center_name.clone(), cfg.default_lang());
-    let kiosk = match rt.block_on(runtime::start(cfg, present, ui_rx)) {
+    let kiosk = match rt.block_on(runtime::start(cfg, boxed(&present), ui_rx)) {
         Ok(kiosk) => kiosk,
         // The database cannot be used: say so on the screen (citizens see "out of service",
         // technicians the log) instead of a blank kiosk; systemd keeps retrying.
@@ -193,18 +203,33 @@ fn run(global: &dost_kiosk::cli::GlobalArgs, args: &RunArgs) -> Result<ExitCode,
         Err(e) => return Err(e.to_string()),
     };
     tracing::info!(central = %kiosk.central_url, "kiosk running");
-    // SIGTERM/SIGINT, or a technician's restart, close the window; the core then shuts down
-    // in order.
-    {
+    // The supervisor owns the core: it restarts it in place when a technician's saved settings
+    // need it, and shuts it down in order on SIGTERM/SIGINT, a technician's restart, or when
+    // the window closes; then the window closes too.
+    let stop = CancellationToken::new();
+    let supervisor = {
+        let global = global.clone();
+        let restarts = runtime::Restarts {
+            load: Box::new(move || load_config(&global)),
+            present,
+            route,
+            started: None,
+        };
         let quit = ui.presenter();
-        let restart = kiosk.exit_requested.clone();
+        let stop = stop.clone();
         rt.spawn(async move {
-            tokio::select! {
-                _ = wait_for_signal() => tracing::info!("stop signal received"),
-                _ = restart.cancelled() => tracing::info!("restart requested by a technician"),
-            }
+            let ended = runtime::supervise(kiosk, restarts, stop).await;
             let _ = dost_kiosk::notify::notify("STOPPING=1");
             let _ = quit.quit();
+            ended
+        })
+    };
+    {
+        let stop = stop.clone();
+        rt.spawn(async move {
+            wait_for_signal().await;
+            tracing::info!("stop signal received");
+            stop.cancel();
         });
     }
     // The watchdog is petted from the UI event loop, so a frozen screen gets the kiosk restarted.
@@ -224,9 +249,18 @@ fn run(global: &dost_kiosk::cli::GlobalArgs, args: &RunArgs) -> Result<ExitCode,
         });
     }
     let ran = ui.run();
-    rt.block_on(kiosk.shutdown(Duration::from_millis(1500)));
+    stop.cancel();
+    let ended = rt.block_on(supervisor);
     rt.shutdown_timeout(Duration::from_millis(300));
     ran.map_err(|e| e.to_string())?;
+    match ended {
+        Ok(runtime::Ended::Stopped) => tracing::info!("kiosk stopped"),
+        Ok(runtime::Ended::AppRestart) => tracing::info!("restart requested by a technician"),
+        Ok(runtime::Ended::Failed(why)) => {
+            return Err(format!("the kiosk core could not start again: {why}"));
+        }
+        Err(e) => return Err(format!("the supervisor failed: {e}")),
+    }
     Ok(ExitCode::SUCCESS)
 }
 

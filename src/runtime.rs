@@ -19,6 +19,7 @@ use crate::screen::{self, Health, ViewCtx};
 use crate::session::{
     self, AppList, CardData, Ctx, DocKind, Effect, Event, Policy, Session, VerifyOutcome,
 };
+use crate::settings::{self, Settings, SettingsDraft};
 use crate::store::{NewPrintJob, Store, StoreError};
 use crate::sync::{self, CentralClient, RelaySettings, SharedStore, SyncError, SyncStatus};
 use crate::view::{ReceiptState, UiEvent, ViewModel};
@@ -239,6 +240,11 @@ pub struct Kiosk {
     /// Cancelled when a technician asks for a restart: the process should exit (systemd
     /// starts it again).
     pub exit_requested: CancellationToken,
+    /// Set when a technician saved settings that need the core restarted (devices, centre
+    /// link, identity); carries the note the technician's screen shows after the restart.
+    pub reload: watch::Receiver<Option<String>>,
+    /// The configuration this core runs with.
+    pub cfg: KioskConfig,
 }
 
 impl Kiosk {
@@ -272,12 +278,162 @@ impl Kiosk {
     }
 }
 
+/// Routes the UI's events to the running core; a core started after a restart takes over.
+#[derive(Clone)]
+pub struct UiRoute {
+    to: Arc<Mutex<mpsc::UnboundedSender<UiEvent>>>,
+}
+
+impl UiRoute {
+    /// Routes `from` (the UI's events); returns the route and the first core's receiver.
+    /// Must run inside a tokio runtime.
+    pub fn new(
+        mut from: mpsc::UnboundedReceiver<UiEvent>,
+    ) -> (UiRoute, mpsc::UnboundedReceiver<UiEvent>) {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let to = Arc::new(Mutex::new(tx));
+        let route = to.clone();
+        tokio::spawn(async move {
+            while let Some(event) = from.recv().await {
+                let tx = route.lock().map(|t| t.clone());
+                if let Ok(tx) = tx {
+                    let _ = tx.send(event);
+                }
+            }
+        });
+        (UiRoute { to }, rx)
+    }
+
+    /// A receiver for the next core; the previous one gets nothing more.
+    pub fn reroute(&self) -> mpsc::UnboundedReceiver<UiEvent> {
+        let (tx, rx) = mpsc::unbounded_channel();
+        if let Ok(mut to) = self.to.lock() {
+            *to = tx;
+        }
+        rx
+    }
+}
+
+/// Called with a core the supervisor started.
+pub type OnStarted = Box<dyn Fn(&Kiosk) + Send + Sync>;
+
+/// What the supervisor needs to start the core again.
+pub struct Restarts {
+    /// Reads the configuration again (the file, with the command line's overrides).
+    pub load: Box<dyn Fn() -> Result<KioskConfig, String> + Send + Sync>,
+    pub present: Arc<dyn Fn(ViewModel) + Send + Sync>,
+    pub route: UiRoute,
+    /// Called with every core started after the first (tests watch it).
+    pub started: Option<OnStarted>,
+}
+
+/// Why [`supervise`] returned.
+#[derive(Debug)]
+pub enum Ended {
+    /// `stop` was cancelled (SIGTERM, the window closed).
+    Stopped,
+    /// A technician asked for an application restart (systemd starts the kiosk again).
+    AppRestart,
+    /// No core could be started again, not even with the previous settings.
+    Failed(String),
+}
+
+/// Time the core's tasks get to stop (SIGTERM must end the process within 2 s).
+pub const SHUTDOWN_GRACE: Duration = Duration::from_millis(1500);
+
+/// Owns the running core until `stop`: when a technician's saved settings need it, stops the
+/// core in order and starts a new one from the configuration file (opening on the technician's
+/// screen). A configuration that cannot start gives way to the previous one, with the reason
+/// on the technician's screen. The last core is shut down before this returns.
+pub async fn supervise(first: Kiosk, restarts: Restarts, stop: CancellationToken) -> Ended {
+    let mut kiosk = first;
+    loop {
+        let mut reload = kiosk.reload.clone();
+        let exit = kiosk.exit_requested.clone();
+        let note = tokio::select! {
+            _ = stop.cancelled() => {
+                kiosk.shutdown(SHUTDOWN_GRACE).await;
+                return Ended::Stopped;
+            }
+            _ = exit.cancelled() => {
+                kiosk.shutdown(SHUTDOWN_GRACE).await;
+                return Ended::AppRestart;
+            }
+            changed = reload.changed() => match changed {
+                Ok(()) => reload.borrow().clone(),
+                // The session loop is gone; only stop or exit can end this core now.
+                Err(_) => {
+                    tokio::select! {
+                        _ = stop.cancelled() => {}
+                        _ = exit.cancelled() => {}
+                    }
+                    continue;
+                }
+            },
+        };
+        let Some(note) = note else { continue };
+        let previous = kiosk.cfg.clone();
+        tracing::info!("restarting the core with the saved settings");
+        kiosk.shutdown(SHUTDOWN_GRACE).await;
+        let present = |p: &Arc<dyn Fn(ViewModel) + Send + Sync>| -> PresentFn {
+            let p = p.clone();
+            Box::new(move |vm| p(vm))
+        };
+        let next = match (restarts.load)() {
+            Ok(cfg) => start_with(
+                cfg,
+                present(&restarts.present),
+                restarts.route.reroute(),
+                Some(note),
+            )
+            .await
+            .map_err(|e| e.to_string()),
+            Err(e) => Err(e),
+        };
+        kiosk = match next {
+            Ok(k) => k,
+            Err(why) => {
+                tracing::error!(error = %why, "the saved settings do not start; previous settings run");
+                let note = format!(
+                    "the saved settings could not start ({why}); the previous settings run until the next restart"
+                );
+                match start_with(
+                    previous,
+                    present(&restarts.present),
+                    restarts.route.reroute(),
+                    Some(note),
+                )
+                .await
+                {
+                    Ok(k) => k,
+                    Err(e) => return Ended::Failed(e.to_string()),
+                }
+            }
+        };
+        tracing::info!(central = %kiosk.central_url, "core restarted");
+        if let Some(cb) = &restarts.started {
+            cb(&kiosk);
+        }
+    }
+}
+
 /// Starts the kiosk core: store, centre link (embedded centre in the demo), devices, relay and
 /// the session loop. Must run inside a tokio runtime.
 pub async fn start(
     cfg: KioskConfig,
     present: PresentFn,
     ui_rx: mpsc::UnboundedReceiver<UiEvent>,
+) -> Result<Kiosk, RuntimeError> {
+    start_with(cfg, present, ui_rx, None).await
+}
+
+/// [`start`], opening on the technician's screen with `resume` as its message (a restart
+/// after saved settings).
+pub async fn start_with(
+    cfg: KioskConfig,
+    present: PresentFn,
+    ui_rx: mpsc::UnboundedReceiver<UiEvent>,
+    resume: Option<String>,
 ) -> Result<Kiosk, RuntimeError> {
     let cancel = CancellationToken::new();
     let catalog = Arc::new(Catalog::load(&cfg.catalog_path())?);
@@ -428,8 +584,11 @@ pub async fn start(
         cancel.clone(),
     )));
     let exit_requested = CancellationToken::new();
+    let (reload_tx, reload_rx) = watch::channel(None);
     let core = Core {
         exit_requested: exit_requested.clone(),
+        reload: Arc::new(reload_tx),
+        resume,
         pin_gate: Arc::new(Mutex::new(crate::service::PinGate::default())),
         epoch: Instant::now(),
         sync_status: sync_rx.clone(),
@@ -461,6 +620,8 @@ pub async fn start(
         printer_thread: Some(printer_thread),
         _instance: instance,
         exit_requested,
+        reload: reload_rx,
+        cfg,
     })
 }
 
@@ -554,6 +715,9 @@ async fn embedded_central(
 /// The session loop and the executor of its effects.
 struct Core {
     exit_requested: CancellationToken,
+    reload: Arc<watch::Sender<Option<String>>>,
+    /// Open on the technician's screen with this message (after a settings restart).
+    resume: Option<String>,
     pin_gate: Arc<Mutex<crate::service::PinGate>>,
     epoch: Instant,
     sync_status: watch::Receiver<SyncStatus>,
@@ -580,6 +744,12 @@ impl Core {
     ) {
         let epoch = self.epoch;
         let mut session = Session::new(self.policy.default_lang);
+        if let Some(note) = self.resume.take() {
+            session.phase = session::Phase::Service {
+                role: Some(crate::service::Role::Technician),
+            };
+            self.resumed(note);
+        }
         let mut health = Health::default();
         let mut last_view: Option<ViewModel> = None;
         let mut published = DeviceBoard::default();
@@ -937,6 +1107,35 @@ impl Core {
                 });
             }
             Effect::Service { role, action } => self.service_action(role, action, back),
+            Effect::LoadSettings => {
+                let path = self.cfg.source.clone();
+                tokio::spawn(async move {
+                    let result = tokio::task::spawn_blocking(move || {
+                        let cfg = KioskConfig::load(&path).map_err(|e| e.to_string())?;
+                        let mut ports = port_infos();
+                        // Configured ports the system does not list (a pseudo-terminal, a
+                        // udev alias) are offered as they are when they exist.
+                        for p in [&cfg.card_reader.port, &cfg.printer.port] {
+                            if !p.is_empty()
+                                && std::path::Path::new(p).exists()
+                                && !ports.iter().any(|q| &q.path == p)
+                            {
+                                ports.push(settings::PortInfo {
+                                    path: p.clone(),
+                                    usb: None,
+                                });
+                            }
+                        }
+                        Ok(Box::new(SettingsDraft::new(&cfg, ports)))
+                    })
+                    .await
+                    .unwrap_or_else(|e| Err(e.to_string()));
+                    let _ = back.send(Input::Result(Event::SettingsLoaded(result)));
+                });
+            }
+            Effect::SaveSettings { settings, original } => {
+                self.save_settings(*settings, *original, back)
+            }
         }
     }
 }
@@ -1114,6 +1313,107 @@ async fn pull_config(
 }
 
 impl Core {
+    /// The technician's screen after a settings restart: fresh data with `note` on it.
+    fn resumed(&self, note: String) {
+        let store = self.store.clone();
+        let cfg = self.cfg.clone();
+        let devices = self.devices.clone();
+        let sync_status = self.sync_status.borrow().clone();
+        let back = self.input_tx.clone();
+        tokio::spawn(async move {
+            let _ = sync::with_store(&store, |s| {
+                s.audit(
+                    "technician",
+                    "service_resumed",
+                    "after saved settings",
+                    Utc::now(),
+                )
+            })
+            .await;
+            let mut data = service_data(&cfg, &store, &devices, &sync_status).await;
+            data.message = Some(note);
+            let _ = back.send(Input::Result(Event::ServiceData(Box::new(data))));
+        });
+    }
+
+    /// Writes the technician's settings to the configuration file (checked as a whole first;
+    /// the old file is kept as `.bak`), records it in the audit log, then applies them: the
+    /// centre's name by the file reload, anything else by restarting the core.
+    fn save_settings(
+        &self,
+        settings: Settings,
+        original: Settings,
+        back: mpsc::UnboundedSender<Input>,
+    ) {
+        let path = self.cfg.source.clone();
+        let store = self.store.clone();
+        let reload = self.reload.clone();
+        let data_dir = self.cfg.kiosk.data_dir.clone();
+        tokio::spawn(async move {
+            let to_write = settings.clone();
+            let before = original.clone();
+            let written = tokio::task::spawn_blocking(move || -> Result<(), String> {
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+                // Someone changed the file since the form was opened: do not overwrite it.
+                let now_in_file = KioskConfig::parse(&text, &path).map_err(|e| e.to_string())?;
+                if Settings::from_config(&now_in_file) != before {
+                    return Err(
+                        "the configuration file changed since the form was opened; open the \
+                         settings again"
+                            .into(),
+                    );
+                }
+                let new_text =
+                    settings::apply_to_text(&text, &path, &to_write).map_err(|e| e.to_string())?;
+                // What the next start needs must be there now, not after the restart.
+                let mut next = KioskConfig::parse(&new_text, &path).map_err(|e| e.to_string())?;
+                next.kiosk.data_dir = data_dir;
+                next.token().map_err(|e| e.to_string())?;
+                if next.central.mode == CentralMode::Remote {
+                    CentralClient::new(&next.central.url, "-", Duration::from_secs(1))
+                        .map_err(|e| format!("central.url: {e}"))?;
+                }
+                settings::write_config(&path, &new_text).map_err(|e| e.to_string())
+            })
+            .await
+            .unwrap_or_else(|e| Err(e.to_string()));
+            let now = Utc::now();
+            let sections = settings.changed_sections(&original).join(",");
+            let result = match written {
+                Ok(()) => {
+                    tracing::info!(sections = %sections, "settings saved by a technician");
+                    let detail = format!("changed: {sections}");
+                    let _ = sync::with_store(&store, move |s| {
+                        s.audit("technician", "settings_saved", &detail, now)
+                    })
+                    .await;
+                    if settings.only_name_changed(&original) {
+                        Ok("settings saved; the new name shows within seconds".to_owned())
+                    } else {
+                        reload.send_replace(Some(format!(
+                            "settings saved and applied ({sections}); devices and centre link \
+                             restarted"
+                        )));
+                        Ok("settings saved; restarting devices".to_owned())
+                    }
+                }
+                Err(why) => {
+                    tracing::warn!(error = %why, "settings not saved");
+                    let detail = why.clone();
+                    let _ = sync::with_store(&store, move |s| {
+                        s.audit("technician", "settings_refused", &detail, now)
+                    })
+                    .await;
+                    Err(why)
+                }
+            };
+            let _ = back.send(Input::Result(Event::SettingsSaved(result)));
+        });
+    }
+}
+
+impl Core {
     /// Runs a service action, records it in the audit log, then sends fresh service data.
     fn service_action(
         &self,
@@ -1181,6 +1481,8 @@ impl Core {
                     exit.cancel();
                     Some("restarting".into())
                 }
+                // The session handles these itself; they never reach here.
+                A::OpenSettings | A::SaveSettings => None,
             };
             let action_name = format!("{action:?}");
             let actor = role.name();
@@ -1196,22 +1498,35 @@ impl Core {
 }
 
 /// The serial ports of this machine, with USB vendor/product where known.
-pub fn serial_ports() -> Vec<String> {
+pub fn port_infos() -> Vec<settings::PortInfo> {
     match serialport::available_ports() {
-        Ok(ports) if !ports.is_empty() => ports
+        Ok(ports) => ports
             .into_iter()
-            .map(|p| match p.port_type {
-                serialport::SerialPortType::UsbPort(u) => format!(
-                    "{} (USB {:04x}:{:04x}{})",
-                    p.port_name,
-                    u.vid,
-                    u.pid,
-                    u.product.map(|n| format!(" {n}")).unwrap_or_default()
-                ),
-                _ => p.port_name,
+            .map(|p| settings::PortInfo {
+                usb: match p.port_type {
+                    serialport::SerialPortType::UsbPort(u) => Some(format!(
+                        "{:04x}:{:04x}{}",
+                        u.vid,
+                        u.pid,
+                        u.product.map(|n| format!(" {n}")).unwrap_or_default()
+                    )),
+                    _ => None,
+                },
+                path: p.port_name,
             })
             .collect(),
-        Ok(_) => vec!["none found".into()],
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot list serial ports");
+            Vec::new()
+        }
+    }
+}
+
+/// The serial ports of this machine as one line each (technician's screen, `ports`).
+pub fn serial_ports() -> Vec<String> {
+    match serialport::available_ports() {
+        Ok(ports) if ports.is_empty() => vec!["none found".into()],
+        Ok(_) => port_infos().iter().map(settings::PortInfo::label).collect(),
         Err(e) => vec![format!("cannot list: {e}")],
     }
 }
@@ -1332,6 +1647,7 @@ async fn service_data(
         message: None,
         kiosk_id: cfg.kiosk.id.clone(),
         version: env!("CARGO_PKG_VERSION").to_owned(),
+        settings: None,
     }
 }
 
