@@ -745,10 +745,15 @@ impl Core {
         let epoch = self.epoch;
         let mut session = Session::new(self.policy.default_lang);
         if let Some(note) = self.resume.take() {
+            // Back on the technician's screen, complete from the first frame, with the note.
             session.phase = session::Phase::Service {
                 role: Some(crate::service::Role::Technician),
             };
-            self.resumed(note);
+            let sync_status = self.sync_status.borrow().clone();
+            let mut data = service_data(&self.cfg, &self.store, &self.devices, &sync_status).await;
+            data.message = Some(note);
+            session.service_view = Some(Box::new(data));
+            self.resumed();
         }
         let mut health = Health::default();
         let mut last_view: Option<ViewModel> = None;
@@ -782,23 +787,25 @@ impl Core {
                 },
             };
             let board = self.devices.lock().map(|d| d.clone()).unwrap_or_default();
-            if board != published {
+            let devices_changed = board != published;
+            if devices_changed {
                 let dir = data_dir.clone();
                 let copy = board.clone();
                 tokio::task::spawn_blocking(move || publish_status(&dir, &copy));
                 published = board;
             }
-            // A card read in service mode is the technician's live test: show it at once.
-            if let (
-                Some(Event::Card { .. } | Event::CardUnreadable),
-                session::Phase::Service { role: Some(role) },
-            ) = (&event, &session.phase)
+            // In service mode the screen follows the devices live: a card read is the
+            // technician's test, and a device changing state shows at once.
+            let card = matches!(event, Some(Event::Card { .. } | Event::CardUnreadable));
+            if (card || devices_changed)
+                && matches!(session.phase, session::Phase::Service { role: Some(_) })
             {
-                self.service_action(
-                    *role,
-                    crate::view::ServiceAction::Refresh,
-                    self.input_tx.clone(),
-                );
+                // The message of the last action stays.
+                let message = session
+                    .service_view
+                    .as_ref()
+                    .and_then(|v| v.message.clone());
+                self.refresh_service(message);
             }
             if let Some(event) = event {
                 let now_ms = epoch.elapsed().as_millis() as u64;
@@ -1313,25 +1320,28 @@ async fn pull_config(
 }
 
 impl Core {
-    /// The technician's screen after a settings restart: fresh data with `note` on it.
-    fn resumed(&self, note: String) {
+    /// The technician's screen came back after a settings restart (audit).
+    fn resumed(&self) {
+        let store = self.store.clone();
+        tokio::spawn(async move {
+            let detail = "after saved settings";
+            let _ = sync::with_store(&store, move |s| {
+                s.audit("technician", "service_resumed", detail, Utc::now())
+            })
+            .await;
+        });
+    }
+
+    /// Fresh data for the service screens, with `message` on it (no action, nothing audited).
+    fn refresh_service(&self, message: Option<String>) {
         let store = self.store.clone();
         let cfg = self.cfg.clone();
         let devices = self.devices.clone();
         let sync_status = self.sync_status.borrow().clone();
         let back = self.input_tx.clone();
         tokio::spawn(async move {
-            let _ = sync::with_store(&store, |s| {
-                s.audit(
-                    "technician",
-                    "service_resumed",
-                    "after saved settings",
-                    Utc::now(),
-                )
-            })
-            .await;
             let mut data = service_data(&cfg, &store, &devices, &sync_status).await;
-            data.message = Some(note);
+            data.message = message;
             let _ = back.send(Input::Result(Event::ServiceData(Box::new(data))));
         });
     }
@@ -1562,7 +1572,21 @@ async fn service_data(
             d.detail.map(|x| format!(", {x}")).unwrap_or_default()
         )
         .to_lowercase();
-        parts.push(part(&d.name, level, detail));
+        // A device that has not reported yet (just started or restarted) is not "offline".
+        let unknown = match d.name.as_str() {
+            "card_reader" => board.reader.is_none(),
+            "receipt_printer" => board.printer.is_none(),
+            _ => false,
+        };
+        if unknown {
+            parts.push(part(
+                &d.name,
+                PartLevel::Warn,
+                "starting: no status yet".into(),
+            ));
+        } else {
+            parts.push(part(&d.name, level, detail));
+        }
     }
     parts.push(part(
         "card test",
