@@ -124,14 +124,7 @@ pub fn run_worker<T: Transport>(
     loop {
         match commands.recv_timeout(settings.poll) {
             Ok(PrinterCmd::Stop) | Err(std_mpsc::RecvTimeoutError::Disconnected) => return,
-            Ok(PrinterCmd::Restocked) => {
-                printer.reset_paper_counter();
-                if let Ok(mut s) = store.lock()
-                    && let Err(e) = s.restocked("staff", Utc::now())
-                {
-                    tracing::error!(error = %e, "cannot record the restock");
-                }
-            }
+            Ok(PrinterCmd::Restocked) => restocked(&mut printer, &store),
             Ok(PrinterCmd::Kick) | Err(std_mpsc::RecvTimeoutError::Timeout) => {}
         }
         let status = match printer.status() {
@@ -148,8 +141,16 @@ pub fn run_worker<T: Transport>(
                 return;
             }
         }
-        if status.can_print() {
-            print_pending(&mut printer, &store, &reports, settings.preview.as_ref());
+        if status.can_print()
+            && print_pending(
+                &mut printer,
+                &store,
+                &reports,
+                settings.preview.as_ref(),
+                &commands,
+            ) == Pending::Stop
+        {
+            return;
         }
         let supply = supply(&store, &settings, status);
         if last_supply != Some(supply) {
@@ -180,27 +181,60 @@ fn supply(
     (left, low)
 }
 
+/// A new roll is in: the paper counter starts again, in the printer and in the store.
+fn restocked<T: Transport>(printer: &mut Printer<T>, store: &SharedStore) {
+    printer.reset_paper_counter();
+    if let Ok(mut s) = store.lock()
+        && let Err(e) = s.restocked("staff", Utc::now())
+    {
+        tracing::error!(error = %e, "cannot record the restock");
+    }
+}
+
+/// How printing the queue ended.
+#[derive(Debug, PartialEq, Eq)]
+enum Pending {
+    /// Nothing left to print now (or a job was held).
+    Done,
+    /// `Stop` came (or the commands closed) between two receipts.
+    Stop,
+}
+
+/// Prints queued jobs one after another. Commands are looked at between receipts: a stop ends
+/// the queue after the receipt being printed (it is finished and recorded; the others stay
+/// queued in the store and print at the next start).
 fn print_pending<T: Transport>(
     printer: &mut Printer<T>,
     store: &SharedStore,
     reports: &mpsc::UnboundedSender<PrinterReport>,
     preview: Option<&PreviewSink>,
-) {
+    commands: &std_mpsc::Receiver<PrinterCmd>,
+) -> Pending {
     loop {
+        loop {
+            match commands.try_recv() {
+                Ok(PrinterCmd::Stop) | Err(std_mpsc::TryRecvError::Disconnected) => {
+                    return Pending::Stop;
+                }
+                Ok(PrinterCmd::Restocked) => restocked(printer, store),
+                Ok(PrinterCmd::Kick) => {}
+                Err(std_mpsc::TryRecvError::Empty) => break,
+            }
+        }
         let job = match store.lock().map(|s| s.next_print_job()) {
             Ok(Ok(Some(job))) => job,
-            Ok(Ok(None)) => return,
+            Ok(Ok(None)) => return Pending::Done,
             Ok(Err(e)) => {
                 tracing::error!(error = %e, "cannot read print jobs");
-                return;
+                return Pending::Done;
             }
-            Err(_) => return,
+            Err(_) => return Pending::Done,
         };
         if let Ok(mut s) = store.lock()
             && let Err(e) = s.job_printing(job.id)
         {
             tracing::error!(error = %e, "cannot mark job printing");
-            return;
+            return Pending::Done;
         }
         let encoded = EncodedJob {
             bytes: job.bytes.clone(),
@@ -231,7 +265,7 @@ fn print_pending<T: Transport>(
             printed,
         });
         if !printed {
-            return;
+            return Pending::Done;
         }
     }
 }
@@ -262,5 +296,100 @@ fn write_preview(sink: &PreviewSink, name: &str, bytes: &[u8]) {
             }
         }
         Err(e) => tracing::warn!(error = %e, "cannot render receipt preview"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use receipt_printer::emulator::SimulatedPrinter;
+    use std::sync::{Arc, Mutex};
+    use std::time::Duration;
+
+    /// The simulated printer, asking the worker to stop once `stop_after` bytes went out.
+    struct StopMidQueue {
+        inner: SimulatedPrinter,
+        written: usize,
+        stop_after: usize,
+        stop: Option<std_mpsc::Sender<PrinterCmd>>,
+    }
+
+    impl Transport for StopMidQueue {
+        fn write_all(&mut self, b: &[u8]) -> std::io::Result<()> {
+            self.written += b.len();
+            if self.written >= self.stop_after
+                && let Some(tx) = self.stop.take()
+            {
+                let _ = tx.send(PrinterCmd::Stop);
+            }
+            self.inner.write_all(b)
+        }
+        fn read_byte(&mut self, timeout: Duration) -> std::io::Result<Option<u8>> {
+            self.inner.read_byte(timeout)
+        }
+        fn clear_input(&mut self) -> std::io::Result<()> {
+            self.inner.clear_input()
+        }
+    }
+
+    #[test]
+    fn stop_ends_the_queue_after_the_receipt_being_printed()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let store: SharedStore = Arc::new(Mutex::new(crate::store::Store::open_dir(dir.path())?));
+        let profile = receipt_printer::PrinterProfile::default();
+        let page = receipt_printer::encode_test_page(&profile);
+        for _ in 0..5 {
+            let job = crate::store::NewPrintJob {
+                bytes: page.bytes.clone(),
+                paper_mm: page.paper_mm,
+            };
+            store
+                .lock()
+                .map_err(|_| "poisoned")?
+                .queue_job(&job, Utc::now())?;
+        }
+        let (tx, rx) = std_mpsc::channel();
+        let transport = StopMidQueue {
+            inner: SimulatedPrinter::new(),
+            written: 0,
+            // Halfway through the first receipt.
+            stop_after: page.bytes.len() / 2,
+            stop: Some(tx.clone()),
+        };
+        let (reports, _reports_rx) = mpsc::unbounded_channel();
+        tx.send(PrinterCmd::Kick)?;
+        let worker_store = store.clone();
+        let worker = std::thread::spawn(move || {
+            run_worker(
+                Printer::new(transport, profile),
+                worker_store,
+                rx,
+                reports,
+                WorkerSettings {
+                    poll: Duration::from_secs(60),
+                    roll_length_mm: 80_000,
+                    low_paper_receipts: 30,
+                    preview: None,
+                },
+            )
+        });
+        // The worker returns although four receipts are still queued and the command channel
+        // stays open (`tx` is alive).
+        worker.join().map_err(|_| "worker panicked")?;
+        let states: Vec<(String, i64)> = {
+            let s = store.lock().map_err(|_| "poisoned")?;
+            let mut stmt = s
+                .connection()
+                .prepare("SELECT state, COUNT(*) FROM print_jobs GROUP BY state ORDER BY state")?;
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<Result<_, _>>()?
+        };
+        assert_eq!(
+            states,
+            vec![("printed".to_owned(), 1), ("queued".to_owned(), 4)]
+        );
+        drop(tx);
+        Ok(())
     }
 }
