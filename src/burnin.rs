@@ -9,6 +9,14 @@
 //!
 //! The core is started with [`runtime::start`] and driven through [`UiEvent`]s; the views it
 //! presents arrive in order on a channel, so no screen is missed and none is read twice.
+//!
+//! SIGTERM or SIGINT stops the burn-in cleanly and quickly (well within 2 s): no new session
+//! starts, a session still filling its form is abandoned (nothing of it is stored), a submit
+//! already sent is waited for (the database write finishes and its number is written out),
+//! the wait for the outbox is cut short (what is pending is delivered at the next start), the
+//! core shuts down through [`runtime::Kiosk::shutdown`], and the command exits 0. A receipt
+//! the printer is printing is finished and recorded; receipts not started stay queued in the
+//! database and print at the next start.
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -16,6 +24,7 @@ use std::time::Duration;
 
 use clap::Args;
 use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
 
 use crate::catalog::{Catalog, FieldKindDef, Service};
 use crate::config::{CentralMode, DeviceKind, KioskConfig};
@@ -29,6 +38,16 @@ use crate::view::{Lang, ScreenId, UiEvent, ViewModel};
 pub const EXIT_NOT_DRAINED: u8 = 3;
 /// Exit code when the outbox drained but the centre refused some applications.
 pub const EXIT_REJECTED: u8 = 4;
+
+// Time limits once SIGTERM/SIGINT came; together well under the 2 s a stop may take.
+/// For a submit already sent to reach the Done screen (the database write to finish).
+const STOP_SUBMIT_GRACE: Duration = Duration::from_millis(700);
+/// For the core's tasks to stop ([`runtime::Kiosk::shutdown`]'s grace)…
+const STOP_TASK_GRACE: Duration = Duration::from_millis(250);
+/// …and for the whole shutdown, the printer finishing the receipt it is printing included.
+const STOP_SHUTDOWN_LIMIT: Duration = Duration::from_millis(900);
+/// For the runtime's leftover blocking tasks.
+const STOP_RUNTIME_LIMIT: Duration = Duration::from_millis(100);
 
 /// Arguments of `dost-kiosk burn-in` (`--config` and `--data-dir` are the global ones).
 #[derive(Debug, Clone, Args)]
@@ -94,8 +113,11 @@ pub struct BurnInReport {
     pub completed: u64,
     /// Outbox and print-job counts at the end.
     pub stats: StoreStats,
-    /// With `--wait-sync`: the outbox was empty in time.
+    /// With `--wait-sync`: the outbox was empty in time (`None` when a stop signal cut the
+    /// wait short).
     pub drained: Option<bool>,
+    /// SIGTERM or SIGINT (or the caller's stop token) came before the burn-in was done.
+    pub stopped: bool,
 }
 
 /// Applies the burn-in's overrides to a loaded configuration.
@@ -127,7 +149,8 @@ pub fn apply_overrides(cfg: &mut KioskConfig, args: &BurnInArgs) -> Result<(), B
 }
 
 /// The command: runs the burn-in on its own runtime, numbers to stdout, and maps the outcome
-/// to an exit code (0 done, 3 outbox not drained in time, 4 rejected by the centre).
+/// to an exit code (0 done or stopped by SIGTERM/SIGINT, 3 outbox not drained in time, 4
+/// rejected by the centre).
 pub fn run_cli(mut cfg: KioskConfig, args: &BurnInArgs) -> Result<ExitCode, BurnInError> {
     apply_overrides(&mut cfg, args)?;
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -138,15 +161,34 @@ pub fn run_cli(mut cfg: KioskConfig, args: &BurnInArgs) -> Result<ExitCode, Burn
         .map_err(BurnInError::Tokio)?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    let result = rt.block_on(run(cfg, args, &mut out));
-    rt.shutdown_timeout(Duration::from_millis(500));
+    let stop = CancellationToken::new();
+    let result = rt.block_on(async {
+        // Watched before anything else starts: from here on the signals stop the burn-in
+        // cleanly instead of killing it.
+        watch_stop_signals(&stop);
+        run_until(cfg, args, &mut out, stop.clone()).await
+    });
+    rt.shutdown_timeout(if stop.is_cancelled() {
+        STOP_RUNTIME_LIMIT
+    } else {
+        Duration::from_millis(500)
+    });
     let report = result?;
-    tracing::info!(
-        completed = report.completed,
-        outbox = report.stats.outbox_depth,
-        rejected = report.stats.rejected,
-        "burn-in finished"
-    );
+    if report.stopped {
+        tracing::info!(
+            completed = report.completed,
+            outbox = report.stats.outbox_depth,
+            queued_receipts = report.stats.queued_jobs,
+            "burn-in stopped by a signal; what is pending is delivered and printed at the next start"
+        );
+    } else {
+        tracing::info!(
+            completed = report.completed,
+            outbox = report.stats.outbox_depth,
+            rejected = report.stats.rejected,
+            "burn-in finished"
+        );
+    }
     Ok(match report.drained {
         Some(false) => {
             tracing::error!(
@@ -167,6 +209,61 @@ pub fn run_cli(mut cfg: KioskConfig, args: &BurnInArgs) -> Result<ExitCode, Burn
     })
 }
 
+/// Cancels `stop` at the first SIGTERM or SIGINT (Ctrl-C elsewhere than on Unix). Must be
+/// called inside a tokio runtime; the signals are watched from the moment it returns.
+fn watch_stop_signals(stop: &CancellationToken) {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{Signal, SignalKind, signal};
+        let watch = |kind: SignalKind, name: &'static str| match signal(kind) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                tracing::warn!(signal = name, error = %e, "cannot watch the signal");
+                None
+            }
+        };
+        /// The next delivery of a watched signal (never, for one not watched).
+        async fn next(signal: &mut Option<Signal>) {
+            if let Some(s) = signal
+                && s.recv().await.is_some()
+            {
+                return;
+            }
+            std::future::pending::<()>().await;
+        }
+        let mut term = watch(SignalKind::terminate(), "SIGTERM");
+        let mut int = watch(SignalKind::interrupt(), "SIGINT");
+        let stop = stop.clone();
+        tokio::spawn(async move {
+            let name = tokio::select! {
+                () = next(&mut term) => "SIGTERM",
+                () = next(&mut int) => "SIGINT",
+                () = stop.cancelled() => return,
+            };
+            tracing::info!(
+                signal = name,
+                "stopping: no new session; the submit in flight finishes, then the core shuts down"
+            );
+            stop.cancel();
+        });
+    }
+    #[cfg(not(unix))]
+    {
+        let stop = stop.clone();
+        tokio::spawn(async move {
+            tokio::select! {
+                r = tokio::signal::ctrl_c() => {
+                    if r.is_ok() {
+                        tracing::info!("stopping: Ctrl-C");
+                        stop.cancel();
+                    }
+                }
+                () = stop.cancelled() => {}
+            }
+        });
+    }
+}
+
 /// Runs the burn-in: starts the core (overrides already applied), drives `args.sessions`
 /// sessions, writes each application number to `out` once the Done screen shows, then waits
 /// for the outbox when asked. Must run inside a tokio runtime.
@@ -174,6 +271,17 @@ pub async fn run(
     cfg: KioskConfig,
     args: &BurnInArgs,
     out: &mut dyn Write,
+) -> Result<BurnInReport, BurnInError> {
+    run_until(cfg, args, out, CancellationToken::new()).await
+}
+
+/// [`run`], stopped cleanly when `stop` is cancelled (see the module's documentation): the
+/// report then says `stopped`, and every number written out is stored.
+pub async fn run_until(
+    cfg: KioskConfig,
+    args: &BurnInArgs,
+    out: &mut dyn Write,
+    stop: CancellationToken,
 ) -> Result<BurnInReport, BurnInError> {
     let catalog = Catalog::load(&cfg.catalog_path()).map_err(RuntimeError::from)?;
     let services = usable_services(&catalog);
@@ -191,52 +299,84 @@ pub async fn run(
         ui: ui_tx,
         views: view_rx,
         step_timeout: Duration::from_secs(args.step_timeout.max(1)),
+        stop: stop.clone(),
     };
     let mut report = BurnInReport::default();
     let outcome = async {
         for i in 0..args.sessions {
+            if stop.is_cancelled() {
+                break;
+            }
             let svc = services[(i % services.len() as u64) as usize];
-            let id = driver.session(i, svc, &catalog).await?;
+            let id = match driver.session(i, svc, &catalog).await {
+                Ok(id) => id,
+                Err(Halt::Stopped) => break,
+                Err(Halt::Failed(e)) => return Err(e),
+            };
             writeln!(out, "{id}")
                 .and_then(|()| out.flush())
                 .map_err(BurnInError::Output)?;
             report.completed += 1;
         }
-        if let Some(secs) = args.wait_sync {
-            let drained = wait_for_outbox(&kiosk.store, Duration::from_secs(secs)).await?;
-            report.drained = Some(drained);
+        if let Some(secs) = args.wait_sync.filter(|_| !stop.is_cancelled()) {
+            report.drained =
+                wait_for_outbox(&kiosk.store, Duration::from_secs(secs), &stop).await?;
         }
         report.stats = sync::with_store(&kiosk.store, |s| s.stats()).await?;
         Ok::<_, BurnInError>(())
     }
     .await;
-    // Receipts still printing are kept in the database and print at the next start; the
-    // burn-in does not wait for the printer to finish them.
-    if tokio::time::timeout(
-        Duration::from_secs(5),
-        kiosk.shutdown(Duration::from_secs(2)),
-    )
-    .await
-    .is_err()
-    {
-        tracing::warn!("the printer is still busy; queued receipts print at the next start");
-    }
+    report.stopped = stop.is_cancelled();
+    shut_down(kiosk, &stop).await;
     outcome.map(|()| report)
 }
 
-/// Polls the outbox until it is empty or `limit` has passed; true when empty.
-async fn wait_for_outbox(store: &sync::SharedStore, limit: Duration) -> Result<bool, BurnInError> {
+/// Shuts the core down: its tasks stop and the printer worker stops after the receipt it is
+/// printing (finished and recorded); receipts not started stay queued in the database and
+/// print at the next start. The wait is bounded (5 s, or [`STOP_SHUTDOWN_LIMIT`] once `stop`
+/// is cancelled).
+async fn shut_down(kiosk: runtime::Kiosk, stop: &CancellationToken) {
+    let grace = if stop.is_cancelled() {
+        STOP_TASK_GRACE
+    } else {
+        Duration::from_secs(2)
+    };
+    let stop_limit = async {
+        stop.cancelled().await;
+        tokio::time::sleep(STOP_SHUTDOWN_LIMIT).await;
+    };
+    tokio::select! {
+        () = kiosk.shutdown(grace) => {}
+        () = tokio::time::sleep(Duration::from_secs(5)) => {
+            tracing::warn!("the core did not stop in time");
+        }
+        () = stop_limit => {
+            tracing::warn!("the core did not stop in time after the signal");
+        }
+    }
+}
+
+/// Polls the outbox until it is empty or `limit` has passed: `Some(true)` when empty,
+/// `Some(false)` when not, `None` when `stop` came first.
+async fn wait_for_outbox(
+    store: &sync::SharedStore,
+    limit: Duration,
+    stop: &CancellationToken,
+) -> Result<Option<bool>, BurnInError> {
     let deadline = tokio::time::Instant::now() + limit;
     loop {
         let stats = sync::with_store(store, |s| s.stats()).await?;
         if stats.outbox_depth == 0 {
-            return Ok(true);
+            return Ok(Some(true));
         }
         let now = tokio::time::Instant::now();
         if now >= deadline {
-            return Ok(false);
+            return Ok(Some(false));
         }
-        tokio::time::sleep_until((now + Duration::from_millis(100)).min(deadline)).await;
+        tokio::select! {
+            () = stop.cancelled() => return Ok(None),
+            () = tokio::time::sleep_until((now + Duration::from_millis(100)).min(deadline)) => {}
+        }
     }
 }
 
@@ -306,11 +446,26 @@ fn sample_value(f: &crate::catalog::Field, seed: u64) -> String {
     }
 }
 
+/// Why a session gave no number.
+enum Halt {
+    /// The stop token was cancelled. Nothing of the session was stored, unless its submit
+    /// was in flight and outlasted [`STOP_SUBMIT_GRACE`] (then it is stored, not announced).
+    Stopped,
+    Failed(BurnInError),
+}
+
+impl From<BurnInError> for Halt {
+    fn from(e: BurnInError) -> Halt {
+        Halt::Failed(e)
+    }
+}
+
 /// Drives the core through the UI's events, reading every view it presents.
 struct Driver {
     ui: mpsc::UnboundedSender<UiEvent>,
     views: mpsc::UnboundedReceiver<ViewModel>,
     step_timeout: Duration,
+    stop: CancellationToken,
 }
 
 impl Driver {
@@ -318,24 +473,69 @@ impl Driver {
         self.ui.send(ev).map_err(|_| BurnInError::CoreStopped)
     }
 
-    /// The next presented view that satisfies `pred` (earlier ones are passed over).
+    /// The next presented view that satisfies `pred` (earlier ones are passed over); a stop
+    /// abandons the wait.
     async fn wait(
         &mut self,
         session: u64,
         what: &'static str,
         pred: impl Fn(&ViewModel) -> bool,
-    ) -> Result<ViewModel, BurnInError> {
-        let deadline = tokio::time::Instant::now() + self.step_timeout;
+    ) -> Result<ViewModel, Halt> {
+        self.wait_view(session, what, pred, None).await
+    }
+
+    /// Like [`Driver::wait`] for the outcome of a submit already sent: a stop does not abandon
+    /// it (the database write is in flight) but limits the wait to [`STOP_SUBMIT_GRACE`].
+    async fn wait_submitted(
+        &mut self,
+        session: u64,
+        pred: impl Fn(&ViewModel) -> bool,
+    ) -> Result<ViewModel, Halt> {
+        self.wait_view(session, "done", pred, Some(STOP_SUBMIT_GRACE))
+            .await
+    }
+
+    /// `stop_grace`: `None` to give up at once when the stop token is cancelled, or how long
+    /// to go on waiting then.
+    async fn wait_view(
+        &mut self,
+        session: u64,
+        what: &'static str,
+        pred: impl Fn(&ViewModel) -> bool,
+        stop_grace: Option<Duration>,
+    ) -> Result<ViewModel, Halt> {
+        let mut deadline = tokio::time::Instant::now() + self.step_timeout;
+        let mut stopping = false;
         loop {
-            match tokio::time::timeout_at(deadline, self.views.recv()).await {
+            let next = tokio::select! {
+                biased;
+                () = self.stop.cancelled(), if !stopping => {
+                    let Some(grace) = stop_grace else {
+                        return Err(Halt::Stopped);
+                    };
+                    tracing::info!(session, "waiting for the submit in flight before stopping");
+                    stopping = true;
+                    deadline = deadline.min(tokio::time::Instant::now() + grace);
+                    continue;
+                }
+                next = tokio::time::timeout_at(deadline, self.views.recv()) => next,
+            };
+            match next {
+                Err(_) if stopping => {
+                    tracing::warn!(
+                        session,
+                        "the submit in flight gave no answer in time; its number is not written"
+                    );
+                    return Err(Halt::Stopped);
+                }
                 Err(_) => {
-                    return Err(BurnInError::Stuck {
+                    return Err(Halt::Failed(BurnInError::Stuck {
                         session,
                         what,
                         timeout_s: self.step_timeout.as_secs(),
-                    });
+                    }));
                 }
-                Ok(None) => return Err(BurnInError::CoreStopped),
+                Ok(None) => return Err(Halt::Failed(BurnInError::CoreStopped)),
                 Ok(Some(vm)) if pred(&vm) => return Ok(vm),
                 Ok(Some(_)) => {}
             }
@@ -343,12 +543,7 @@ impl Driver {
     }
 
     /// One citizen session; returns the application number shown on the Done screen.
-    async fn session(
-        &mut self,
-        i: u64,
-        svc: &Service,
-        catalog: &Catalog,
-    ) -> Result<String, BurnInError> {
+    async fn session(&mut self, i: u64, svc: &Service, catalog: &Catalog) -> Result<String, Halt> {
         let vm = self
             .wait(i, "attract", |vm| {
                 matches!(vm.screen, ScreenId::Attract | ScreenId::Rating)
@@ -368,10 +563,10 @@ impl Driver {
             })
             .await?;
         if vm.screen == ScreenId::CardError {
-            return Err(BurnInError::CardRefused {
+            return Err(Halt::Failed(BurnInError::CardRefused {
                 session: i,
                 kind: format!("{:?}", vm.card_error),
-            });
+            }));
         }
         let lang = Lang::ALL[(i % Lang::ALL.len() as u64) as usize];
         self.send(UiEvent::SetLanguage(lang))?;
@@ -418,18 +613,22 @@ impl Driver {
                     .filter(|f| f.error.is_some())
                     .map(|f| f.id.as_str())
                     .collect();
-                return Err(BurnInError::FormRejected {
+                return Err(Halt::Failed(BurnInError::FormRejected {
                     session: i,
                     service: svc.id.clone(),
                     fields: fields.join(", "),
-                });
+                }));
             }
         }
         const ATTEMPTS: u32 = 3;
         for attempt in 1..=ATTEMPTS {
+            // No new write once stopping; one already sent is waited for.
+            if self.stop.is_cancelled() {
+                return Err(Halt::Stopped);
+            }
             self.send(UiEvent::Submit)?;
             let vm = self
-                .wait(i, "done", |vm| {
+                .wait_submitted(i, |vm| {
                     vm.screen == ScreenId::Done
                         || (vm.screen == ScreenId::Review && vm.submit_failed)
                 })
@@ -449,12 +648,15 @@ impl Driver {
                 attempt,
                 "submit failed; the citizen tries again"
             );
-            tokio::time::sleep(Duration::from_millis(500)).await;
+            tokio::select! {
+                () = self.stop.cancelled() => return Err(Halt::Stopped),
+                () = tokio::time::sleep(Duration::from_millis(500)) => {}
+            }
         }
-        Err(BurnInError::NotStored {
+        Err(Halt::Failed(BurnInError::NotStored {
             session: i,
             attempts: ATTEMPTS,
-        })
+        }))
     }
 }
 

@@ -1,7 +1,7 @@
 //! Fault tests of the offline-first path, with real processes and real HTTP on 127.0.0.1:
 //! `dost-kiosk burn-in` against `dost-central` while the centre is down, while the kiosk is
-//! killed with SIGKILL, while the centre misbehaves; and a locked database during a submit
-//! (in process).
+//! killed with SIGKILL, while it is stopped with SIGTERM, while the centre misbehaves; and a
+//! locked database during a submit (in process).
 //!
 //! The invariant everywhere: every application number a citizen was told is at the centre
 //! exactly once, and the centre holds nothing the kiosk's database does not.
@@ -282,6 +282,42 @@ impl BurnIn {
         let status = wait_bounded(&mut self.child, PROCESS_LIMIT, "killed burn-in");
         self.collect(status)
     }
+
+    /// Waits until `n` numbers were announced, or the process ended.
+    fn wait_for_numbers(&mut self, n: usize, limit: Duration) {
+        let deadline = Instant::now() + limit;
+        while self.lines.lock().expect("lines").len() < n {
+            if self.child.try_wait().expect("try_wait").is_some() {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{n} numbers not announced within {limit:?}"
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    /// SIGTERM, unless the process already ended; with how long it took to exit after the
+    /// signal (`None`: no signal was sent).
+    fn terminate(mut self) -> (Finished, Option<Duration>) {
+        if let Some(status) = self.child.try_wait().expect("try_wait") {
+            return (self.collect(status), None);
+        }
+        let pid = libc::pid_t::try_from(self.child.id()).expect("pid fits pid_t");
+        let sent = Instant::now();
+        // SAFETY: kill(2) with a pid of our own child, not yet waited for (so not reused).
+        let rc = unsafe { libc::kill(pid, libc::SIGTERM) };
+        assert_eq!(rc, 0, "kill -TERM {pid}");
+        // A hang guard, not a timing goal: a stopped burn-in exits in well under a second.
+        let status = wait_bounded(
+            &mut self.child,
+            Duration::from_secs(15),
+            "terminated burn-in",
+        );
+        let took = sent.elapsed();
+        (self.collect(status), Some(took))
+    }
 }
 
 impl Drop for BurnIn {
@@ -318,6 +354,18 @@ fn kiosk_rows(data: &Path) -> BTreeMap<String, KioskRow> {
                 },
             ))
         })
+        .expect("rows");
+    rows.map(|r| r.expect("row")).collect()
+}
+
+/// Print jobs by state (`queued`, `printing`, `printed`, `held`).
+fn print_job_states(data: &Path) -> BTreeMap<String, i64> {
+    let conn = rusqlite::Connection::open(data.join("kiosk.db")).expect("kiosk.db");
+    let mut stmt = conn
+        .prepare("SELECT state, COUNT(*) FROM print_jobs GROUP BY state")
+        .expect("query");
+    let rows = stmt
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
         .expect("rows");
     rows.map(|r| r.expect("row")).collect()
 }
@@ -496,6 +544,108 @@ fn kill_nine_during_a_burn_in_loses_nothing_and_duplicates_nothing() {
         "{} kills; {} applications stored but not announced before a kill",
         kills,
         centre.len() - SESSIONS
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// b'. SIGTERM at random moments, restarted on the same data directory: a clean stop.
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn sigterm_during_a_burn_in_loses_nothing() {
+    const SESSIONS: usize = 200;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("kiosk");
+    let db = dir.path().join("central.db");
+    let log = dir.path().join("log.txt");
+    let central = Central::start("127.0.0.1:0", &db, "none", &log).expect("centre starts");
+    let url = central.url();
+
+    let mut announced: Vec<String> = Vec::new();
+    let terms = 4 + random_below(3);
+    let mut stopped_mid_run = 0;
+    let mut slowest = Duration::ZERO;
+    for t in 0..terms {
+        let remaining = (SESSIONS - announced.len()) as u64;
+        if remaining == 0 {
+            break;
+        }
+        let mut run = BurnIn::spawn(&data, &url, remaining, None, &log);
+        // After a random number of sessions (at most half of the run, whatever the speed of
+        // the machine), at a random moment of the next one (a session takes a few ms).
+        let after = 1 + random_below(remaining / 2) as usize;
+        run.wait_for_numbers(after, Duration::from_secs(120));
+        let delay = Duration::from_millis(random_below(15));
+        std::thread::sleep(delay);
+        let (done, took) = run.terminate();
+        eprintln!(
+            "SIGTERM {t}: {after} numbers + {delay:?}, {} numbers announced, \
+             status {:?}, exited {took:?} after the signal",
+            done.lines.len(),
+            done.status
+        );
+        assert!(
+            done.status.success(),
+            "SIGTERM {t}: a stopped burn-in exits 0, not {:?}:\n{}",
+            done.status,
+            tail(&log)
+        );
+        if let Some(took) = took {
+            // How fast is a goal measured by hand and reported (the unit asks for 2 s); here
+            // only that it stops by itself (wait_bounded kills a hung process and fails).
+            slowest = slowest.max(took);
+            if (done.lines.len() as u64) < remaining {
+                stopped_mid_run += 1;
+            }
+        }
+        announced.extend(done.lines);
+        // Every number told is stored, and nothing is stored that was not told: the submit in
+        // flight finished and its number came out.
+        let rows = kiosk_rows(&data);
+        let missing: Vec<_> = announced
+            .iter()
+            .filter(|n| !rows.contains_key(*n))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "SIGTERM {t}: announced but not in the kiosk's database: {missing:?}"
+        );
+        assert_eq!(
+            rows.len(),
+            announced.len(),
+            "SIGTERM {t}: stored applications whose number was not announced"
+        );
+        // The printer stopped between receipts: none is left half printed.
+        let jobs = print_job_states(&data);
+        assert_eq!(
+            jobs.get("printing"),
+            None,
+            "SIGTERM {t}: a receipt left printing: {jobs:?}\n{}",
+            tail(&log)
+        );
+        assert_eq!(
+            jobs.values().sum::<i64>(),
+            rows.len() as i64,
+            "SIGTERM {t}: one receipt per application: {jobs:?}"
+        );
+    }
+    assert!(stopped_mid_run > 0, "no run was actually stopped mid-run");
+
+    let remaining = (SESSIONS - announced.len()) as u64;
+    let rest = BurnIn::spawn(&data, &url, remaining, None, &log).wait();
+    assert!(rest.status.success(), "last run failed:\n{}", tail(&log));
+    assert_eq!(rest.lines.len() as u64, remaining);
+    announced.extend(rest.lines);
+    assert_eq!(announced.len(), SESSIONS);
+
+    let last = BurnIn::spawn(&data, &url, 0, Some(60), &log).wait();
+    assert!(last.status.success(), "final drain failed:\n{}", tail(&log));
+
+    let centre = central.export();
+    assert_exactly_once(&announced, &data, &centre);
+    assert_eq!(centre.len(), SESSIONS);
+    eprintln!(
+        "{terms} SIGTERMs, {stopped_mid_run} mid-run; slowest exit {slowest:?} after the signal"
     );
 }
 
