@@ -433,7 +433,10 @@ fn bridge_turns_touches_into_events() {
         &ui,
         "Some settings need correcting: see the fields marked in red."
     ));
-    assert!(!exists(&ui, "On-screen keyboard"), "no field focused at first");
+    assert!(
+        !exists(&ui, "On-screen keyboard"),
+        "no field focused at first"
+    );
     // The reader's options come first: its port, baud rate and framing.
     click(&ui, "Simulated (demo)");
     click(&ui, "19200");
@@ -452,12 +455,17 @@ fn bridge_turns_touches_into_events() {
     );
     // The address is further down: scroll the form as a finger would.
     let middle = LogicalPosition::new(540.0, 1000.0);
-    ui.app().window().dispatch_event(WindowEvent::PointerScrolled {
-        position: middle,
-        delta_x: 0.0,
-        delta_y: -1500.0,
-    });
-    assert!(exists(&ui, "2 to 8 characters: capital letters A–Z and digits."));
+    ui.app()
+        .window()
+        .dispatch_event(WindowEvent::PointerScrolled {
+            position: middle,
+            delta_x: 0.0,
+            delta_y: -1500.0,
+        });
+    assert!(exists(
+        &ui,
+        "2 to 8 characters: capital letters A–Z and digits."
+    ));
     click(&ui, "Central API address");
     assert!(exists(&ui, "On-screen keyboard"));
     click(&ui, ":");
