@@ -14,6 +14,7 @@ use crate::view::{FieldError, FieldKind, FieldView};
 /// Field ids of the settings form, in screen order.
 pub const READER_PORT: &str = "reader_port";
 pub const READER_BAUD: &str = "reader_baud";
+pub const READER_LINE: &str = "reader_line";
 pub const READER_FRAMING: &str = "reader_framing";
 pub const PRINTER_PORT: &str = "printer_port";
 pub const PRINTER_BAUD: &str = "printer_baud";
@@ -28,6 +29,50 @@ pub const SIMULATED: &str = "simulated";
 /// Baud rates offered; a configured rate that is not here is offered too.
 const BAUDS: [u32; 5] = [9600, 19200, 38400, 57600, 115200];
 const FRAMINGS: [&str; 4] = ["plain", "stx-etx", "3m", "desko"];
+/// Line settings offered (data bits, parity, stop bits); a configured one not here is too.
+const LINES: [&str; 6] = ["8N1", "8E1", "8O1", "7E1", "7O1", "8N2"];
+
+/// Serial line settings, e.g. 8 data bits, no parity, 1 stop bit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    pub data_bits: u8,
+    /// `none`, `even` or `odd`, as in the configuration.
+    pub parity: String,
+    pub stop_bits: u8,
+}
+
+impl Line {
+    /// `8N1`, `7E1`, ...
+    pub fn label(&self) -> String {
+        let p = match self.parity.as_str() {
+            "even" => 'E',
+            "odd" => 'O',
+            _ => 'N',
+        };
+        format!("{}{p}{}", self.data_bits, self.stop_bits)
+    }
+
+    /// From `8N1`-style text; None when it is not one.
+    pub fn parse(s: &str) -> Option<Line> {
+        let mut c = s.chars();
+        let data_bits = c.next()?.to_digit(10)?;
+        let parity = match c.next()? {
+            'N' => "none",
+            'E' => "even",
+            'O' => "odd",
+            _ => return None,
+        };
+        let stop_bits = c.next()?.to_digit(10)?;
+        if c.next().is_some() || !(5..=8).contains(&data_bits) || !(1..=2).contains(&stop_bits) {
+            return None;
+        }
+        Some(Line {
+            data_bits: data_bits as u8,
+            parity: parity.to_owned(),
+            stop_bits: stop_bits as u8,
+        })
+    }
+}
 
 const MAX_URL: usize = 200;
 const MAX_ID: usize = 64;
@@ -58,6 +103,7 @@ pub struct Settings {
     /// None: the simulated reader.
     pub reader_port: Option<String>,
     pub reader_baud: u32,
+    pub reader_line: Line,
     pub reader_framing: String,
     /// None: the simulated printer.
     pub printer_port: Option<String>,
@@ -78,6 +124,11 @@ impl Settings {
         Settings {
             reader_port: port(cfg.card_reader.kind, &cfg.card_reader.port),
             reader_baud: cfg.card_reader.baud,
+            reader_line: Line {
+                data_bits: cfg.card_reader.data_bits,
+                parity: cfg.card_reader.parity.clone(),
+                stop_bits: cfg.card_reader.stop_bits,
+            },
             reader_framing: cfg.card_reader.framing.clone(),
             printer_port: port(cfg.printer.kind, &cfg.printer.port),
             printer_baud: cfg.printer.baud,
@@ -150,13 +201,17 @@ impl Settings {
         ) {
             out.push("kiosk");
         }
-        if (&self.reader_port, self.reader_baud, &self.reader_framing)
-            != (
-                &before.reader_port,
-                before.reader_baud,
-                &before.reader_framing,
-            )
-        {
+        if (
+            &self.reader_port,
+            self.reader_baud,
+            &self.reader_line,
+            &self.reader_framing,
+        ) != (
+            &before.reader_port,
+            before.reader_baud,
+            &before.reader_line,
+            &before.reader_framing,
+        ) {
             out.push("card_reader");
         }
         if (&self.printer_port, self.printer_baud) != (&before.printer_port, before.printer_baud) {
@@ -292,6 +347,13 @@ impl SettingsDraft {
                 }
                 _ => false,
             },
+            READER_LINE => match Line::parse(value) {
+                Some(line) => {
+                    e.reader_line = line;
+                    true
+                }
+                None => false,
+            },
             READER_FRAMING if FRAMINGS.contains(&value) => {
                 e.reader_framing = value.to_owned();
                 true
@@ -377,6 +439,13 @@ impl SettingsDraft {
                 labels(&e.reader_port),
             ),
             choice(READER_BAUD, e.reader_baud.to_string(), bauds(e.reader_baud)),
+            choice(READER_LINE, e.reader_line.label(), {
+                let mut v: Vec<String> = LINES.iter().map(|s| (*s).to_owned()).collect();
+                if !v.contains(&e.reader_line.label()) {
+                    v.push(e.reader_line.label());
+                }
+                v
+            }),
             choice(
                 READER_FRAMING,
                 e.reader_framing.clone(),
@@ -494,6 +563,24 @@ pub fn apply_to_text(text: &str, path: &Path, s: &Settings) -> Result<String, Se
     set(
         &mut doc,
         "card_reader",
+        "data_bits",
+        Value::from(i64::from(s.reader_line.data_bits)),
+    );
+    set(
+        &mut doc,
+        "card_reader",
+        "parity",
+        Value::from(s.reader_line.parity.as_str()),
+    );
+    set(
+        &mut doc,
+        "card_reader",
+        "stop_bits",
+        Value::from(i64::from(s.reader_line.stop_bits)),
+    );
+    set(
+        &mut doc,
+        "card_reader",
         "framing",
         Value::from(s.reader_framing.as_str()),
     );
@@ -603,7 +690,23 @@ mod tests {
     fn draft_of_the_demo_shows_simulated_devices_and_the_embedded_centre() {
         let d = SettingsDraft::new(&demo(), ports());
         let f = d.fields();
-        assert_eq!(f.len(), 9);
+        // The screen (ui/screens/service-settings.slint) places the fields by these indices.
+        let ids: Vec<&str> = f.iter().map(|f| f.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            vec![
+                READER_PORT,
+                READER_BAUD,
+                READER_LINE,
+                READER_FRAMING,
+                PRINTER_PORT,
+                PRINTER_BAUD,
+                CENTRAL_URL,
+                KIOSK_ID,
+                KIOSK_CODE,
+                CENTER_NAME
+            ]
+        );
         assert_eq!(f[0].id, READER_PORT);
         assert_eq!(f[0].value, SIMULATED);
         assert_eq!(
@@ -615,10 +718,11 @@ mod tests {
             ]
         );
         assert_eq!(f[1].value, "9600");
-        assert_eq!(f[2].value, "plain");
-        assert_eq!(f[4].value, "38400");
-        assert_eq!(f[5].value, "");
-        assert_eq!(f[6].value, "DOST-YASAMAL-K01");
+        assert_eq!(f[2].value, "8N1");
+        assert_eq!(f[3].value, "plain");
+        assert_eq!(f[5].value, "38400");
+        assert_eq!(f[6].value, "");
+        assert_eq!(f[7].value, "DOST-YASAMAL-K01");
         assert!(f.iter().all(|f| f.error.is_none()));
     }
 
@@ -641,8 +745,8 @@ mod tests {
         cfg.printer.port = "/dev/ttyUSB7".into();
         let d = SettingsDraft::new(&cfg, ports());
         let f = d.fields();
-        assert_eq!(f[3].value, "/dev/ttyUSB7 · not connected");
-        assert!(f[3].options.contains(&f[3].value));
+        assert_eq!(f[4].value, "/dev/ttyUSB7 · not connected");
+        assert!(f[4].options.contains(&f[4].value));
     }
 
     #[test]
@@ -668,6 +772,16 @@ mod tests {
         d.edit(CENTRAL_URL, "https://api.dost.gov.az/v1");
         assert!(d.errors.iter().all(|(f, _)| f != CENTRAL_URL));
         assert_eq!(d.errors.len(), 3);
+    }
+
+    #[test]
+    fn line_settings_round_trip() {
+        for l in LINES {
+            assert_eq!(Line::parse(l).map(|x| x.label()).as_deref(), Some(l));
+        }
+        for bad in ["", "8X1", "9N1", "8N3", "8N1x", "N81"] {
+            assert_eq!(Line::parse(bad), None, "{bad}");
+        }
     }
 
     #[test]
@@ -708,6 +822,7 @@ mod tests {
         d.edit(READER_PORT, "/dev/ttyUSB0 · USB 0403:6001 FT232R");
         d.edit(READER_BAUD, "19200");
         d.edit(READER_FRAMING, "3m");
+        d.edit(READER_LINE, "7E1");
         d.edit(PRINTER_PORT, "/dev/ttyS0");
         d.edit(PRINTER_BAUD, "115200");
         d.edit(KIOSK_CODE, "GNC02");
@@ -735,6 +850,11 @@ mod tests {
         assert_eq!(cfg.card_reader.port, "/dev/ttyUSB0");
         assert_eq!(cfg.card_reader.baud, 19200);
         assert_eq!(cfg.card_reader.framing, "3m");
+        assert_eq!(
+            (cfg.card_reader.data_bits, cfg.card_reader.parity.as_str()),
+            (7, "even")
+        );
+        assert_eq!(cfg.card_reader.stop_bits, 1);
         assert_eq!(cfg.printer.kind, DeviceKind::Serial);
         assert_eq!(cfg.printer.port, "/dev/ttyS0");
         assert_eq!(cfg.printer.baud, 115200);

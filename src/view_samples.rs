@@ -391,6 +391,11 @@ pub fn settings_draft() -> crate::settings::SettingsDraft {
     let original = Settings {
         reader_port: Some("/dev/ttyUSB0".into()),
         reader_baud: 9600,
+        reader_line: crate::settings::Line {
+            data_bits: 8,
+            parity: "none".into(),
+            stop_bits: 1,
+        },
         reader_framing: "3m".into(),
         printer_port: Some("/dev/ttyS1".into()),
         printer_baud: 38400,

@@ -453,14 +453,14 @@ fn bridge_turns_touches_into_events() {
             edited("reader_framing", "desko"),
         ]
     );
-    // The address is further down: scroll the form as a finger would.
+    // The address is further down: scroll the form to its end as a finger would.
     let middle = LogicalPosition::new(540.0, 1000.0);
     ui.app()
         .window()
         .dispatch_event(WindowEvent::PointerScrolled {
             position: middle,
             delta_x: 0.0,
-            delta_y: -1500.0,
+            delta_y: -5000.0,
         });
     assert!(exists(
         &ui,
