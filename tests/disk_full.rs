@@ -6,34 +6,12 @@
 //!
 //! Its own test binary on purpose: the file-size limit is per process.
 
-use std::path::Path;
-use std::sync::{Arc, Mutex};
+mod common;
+
 use std::time::{Duration, Instant};
 
-use dost_kiosk::config::KioskConfig;
-use dost_kiosk::runtime;
-use dost_kiosk::view::{ScreenId, UiEvent, ViewModel};
-
-async fn wait(
-    views: &Arc<Mutex<Vec<ViewModel>>>,
-    what: &str,
-    pred: impl Fn(&ViewModel) -> bool,
-) -> ViewModel {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        if let Some(vm) = views.lock().expect("views").last()
-            && pred(vm)
-        {
-            return vm.clone();
-        }
-        let last = views.lock().expect("views").last().map(|v| v.screen);
-        assert!(
-            Instant::now() < deadline,
-            "timed out waiting for {what}; last screen: {last:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-}
+use common::wait;
+use dost_kiosk::view::{ScreenId, UiEvent};
 
 /// Sets the soft limit on the size of files this process writes (`None`: back to the hard
 /// limit). A write past it fails with EFBIG, as a full disk fails one with ENOSPC.
@@ -59,37 +37,8 @@ fn count(conn: &rusqlite::Connection, sql: &str, id: &str) -> i64 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_full_disk_fails_the_submit_cleanly_and_nothing_is_lost() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut cfg = KioskConfig::load(Path::new("config/kiosk.toml")).expect("demo config");
-    cfg.kiosk.data_dir = dir.path().to_path_buf();
-    let views = Arc::new(Mutex::new(Vec::new()));
-    let sink = views.clone();
-    let (ui, ui_rx) = tokio::sync::mpsc::unbounded_channel();
-    let kiosk = runtime::start(
-        cfg,
-        Box::new(move |vm| sink.lock().expect("views").push(vm)),
-        ui_rx,
-    )
-    .await
-    .expect("kiosk starts");
+    let (kiosk, ui, views) = common::demo_at_review(dir.path()).await;
     let send = |ev| ui.send(ev).expect("core alive");
-
-    wait(&views, "attract", |vm| vm.screen == ScreenId::Attract).await;
-    send(UiEvent::DemoInsertCard);
-    wait(&views, "welcome", |vm| vm.screen == ScreenId::Welcome).await;
-    send(UiEvent::OpenCatalog);
-    send(UiEvent::SelectService("disability-assessment".into()));
-    wait(&views, "service info", |vm| {
-        vm.screen == ScreenId::ServiceInfo
-    })
-    .await;
-    send(UiEvent::StartForm);
-    wait(&views, "form", |vm| vm.screen == ScreenId::Form).await;
-    send(UiEvent::FieldEdited {
-        field_id: "phone".into(),
-        value: "+994 50 123 45 67".into(),
-    });
-    send(UiEvent::Next);
-    wait(&views, "review", |vm| vm.screen == ScreenId::Review).await;
 
     let reader =
         rusqlite::Connection::open(dir.path().join("kiosk.db")).expect("second connection");

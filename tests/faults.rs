@@ -11,6 +11,8 @@
 //! `dost-kiosk` (`cargo test --workspace` builds it for the central's own tests); when it is
 //! missing, it is built with `cargo build -p dost-central`.
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -370,6 +372,28 @@ fn print_job_states(data: &Path) -> BTreeMap<String, i64> {
     rows.map(|r| r.expect("row")).collect()
 }
 
+/// Runs the sessions still to do on the same data directory, then lets the outbox drain;
+/// returns what the centre holds.
+fn finish_and_drain(
+    announced: &mut Vec<String>,
+    sessions: usize,
+    data: &Path,
+    central: &Central,
+    log: &Path,
+) -> Vec<(String, String)> {
+    let url = central.url();
+    let remaining = (sessions - announced.len()) as u64;
+    let rest = BurnIn::spawn(data, &url, remaining, None, log).wait();
+    assert!(rest.status.success(), "last run failed:\n{}", tail(log));
+    assert_eq!(rest.lines.len() as u64, remaining);
+    announced.extend(rest.lines);
+    assert_eq!(announced.len(), sessions);
+
+    let last = BurnIn::spawn(data, &url, 0, Some(60), log).wait();
+    assert!(last.status.success(), "final drain failed:\n{}", tail(log));
+    central.export()
+}
+
 fn looks_like_number(s: &str) -> bool {
     let parts: Vec<&str> = s.split('-').collect();
     parts.len() == 3
@@ -525,17 +549,7 @@ fn kill_nine_during_a_burn_in_loses_nothing_and_duplicates_nothing() {
     }
     assert!(killed_mid_run > 0, "no run was actually killed");
 
-    let remaining = (SESSIONS - announced.len()) as u64;
-    let rest = BurnIn::spawn(&data, &url, remaining, None, &log).wait();
-    assert!(rest.status.success(), "last run failed:\n{}", tail(&log));
-    assert_eq!(rest.lines.len() as u64, remaining);
-    announced.extend(rest.lines);
-    assert_eq!(announced.len(), SESSIONS);
-
-    let last = BurnIn::spawn(&data, &url, 0, Some(60), &log).wait();
-    assert!(last.status.success(), "final drain failed:\n{}", tail(&log));
-
-    let centre = central.export();
+    let centre = finish_and_drain(&mut announced, SESSIONS, &data, &central, &log);
     assert_exactly_once(&announced, &data, &centre);
     // Applications stored but not announced when a kill came are fine: they are in the kiosk's
     // database (checked above) and at the centre once.
@@ -631,17 +645,7 @@ fn sigterm_during_a_burn_in_loses_nothing() {
     }
     assert!(stopped_mid_run > 0, "no run was actually stopped mid-run");
 
-    let remaining = (SESSIONS - announced.len()) as u64;
-    let rest = BurnIn::spawn(&data, &url, remaining, None, &log).wait();
-    assert!(rest.status.success(), "last run failed:\n{}", tail(&log));
-    assert_eq!(rest.lines.len() as u64, remaining);
-    announced.extend(rest.lines);
-    assert_eq!(announced.len(), SESSIONS);
-
-    let last = BurnIn::spawn(&data, &url, 0, Some(60), &log).wait();
-    assert!(last.status.success(), "final drain failed:\n{}", tail(&log));
-
-    let centre = central.export();
+    let centre = finish_and_drain(&mut announced, SESSIONS, &data, &central, &log);
     assert_exactly_once(&announced, &data, &centre);
     assert_eq!(centre.len(), SESSIONS);
     eprintln!(
@@ -704,33 +708,10 @@ mod burnin_exit {
 // ---------------------------------------------------------------------------------------------
 
 mod locked_database {
-    use std::path::Path;
-    use std::sync::{Arc, Mutex};
-    use std::time::{Duration, Instant};
+    use std::time::Duration;
 
-    use dost_kiosk::config::KioskConfig;
-    use dost_kiosk::runtime;
-    use dost_kiosk::view::{ScreenId, UiEvent, ViewModel};
-
-    async fn wait(
-        views: &Arc<Mutex<Vec<ViewModel>>>,
-        what: &str,
-        pred: impl Fn(&ViewModel) -> bool,
-    ) -> ViewModel {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            if let Some(vm) = views.lock().expect("views").last()
-                && pred(vm)
-            {
-                return vm.clone();
-            }
-            if Instant::now() > deadline {
-                let last = views.lock().expect("views").last().map(|v| v.screen);
-                panic!("timed out waiting for {what}; last screen: {last:?}");
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-    }
+    use super::common::{self, wait};
+    use dost_kiosk::view::{ScreenId, UiEvent};
 
     fn count(conn: &rusqlite::Connection, table: &str) -> i64 {
         conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))
@@ -740,39 +721,8 @@ mod locked_database {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_locked_database_fails_the_submit_cleanly_and_a_retry_works() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let mut cfg = KioskConfig::load(Path::new(super::CONFIG)).expect("demo config");
-        cfg.kiosk.data_dir = dir.path().to_path_buf();
-        let views = Arc::new(Mutex::new(Vec::new()));
-        let sink = views.clone();
-        let (ui, ui_rx) = tokio::sync::mpsc::unbounded_channel();
-        let kiosk = runtime::start(
-            cfg,
-            Box::new(move |vm| sink.lock().expect("views").push(vm)),
-            ui_rx,
-        )
-        .await
-        .expect("kiosk starts");
+        let (kiosk, ui, views) = common::demo_at_review(dir.path()).await;
         let send = |ev| ui.send(ev).expect("core alive");
-
-        wait(&views, "attract", |vm| vm.screen == ScreenId::Attract).await;
-        send(UiEvent::DemoInsertCard);
-        wait(&views, "welcome", |vm| vm.screen == ScreenId::Welcome).await;
-        send(UiEvent::OpenCatalog);
-        send(UiEvent::SelectService("disability-assessment".into()));
-        let vm = wait(&views, "service info or form", |vm| {
-            matches!(vm.screen, ScreenId::ServiceInfo | ScreenId::Form)
-        })
-        .await;
-        if vm.screen == ScreenId::ServiceInfo {
-            send(UiEvent::StartForm);
-            wait(&views, "form", |vm| vm.screen == ScreenId::Form).await;
-        }
-        send(UiEvent::FieldEdited {
-            field_id: "phone".into(),
-            value: "+994 50 123 45 67".into(),
-        });
-        send(UiEvent::Next);
-        wait(&views, "review", |vm| vm.screen == ScreenId::Review).await;
 
         // Another connection holds the write lock longer than the store's busy timeout (2 s).
         let lock =
