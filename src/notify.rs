@@ -7,6 +7,11 @@ use std::time::Duration;
 
 /// Sends one notification (`READY=1`, `WATCHDOG=1`, `STOPPING=1`, `STATUS=…`).
 /// Returns false when not started by systemd.
+/// Running under systemd as a notify service (it restarts the process when it exits).
+pub fn under_systemd() -> bool {
+    std::env::var_os("NOTIFY_SOCKET").is_some_and(|s| !s.is_empty())
+}
+
 pub fn notify(state: &str) -> std::io::Result<bool> {
     let Some(path) = std::env::var_os("NOTIFY_SOCKET") else {
         return Ok(false);

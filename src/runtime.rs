@@ -1439,6 +1439,7 @@ impl Core {
         let devices = self.devices.clone();
         let sync_status = self.sync_status.borrow().clone();
         let exit = self.exit_requested.clone();
+        let reload = self.reload.clone();
         tokio::spawn(async move {
             let now = Utc::now();
             let message: Option<String> = match &action {
@@ -1487,8 +1488,14 @@ impl Core {
                         Err(e) => format!("diagnostics not saved: {e}"),
                     })
                 }
-                A::Restart => {
+                // Under systemd the process exits and systemd starts it again; elsewhere (the
+                // demo, a manual start) the core restarts in place so the kiosk stays up.
+                A::Restart if crate::notify::under_systemd() => {
                     exit.cancel();
+                    Some("restarting".into())
+                }
+                A::Restart => {
+                    reload.send_replace(Some("application restarted".into()));
                     Some("restarting".into())
                 }
                 // The session handles these itself; they never reach here.

@@ -337,3 +337,32 @@ async fn a_file_changed_meanwhile_or_a_refused_value_is_not_overwritten() {
         .await;
     rig.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn restart_without_systemd_restarts_the_core_in_place() {
+    // Under systemd the process exits and systemd starts it again; without it (the demo, a
+    // manual start) the kiosk must not just disappear.
+    assert!(std::env::var_os("NOTIFY_SOCKET").is_none());
+    let emu = PtyEmulator::new().expect("pty");
+    let rig = start(&emu.path_string()).await;
+    rig.open_settings().await;
+    rig.send(UiEvent::Back);
+    rig.wait("technician", |vm| vm.screen == ScreenId::ServiceTechnician)
+        .await;
+    rig.send(UiEvent::ServiceAction(ServiceAction::Restart));
+    rig.wait("technician after the restart", |vm| {
+        vm.screen == ScreenId::ServiceTechnician
+            && vm
+                .service
+                .as_ref()
+                .and_then(|s| s.message.as_deref())
+                .is_some_and(|m| m.contains("application restarted"))
+    })
+    .await;
+    assert_eq!(rig.restarted.lock().expect("restarts").len(), 1);
+    // The restarted core takes the UI's events.
+    rig.send(UiEvent::CloseService);
+    rig.wait("attract", |vm| vm.screen == ScreenId::Attract)
+        .await;
+    rig.stop().await;
+}
