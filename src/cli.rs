@@ -138,6 +138,14 @@ pub enum ConfigCmd {
         /// The file to check (default: --config).
         path: Option<PathBuf>,
     },
+    /// Set one key of --config in place (comments kept, the old file kept as .bak), after
+    /// checking the whole new configuration, e.g. `config set card_reader.port /dev/ttyUSB0`.
+    Set {
+        /// `section.key`, as in the file.
+        key: String,
+        /// The new value: numbers, true/false and [arrays] as TOML, anything else as text.
+        value: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -28,6 +28,9 @@ fn main() -> ExitCode {
         Some(Command::Config(ConfigCmd::Check { ref path })) => {
             config_check(path.as_deref().unwrap_or(&cli.global.config))
         }
+        Some(Command::Config(ConfigCmd::Set { ref key, ref value })) => {
+            config_set(&cli.global.config, key, value)
+        }
         Some(Command::Card(CardCmd::Parse { ref framing })) => card_parse(framing),
         Some(Command::BurnIn(ref args)) => burn_in(&cli.global, args),
         Some(Command::Card(CardCmd::Listen { ref port })) => {
@@ -337,6 +340,33 @@ fn config_check(path: &Path) -> Result<ExitCode, String> {
         return Ok(ExitCode::from(1));
     }
     println!("{}: ok", path.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `config set KEY VALUE`: exit 0 when written, 1 when refused (the file is then unchanged).
+fn config_set(path: &Path, key: &str, value: &str) -> Result<ExitCode, String> {
+    use dost_kiosk::settings;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let new_text = match settings::set_key(&text, path, key, value) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("{e}");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    if new_text == text {
+        println!("{key} is already {value}");
+        return Ok(ExitCode::SUCCESS);
+    }
+    settings::write_config(path, &new_text).map_err(|e| e.to_string())?;
+    println!(
+        "{key} set in {} (the old file is {}.bak). A running kiosk applies session, service \
+         and center-name settings within seconds; devices, the centre link and the identity at \
+         its next start or from the technician's settings screen.",
+        path.display(),
+        path.display()
+    );
     Ok(ExitCode::SUCCESS)
 }
 

@@ -619,6 +619,52 @@ pub fn apply_to_text(text: &str, path: &Path, s: &Settings) -> Result<String, Se
     Ok(out)
 }
 
+/// The configuration text with one key set (`section.key`, e.g. `card_reader.port`), comments
+/// and everything else kept. `value` is read as TOML when it is a number, a boolean or an
+/// array (unless the key holds a string now), else taken as a string. The result is checked
+/// as a whole configuration; a key the configuration does not know is refused.
+pub fn set_key(text: &str, path: &Path, key: &str, value: &str) -> Result<String, SettingsError> {
+    let invalid = |reason: &str| {
+        SettingsError::Invalid(ConfigError::Invalid {
+            path: path.to_owned(),
+            problems: vec![crate::config::Problem {
+                line: None,
+                key: key.to_owned(),
+                reason: reason.to_owned(),
+            }],
+        })
+    };
+    let Some((section, name)) = key.split_once('.') else {
+        return Err(invalid("name it as section.key, e.g. card_reader.port"));
+    };
+    if section.is_empty() || name.is_empty() || name.contains('.') {
+        return Err(invalid("name it as section.key, e.g. card_reader.port"));
+    }
+    let parsed = format!("v = {value}")
+        .parse::<DocumentMut>()
+        .ok()
+        .and_then(|d| d.get("v").and_then(Item::as_value).cloned())
+        .filter(|v| !v.is_inline_table());
+    let mut doc: DocumentMut = text.parse().map_err(|e| SettingsError::Toml {
+        path: path.to_owned(),
+        source: Box::new(e),
+    })?;
+    let existing_is_str = doc
+        .get(section)
+        .and_then(|t| t.get(name))
+        .and_then(Item::as_value)
+        .is_some_and(Value::is_str);
+    let v = match parsed {
+        Some(v) if !(existing_is_str && !v.is_str()) => v,
+        _ => Value::from(value),
+    };
+    set(&mut doc, section, name, v);
+    let out = doc.to_string();
+    // Checked as a whole; an unknown key is refused there (`deny_unknown_fields`).
+    KioskConfig::parse(&out, path)?;
+    Ok(out)
+}
+
 /// Replaces the configuration file with `text`: the old text goes to `<file>.bak`, the new one
 /// is written to a temporary file, flushed to disk and renamed over the old, so a power cut
 /// leaves either the old file or the new one, never half of one.
@@ -781,6 +827,36 @@ mod tests {
         }
         for bad in ["", "8X1", "9N1", "8N3", "8N1x", "N81"] {
             assert_eq!(Line::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn set_key_keeps_comments_and_checks_the_whole_file() {
+        let path = Path::new("config/kiosk.toml");
+        let ok = |key, value| match set_key(DEMO, path, key, value) {
+            Ok(t) => t,
+            Err(e) => panic!("{key} = {value}: {e}"),
+        };
+        let text = ok("card_reader.baud", "19200");
+        assert!(text.contains("baud = 19200"));
+        assert_eq!(text.lines().count(), DEMO.lines().count());
+        let text = ok("session.accept", r#"["passport"]"#);
+        assert!(text.contains(r#"accept = ["passport"]"#));
+        // A string key stays a string even when the value looks like a number.
+        let text = ok("kiosk.center_name", "2024");
+        assert!(text.contains(r#"center_name = "2024""#));
+        let text = ok("card_reader.port", "/dev/ttyUSB0");
+        assert!(text.contains(r#"port = "/dev/ttyUSB0""#));
+        // Refused: an unknown key, a value the checks refuse, a malformed name.
+        for (key, value) in [
+            ("card_reader.speed", "9600"),
+            ("card_reader.framing", "morse"),
+            ("session.idle_timeout_s", "5"),
+            ("baud", "9600"),
+            ("card_reader.", "1"),
+        ] {
+            let r = set_key(DEMO, path, key, value);
+            assert!(matches!(r, Err(SettingsError::Invalid(_))), "{key}: {r:?}");
         }
     }
 

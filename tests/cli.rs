@@ -45,6 +45,64 @@ fn config_check_accepts_the_demo_and_names_the_broken_line() {
 }
 
 #[test]
+fn config_set_writes_one_key_in_place_or_refuses_and_writes_nothing() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let conf = dir.path().join("config");
+    std::fs::create_dir_all(&conf).expect("dir");
+    std::fs::copy("config/services.toml", conf.join("services.toml")).expect("catalog");
+    let path = conf.join("kiosk.toml");
+    let original = std::fs::read_to_string("config/kiosk.toml").expect("demo config");
+    std::fs::write(&path, &original).expect("write");
+    let set = |key: &str, value: &str| {
+        kiosk()
+            .arg("--config")
+            .arg(&path)
+            .args(["config", "set", key, value])
+            .output()
+            .expect("runs")
+    };
+
+    let out = set("card_reader.framing", "3m");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(&path).expect("read");
+    assert!(text.contains("framing = \"3m\""));
+    // Only that line changed; comments and everything else stay.
+    let changed: Vec<_> = original
+        .lines()
+        .zip(text.lines())
+        .filter(|(a, b)| a != b)
+        .collect();
+    assert_eq!(changed, vec![("framing = \"plain\"", "framing = \"3m\"")]);
+    assert_eq!(
+        std::fs::read_to_string(conf.join("kiosk.toml.bak")).expect("backup"),
+        original
+    );
+    let check = kiosk()
+        .args(["config", "check"])
+        .arg(&path)
+        .output()
+        .expect("runs");
+    assert!(check.status.success());
+
+    // Refused: the reason is named and the file is left as it was.
+    for (key, value, why) in [
+        ("card_reader.framing", "morse", "framing"),
+        ("card_reader.sped", "9600", "sped"),
+        ("session.idle_timeout_s", "5", "idle_timeout_s"),
+    ] {
+        let out = set(key, value);
+        assert_eq!(out.status.code(), Some(1), "{key} = {value}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(why), "{key}: {err}");
+        assert_eq!(std::fs::read_to_string(&path).expect("read"), text);
+    }
+}
+
+#[test]
 fn screenshot_lists_every_screen() {
     let out = kiosk()
         .args(["screenshot", "--list"])
