@@ -655,7 +655,7 @@ pub fn set_key(text: &str, path: &Path, key: &str, value: &str) -> Result<String
         .and_then(Item::as_value)
         .is_some_and(Value::is_str);
     let v = match parsed {
-        Some(v) if !(existing_is_str && !v.is_str()) => v,
+        Some(v) if !existing_is_str || v.is_str() => v,
         _ => Value::from(value),
     };
     set(&mut doc, section, name, v);
