@@ -1,6 +1,8 @@
 //! The demo configuration end to end, through the real core: simulated reader and printer,
 //! a real SQLite file, the embedded central API over real HTTP on 127.0.0.1.
 
+mod common;
+
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -24,21 +26,8 @@ async fn start_demo() -> Demo {
 }
 
 async fn start_demo_with(edit: impl FnOnce(&mut KioskConfig)) -> Demo {
-    dost_kiosk::sync::ensure_tls();
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut cfg = KioskConfig::load(Path::new("config/kiosk.toml")).expect("demo config");
-    cfg.kiosk.data_dir = dir.path().to_path_buf();
-    edit(&mut cfg);
-    let views = Arc::new(Mutex::new(Vec::new()));
-    let sink = views.clone();
-    let (ui, ui_rx) = tokio::sync::mpsc::unbounded_channel();
-    let kiosk = runtime::start(
-        cfg,
-        Box::new(move |vm| sink.lock().expect("views").push(vm)),
-        ui_rx,
-    )
-    .await
-    .expect("kiosk starts");
+    let (kiosk, ui, views) = common::start_demo(dir.path(), edit).await;
     Demo {
         kiosk,
         ui,

@@ -372,6 +372,16 @@ fn print_job_states(data: &Path) -> BTreeMap<String, i64> {
     rows.map(|r| r.expect("row")).collect()
 }
 
+/// A temporary folder with a kiosk data directory, a log file and a healthy centre.
+fn with_centre() -> (tempfile::TempDir, PathBuf, PathBuf, Central) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("kiosk");
+    let db = dir.path().join("central.db");
+    let log = dir.path().join("log.txt");
+    let central = Central::start("127.0.0.1:0", &db, "none", &log).expect("centre starts");
+    (dir, data, log, central)
+}
+
 /// Runs the sessions still to do on the same data directory, then lets the outbox drain;
 /// returns what the centre holds.
 fn finish_and_drain(
@@ -517,11 +527,7 @@ fn centre_down_for_the_whole_burst_then_everything_arrives_once() {
 #[test]
 fn kill_nine_during_a_burn_in_loses_nothing_and_duplicates_nothing() {
     const SESSIONS: usize = 200;
-    let dir = tempfile::tempdir().expect("temp dir");
-    let data = dir.path().join("kiosk");
-    let db = dir.path().join("central.db");
-    let log = dir.path().join("log.txt");
-    let central = Central::start("127.0.0.1:0", &db, "none", &log).expect("centre starts");
+    let (_dir, data, log, central) = with_centre();
     let url = central.url();
 
     let mut announced: Vec<String> = Vec::new();
@@ -568,11 +574,7 @@ fn kill_nine_during_a_burn_in_loses_nothing_and_duplicates_nothing() {
 #[test]
 fn sigterm_during_a_burn_in_loses_nothing() {
     const SESSIONS: usize = 200;
-    let dir = tempfile::tempdir().expect("temp dir");
-    let data = dir.path().join("kiosk");
-    let db = dir.path().join("central.db");
-    let log = dir.path().join("log.txt");
-    let central = Central::start("127.0.0.1:0", &db, "none", &log).expect("centre starts");
+    let (_dir, data, log, central) = with_centre();
     let url = central.url();
 
     let mut announced: Vec<String> = Vec::new();

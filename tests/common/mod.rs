@@ -1,4 +1,6 @@
-//! Shared by the integration tests that drive the demo core in process.
+//! Shared by the integration tests that drive the demo core in process (each test binary
+//! uses part of it).
+#![allow(dead_code)]
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -30,12 +32,16 @@ pub async fn wait(views: &Views, what: &str, pred: impl Fn(&ViewModel) -> bool) 
     }
 }
 
-/// The demo core on `data_dir`, a citizen (the demo card) on the review screen of the
-/// disability assessment with a phone number typed, ready to submit.
-pub async fn demo_at_review(data_dir: &Path) -> (Kiosk, UnboundedSender<UiEvent>, Views) {
+/// The demo core on `data_dir`, with `edit` applied to the demo configuration first.
+pub async fn start_demo(
+    data_dir: &Path,
+    edit: impl FnOnce(&mut KioskConfig),
+) -> (Kiosk, UnboundedSender<UiEvent>, Views) {
+    dost_kiosk::sync::ensure_tls();
     let config = concat!(env!("CARGO_MANIFEST_DIR"), "/config/kiosk.toml");
     let mut cfg = KioskConfig::load(Path::new(config)).expect("demo config");
     cfg.kiosk.data_dir = data_dir.to_path_buf();
+    edit(&mut cfg);
     let views: Views = Arc::new(Mutex::new(Vec::new()));
     let sink = views.clone();
     let (ui, ui_rx) = tokio::sync::mpsc::unbounded_channel();
@@ -46,6 +52,13 @@ pub async fn demo_at_review(data_dir: &Path) -> (Kiosk, UnboundedSender<UiEvent>
     )
     .await
     .expect("kiosk starts");
+    (kiosk, ui, views)
+}
+
+/// The demo core on `data_dir`, a citizen (the demo card) on the review screen of the
+/// disability assessment with a phone number typed, ready to submit.
+pub async fn demo_at_review(data_dir: &Path) -> (Kiosk, UnboundedSender<UiEvent>, Views) {
+    let (kiosk, ui, views) = start_demo(data_dir, |_| {}).await;
     let send = |ev| ui.send(ev).expect("core alive");
     wait(&views, "attract", |vm| vm.screen == ScreenId::Attract).await;
     send(UiEvent::DemoInsertCard);
