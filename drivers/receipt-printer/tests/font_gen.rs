@@ -1,6 +1,6 @@
 //! Regenerates `src/font/font12x24.bin` from DejaVu Sans Mono when `UPDATE_FONT=1`;
-//! otherwise checks that the committed table is what the generator makes (skipped when the
-//! font file is not installed).
+//! otherwise checks that the committed table is what the generator makes. Needs the font
+//! (Debian `fonts-dejavu-core`, installed by `scripts/deps.sh`).
 //!
 //! Format: repeated records of `u32 LE code point` + 24 × `u16 LE` rows (bit 15 = leftmost
 //! of 12 used columns). DejaVu fonts are free (Bitstream Vera / DejaVu licence).
@@ -21,9 +21,7 @@ fn charset() -> Vec<char> {
 fn font_table_is_generated_from_dejavu_sans_mono() {
     let update = std::env::var("UPDATE_FONT").as_deref() == Ok("1");
     let Ok(data) = std::fs::read(TTF) else {
-        assert!(!update, "{TTF} not found");
-        eprintln!("skipped: {TTF} not installed");
-        return;
+        panic!("{TTF} not found: install fonts-dejavu-core (scripts/deps.sh build)");
     };
     let font = FontRef::try_from_slice(&data).expect("font parse");
     let scale = PxScale { x: 20.0, y: 21.5 };
