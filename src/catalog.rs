@@ -168,36 +168,16 @@ impl Catalog {
         let catalog: Catalog =
             toml::from_str(text).map_err(|e| ConfigError::from_toml(path, text, &e))?;
         let problems = catalog.problems(text);
-        if problems.is_empty() {
-            Ok(catalog)
-        } else {
-            Err(ConfigError::Invalid {
-                path: path.to_owned(),
-                problems,
-            })
-        }
+        ConfigError::check(path, catalog, problems)
     }
 
     /// Reads and checks a catalog sent by the centre (`GET /v1/catalog`).
     pub fn from_json(value: serde_json::Value) -> Result<Catalog, ConfigError> {
         let path = Path::new("centre catalog");
-        let catalog: Catalog = serde_json::from_value(value).map_err(|e| ConfigError::Invalid {
-            path: path.to_owned(),
-            problems: vec![Problem {
-                line: None,
-                key: "-".into(),
-                reason: e.to_string(),
-            }],
-        })?;
+        let catalog: Catalog = serde_json::from_value(value)
+            .map_err(|e| ConfigError::one(path, "-", e.to_string()))?;
         let problems = catalog.problems("");
-        if problems.is_empty() {
-            Ok(catalog)
-        } else {
-            Err(ConfigError::Invalid {
-                path: path.to_owned(),
-                problems,
-            })
-        }
+        ConfigError::check(path, catalog, problems)
     }
 
     /// Everything wrong with a parsed catalog (empty when it is usable).

@@ -71,6 +71,30 @@ impl ConfigError {
         }
     }
 
+    /// One problem without a line (a value from the centre, a command-line key).
+    pub fn one(path: &Path, key: &str, reason: impl Into<String>) -> ConfigError {
+        ConfigError::Invalid {
+            path: path.to_owned(),
+            problems: vec![Problem {
+                line: None,
+                key: key.to_owned(),
+                reason: reason.into(),
+            }],
+        }
+    }
+
+    /// `value` when `problems` is empty, else the problems as the error.
+    pub fn check<T>(path: &Path, value: T, problems: Vec<Problem>) -> Result<T, ConfigError> {
+        if problems.is_empty() {
+            Ok(value)
+        } else {
+            Err(ConfigError::Invalid {
+                path: path.to_owned(),
+                problems,
+            })
+        }
+    }
+
     pub fn problems(&self) -> &[Problem] {
         match self {
             ConfigError::Invalid { problems, .. } => problems,
@@ -406,6 +430,28 @@ fn d_refresh() -> u32 {
     300
 }
 
+/// The central API's address: `https://host…`, or plain `http://` only to this machine
+/// (127.0.0.1 or localhost, the embedded or a test centre).
+pub fn central_url_allowed(url: &str) -> bool {
+    let (rest, local_only) = match url.strip_prefix("https://") {
+        Some(r) => (r, false),
+        None => match url.strip_prefix("http://") {
+            Some(r) => (r, true),
+            None => return false,
+        },
+    };
+    let host = rest.split(['/', ':']).next().unwrap_or("");
+    let host_ok = if local_only {
+        matches!(host, "127.0.0.1" | "localhost")
+    } else {
+        !host.is_empty()
+            && host
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+    };
+    host_ok && !url.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
 impl KioskConfig {
     /// Reads and checks a configuration file.
     pub fn load(path: &Path) -> Result<KioskConfig, ConfigError> {
@@ -426,14 +472,7 @@ impl KioskConfig {
             .map(Path::to_path_buf)
             .unwrap_or_else(|| PathBuf::from("."));
         let problems = cfg.problems(text);
-        if problems.is_empty() {
-            Ok(cfg)
-        } else {
-            Err(ConfigError::Invalid {
-                path: path.to_owned(),
-                problems,
-            })
-        }
+        ConfigError::check(path, cfg, problems)
     }
 
     fn problems(&self, text: &str) -> Vec<Problem> {
@@ -515,10 +554,7 @@ impl KioskConfig {
         }
         let c = &self.central;
         if c.mode == CentralMode::Remote {
-            if !(c.url.starts_with("https://")
-                || c.url.starts_with("http://127.0.0.1")
-                || c.url.starts_with("http://localhost"))
-            {
+            if !central_url_allowed(&c.url) {
                 add(
                     "central",
                     "url",
@@ -677,15 +713,8 @@ impl KioskConfig {
     /// configuration is refused and the current one stays.
     pub fn with_remote(&self, value: &serde_json::Value) -> Result<KioskConfig, ConfigError> {
         let path = PathBuf::from("centre configuration");
-        let remote: RemoteSettings =
-            serde_json::from_value(value.clone()).map_err(|e| ConfigError::Invalid {
-                path: path.clone(),
-                problems: vec![Problem {
-                    line: None,
-                    key: "-".into(),
-                    reason: e.to_string(),
-                }],
-            })?;
+        let remote: RemoteSettings = serde_json::from_value(value.clone())
+            .map_err(|e| ConfigError::one(&path, "-", e.to_string()))?;
         let mut next = self.clone();
         if let Some(name) = remote.center_name {
             next.kiosk.center_name = name;
@@ -704,11 +733,7 @@ impl KioskConfig {
                 reason: "1 to 80 characters".into(),
             });
         }
-        if problems.is_empty() {
-            Ok(next)
-        } else {
-            Err(ConfigError::Invalid { path, problems })
-        }
+        ConfigError::check(&path, next, problems)
     }
 }
 
@@ -826,5 +851,27 @@ mod tests {
         let err = KioskConfig::parse(&typo, Path::new("k.toml")).err();
         let msg = err.map(|e| e.to_string()).unwrap_or_default();
         assert!(msg.contains("centre_nam"), "{msg}");
+    }
+
+    #[test]
+    fn url_rules() {
+        for ok in [
+            "https://api.dost.gov.az",
+            "https://api.dost.gov.az:8443/kiosk",
+            "http://127.0.0.1:8080",
+            "http://localhost/",
+        ] {
+            assert!(central_url_allowed(ok), "{ok}");
+        }
+        for bad in [
+            "http://api.dost.gov.az",
+            "https://",
+            "https://exa mple.az",
+            "http://127.0.0.1.evil.az",
+            "ftp://x",
+            "api.dost.gov.az",
+        ] {
+            assert!(!central_url_allowed(bad), "{bad}");
+        }
     }
 }

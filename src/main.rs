@@ -12,7 +12,7 @@ use dost_kiosk::cli::{
     ScreenshotArgs,
 };
 use dost_kiosk::config::KioskConfig;
-use dost_kiosk::view::{Lang, ScreenId, ViewModel};
+use dost_kiosk::view::{Lang, ScreenId};
 use dost_kiosk::{catalog::Catalog, runtime, ui_bridge, view_samples};
 use tokio_util::sync::CancellationToken;
 
@@ -168,21 +168,21 @@ fn run(global: &dost_kiosk::cli::GlobalArgs, args: &RunArgs) -> Result<ExitCode,
         }
     });
     let presenter = ui.presenter();
-    let present: Arc<dyn Fn(ViewModel) + Send + Sync> = Arc::new(move |vm| {
+    let present: runtime::SharedPresent = Arc::new(move |vm| {
         if let Err(e) = presenter.show(vm) {
             tracing::debug!(error = %e, "view not shown (the window is closing)");
         }
     });
-    let boxed = |p: &Arc<dyn Fn(ViewModel) + Send + Sync>| -> runtime::PresentFn {
-        let p = p.clone();
-        Box::new(move |vm| p(vm))
-    };
     let (route, ui_rx) = {
         let _enter = rt.enter();
         runtime::UiRoute::new(ui_rx)
     };
     let (center_name, lang) = (cfg.kiosk.center_name.clone(), cfg.default_lang());
-    let kiosk = match rt.block_on(runtime::start(cfg, boxed(&present), ui_rx)) {
+    let kiosk = match rt.block_on(runtime::start(
+        cfg,
+        runtime::present_through(&present),
+        ui_rx,
+    )) {
         Ok(kiosk) => kiosk,
         // The database cannot be used: say so on the screen (citizens see "out of service",
         // technicians the log) instead of a blank kiosk; systemd keeps retrying.

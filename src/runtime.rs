@@ -130,6 +130,12 @@ pub struct DeviceBoard {
 impl DeviceBoard {
     /// The devices as the centre's heartbeat reports them.
     pub fn reports(&self) -> Vec<dost_api::DeviceReport> {
+        self.reports_known().into_iter().map(|(r, _)| r).collect()
+    }
+
+    /// [`DeviceBoard::reports`], each with whether the device reported at all yet (a device
+    /// that has not is reported offline to the centre).
+    fn reports_known(&self) -> Vec<(dost_api::DeviceReport, bool)> {
         use dost_api::{DeviceReport, DeviceState, SupplyLevel};
         let reader = match self.reader {
             Some(ReaderStatus::Online) => DeviceState::Online,
@@ -165,18 +171,24 @@ impl DeviceBoard {
             }
         };
         vec![
-            DeviceReport {
-                name: "card_reader".into(),
-                state: reader,
-                supply: None,
-                detail: None,
-            },
-            DeviceReport {
-                name: "receipt_printer".into(),
-                state: printer,
-                supply: Some(supply),
-                detail,
-            },
+            (
+                DeviceReport {
+                    name: "card_reader".into(),
+                    state: reader,
+                    supply: None,
+                    detail: None,
+                },
+                self.reader.is_some(),
+            ),
+            (
+                DeviceReport {
+                    name: "receipt_printer".into(),
+                    state: printer,
+                    supply: Some(supply),
+                    detail,
+                },
+                self.printer.is_some(),
+            ),
         ]
     }
 }
@@ -219,6 +231,15 @@ pub enum Input {
 
 /// Shows view models (the UI's presenter, or a recorder in tests).
 pub type PresentFn = Box<dyn Fn(ViewModel) + Send + Sync>;
+
+/// A presenter shared by the cores the supervisor starts one after another.
+pub type SharedPresent = Arc<dyn Fn(ViewModel) + Send + Sync>;
+
+/// A core's presenter that shows through `shared`.
+pub fn present_through(shared: &SharedPresent) -> PresentFn {
+    let shared = shared.clone();
+    Box::new(move |vm| shared(vm))
+}
 
 /// A running kiosk core.
 pub struct Kiosk {
@@ -321,7 +342,7 @@ pub type OnStarted = Box<dyn Fn(&Kiosk) + Send + Sync>;
 pub struct Restarts {
     /// Reads the configuration again (the file, with the command line's overrides).
     pub load: Box<dyn Fn() -> Result<KioskConfig, String> + Send + Sync>,
-    pub present: Arc<dyn Fn(ViewModel) + Send + Sync>,
+    pub present: SharedPresent,
     pub route: UiRoute,
     /// Called with every core started after the first (tests watch it).
     pub started: Option<OnStarted>,
@@ -375,14 +396,10 @@ pub async fn supervise(first: Kiosk, restarts: Restarts, stop: CancellationToken
         let previous = kiosk.cfg.clone();
         tracing::info!("restarting the core with the saved settings");
         kiosk.shutdown(SHUTDOWN_GRACE).await;
-        let present = |p: &Arc<dyn Fn(ViewModel) + Send + Sync>| -> PresentFn {
-            let p = p.clone();
-            Box::new(move |vm| p(vm))
-        };
         let next = match (restarts.load)() {
             Ok(cfg) => start_with(
                 cfg,
-                present(&restarts.present),
+                present_through(&restarts.present),
                 restarts.route.reroute(),
                 Some(note),
             )
@@ -399,7 +416,7 @@ pub async fn supervise(first: Kiosk, restarts: Restarts, stop: CancellationToken
                 );
                 match start_with(
                     previous,
-                    present(&restarts.present),
+                    present_through(&restarts.present),
                     restarts.route.reroute(),
                     Some(note),
                 )
@@ -1374,10 +1391,9 @@ impl Core {
                             .into(),
                     );
                 }
-                let new_text =
+                let (new_text, mut next) =
                     settings::apply_to_text(&text, &path, &to_write).map_err(|e| e.to_string())?;
                 // What the next start needs must be there now, not after the restart.
-                let mut next = KioskConfig::parse(&new_text, &path).map_err(|e| e.to_string())?;
                 next.kiosk.data_dir = data_dir;
                 next.token().map_err(|e| e.to_string())?;
                 if next.central.mode == CentralMode::Remote {
@@ -1515,35 +1531,37 @@ impl Core {
 }
 
 /// The serial ports of this machine, with USB vendor/product where known.
+fn list_ports() -> Result<Vec<settings::PortInfo>, serialport::Error> {
+    Ok(serialport::available_ports()?
+        .into_iter()
+        .map(|p| settings::PortInfo {
+            usb: match p.port_type {
+                serialport::SerialPortType::UsbPort(u) => Some(format!(
+                    "{:04x}:{:04x}{}",
+                    u.vid,
+                    u.pid,
+                    u.product.map(|n| format!(" {n}")).unwrap_or_default()
+                )),
+                _ => None,
+            },
+            path: p.port_name,
+        })
+        .collect())
+}
+
+/// The serial ports of this machine for the settings form (none when they cannot be listed).
 pub fn port_infos() -> Vec<settings::PortInfo> {
-    match serialport::available_ports() {
-        Ok(ports) => ports
-            .into_iter()
-            .map(|p| settings::PortInfo {
-                usb: match p.port_type {
-                    serialport::SerialPortType::UsbPort(u) => Some(format!(
-                        "{:04x}:{:04x}{}",
-                        u.vid,
-                        u.pid,
-                        u.product.map(|n| format!(" {n}")).unwrap_or_default()
-                    )),
-                    _ => None,
-                },
-                path: p.port_name,
-            })
-            .collect(),
-        Err(e) => {
-            tracing::warn!(error = %e, "cannot list serial ports");
-            Vec::new()
-        }
-    }
+    list_ports().unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "cannot list serial ports");
+        Vec::new()
+    })
 }
 
 /// The serial ports of this machine as one line each (technician's screen, `ports`).
 pub fn serial_ports() -> Vec<String> {
-    match serialport::available_ports() {
+    match list_ports() {
         Ok(ports) if ports.is_empty() => vec!["none found".into()],
-        Ok(_) => port_infos().iter().map(settings::PortInfo::label).collect(),
+        Ok(ports) => ports.iter().map(settings::PortInfo::label).collect(),
         Err(e) => vec![format!("cannot list: {e}")],
     }
 }
@@ -1567,7 +1585,16 @@ async fn service_data(
         detail,
     };
     let mut parts = Vec::new();
-    for d in board.reports() {
+    for (d, known) in board.reports_known() {
+        // A device that has not reported yet (just started or restarted) is not "offline".
+        if !known {
+            parts.push(part(
+                &d.name,
+                PartLevel::Warn,
+                "starting: no status yet".into(),
+            ));
+            continue;
+        }
         let level = match d.state {
             dost_api::DeviceState::Online => PartLevel::Ok,
             dost_api::DeviceState::Busy | dost_api::DeviceState::UserError => PartLevel::Warn,
@@ -1579,21 +1606,7 @@ async fn service_data(
             d.detail.map(|x| format!(", {x}")).unwrap_or_default()
         )
         .to_lowercase();
-        // A device that has not reported yet (just started or restarted) is not "offline".
-        let unknown = match d.name.as_str() {
-            "card_reader" => board.reader.is_none(),
-            "receipt_printer" => board.printer.is_none(),
-            _ => false,
-        };
-        if unknown {
-            parts.push(part(
-                &d.name,
-                PartLevel::Warn,
-                "starting: no status yet".into(),
-            ));
-        } else {
-            parts.push(part(&d.name, level, detail));
-        }
+        parts.push(part(&d.name, level, detail));
     }
     parts.push(part(
         "card test",

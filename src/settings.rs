@@ -149,7 +149,7 @@ impl Settings {
         if !url.is_empty() {
             if url.chars().count() > MAX_URL {
                 out.push((CENTRAL_URL, FieldError::TooLong));
-            } else if !url_allowed(url) {
+            } else if !crate::config::central_url_allowed(url) {
                 out.push((CENTRAL_URL, FieldError::UrlFormat));
             }
         }
@@ -231,30 +231,6 @@ impl Settings {
         };
         same_but_name == *before && self.center_name != before.center_name
     }
-}
-
-/// `https://…`, or plain `http://` to this machine only (as the configuration check wants).
-fn url_allowed(url: &str) -> bool {
-    let rest = if let Some(r) = url.strip_prefix("https://") {
-        r
-    } else if let Some(r) = url
-        .strip_prefix("http://127.0.0.1")
-        .or_else(|| url.strip_prefix("http://localhost"))
-    {
-        if !(r.is_empty() || r.starts_with(':') || r.starts_with('/')) {
-            return false;
-        }
-        r
-    } else {
-        return false;
-    };
-    let host = rest.split(['/', ':']).next().unwrap_or("");
-    let host_ok = url.starts_with("http://")
-        || (!host.is_empty()
-            && host
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-'));
-    host_ok && !url.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
 /// The settings form being edited on the technician's screen.
@@ -515,8 +491,12 @@ fn set(doc: &mut DocumentMut, table: &str, key: &str, value: Value) {
 }
 
 /// The configuration text with `settings` written in; everything else (comments, order, other
-/// keys) stays as it was. The result is checked as a whole configuration before it is returned.
-pub fn apply_to_text(text: &str, path: &Path, s: &Settings) -> Result<String, SettingsError> {
+/// keys) stays as it was. The result is checked as a whole configuration and returned with it.
+pub fn apply_to_text(
+    text: &str,
+    path: &Path,
+    s: &Settings,
+) -> Result<(String, KioskConfig), SettingsError> {
     let mut doc: DocumentMut = text.parse().map_err(|e| SettingsError::Toml {
         path: path.to_owned(),
         source: Box::new(e),
@@ -615,8 +595,8 @@ pub fn apply_to_text(text: &str, path: &Path, s: &Settings) -> Result<String, Se
         Value::from(s.central_url.as_str()),
     );
     let out = doc.to_string();
-    KioskConfig::parse(&out, path)?;
-    Ok(out)
+    let cfg = KioskConfig::parse(&out, path)?;
+    Ok((out, cfg))
 }
 
 /// The configuration text with one key set (`section.key`, e.g. `card_reader.port`), comments
@@ -624,16 +604,7 @@ pub fn apply_to_text(text: &str, path: &Path, s: &Settings) -> Result<String, Se
 /// array (unless the key holds a string now), else taken as a string. The result is checked
 /// as a whole configuration; a key the configuration does not know is refused.
 pub fn set_key(text: &str, path: &Path, key: &str, value: &str) -> Result<String, SettingsError> {
-    let invalid = |reason: &str| {
-        SettingsError::Invalid(ConfigError::Invalid {
-            path: path.to_owned(),
-            problems: vec![crate::config::Problem {
-                line: None,
-                key: key.to_owned(),
-                reason: reason.to_owned(),
-            }],
-        })
-    };
+    let invalid = |reason: &str| SettingsError::Invalid(ConfigError::one(path, key, reason));
     let Some((section, name)) = key.split_once('.') else {
         return Err(invalid("name it as section.key, e.g. card_reader.port"));
     };
@@ -861,28 +832,6 @@ mod tests {
     }
 
     #[test]
-    fn url_rules() {
-        for ok in [
-            "https://api.dost.gov.az",
-            "https://api.dost.gov.az:8443/kiosk",
-            "http://127.0.0.1:8080",
-            "http://localhost/",
-        ] {
-            assert!(url_allowed(ok), "{ok}");
-        }
-        for bad in [
-            "http://api.dost.gov.az",
-            "https://",
-            "https://exa mple.az",
-            "http://127.0.0.1.evil.az",
-            "ftp://x",
-            "api.dost.gov.az",
-        ] {
-            assert!(!url_allowed(bad), "{bad}");
-        }
-    }
-
-    #[test]
     fn ids_are_upper_cased_as_typed() {
         let mut d = SettingsDraft::new(&demo(), ports());
         d.edit(KIOSK_CODE, "gnc02");
@@ -906,7 +855,7 @@ mod tests {
         assert!(d.check());
         let path = Path::new("config/kiosk.toml");
         let text = match apply_to_text(DEMO, path, &d.edited) {
-            Ok(t) => t,
+            Ok((t, _)) => t,
             Err(e) => panic!("{e}"),
         };
         // Every comment line of the original is still there, in the same order.

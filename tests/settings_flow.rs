@@ -43,7 +43,7 @@ fn write_config(dir: &Path, reader_port: &str) -> PathBuf {
         reader_port: Some(reader_port.to_owned()),
         ..Settings::from_config(&demo)
     };
-    let text = settings::apply_to_text(&text, &path, &with_reader).expect("reader set");
+    let (text, _) = settings::apply_to_text(&text, &path, &with_reader).expect("reader set");
     std::fs::write(&path, text).expect("write config");
     path
 }
@@ -56,12 +56,10 @@ async fn start(reader_port: &str) -> Rig {
     let data = cfg.data_dir();
     let views = Arc::new(Mutex::new(Vec::new()));
     let sink = views.clone();
-    let present: Arc<dyn Fn(ViewModel) + Send + Sync> =
-        Arc::new(move |vm| sink.lock().expect("views").push(vm));
+    let present: runtime::SharedPresent = Arc::new(move |vm| sink.lock().expect("views").push(vm));
     let (ui, ui_rx) = tokio::sync::mpsc::unbounded_channel();
     let (route, first_rx) = UiRoute::new(ui_rx);
-    let p = present.clone();
-    let kiosk = runtime::start(cfg, Box::new(move |vm| p(vm)), first_rx)
+    let kiosk = runtime::start(cfg, runtime::present_through(&present), first_rx)
         .await
         .expect("kiosk starts");
     let restarted = Arc::new(Mutex::new(Vec::new()));
