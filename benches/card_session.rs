@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use card_reader::Framing;
 use card_reader::sim::{PtyEmulator, specimens};
 use dost_kiosk::config::{DeviceKind, KioskConfig};
-use dost_kiosk::view::{ScreenId, UiEvent};
+use kiosk_core::view::{ScreenId, UiEvent};
 
 type Seen = Arc<Mutex<Vec<(Instant, ScreenId)>>>;
 

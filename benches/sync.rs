@@ -3,10 +3,10 @@
 //! * **submit to durable**: `Store::submit` (WAL, `synchronous=FULL`, one transaction with its
 //!   print job) on a real disk under `target/tmp`; criterion's mean/median plus p50/p99/max of
 //!   500 timed submits.
-//! * **outbox drain**: the real relay (`sync::run_relay`) against the reference centre
+//! * **outbox drain**: the real relay (`central::Relay`) against the reference centre
 //!   (`dost_central::spawn_local`, real HTTP on 127.0.0.1, its own SQLite with FULL sync):
 //!   applications per second by batch size, and the time to drain a 10,000-application backlog.
-//! * **fleet reconnect**: 1,000 simulated kiosks back off with `sync::full_jitter` during a
+//! * **fleet reconnect**: 1,000 simulated kiosks back off with `central::full_jitter` during a
 //!   centre outage; the requests the centre sees per time bucket when it comes back
 //!   (peak / mean), against a back-off without jitter.
 //!
@@ -15,15 +15,17 @@
 use std::collections::BTreeMap;
 use std::hint::black_box;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use criterion::{Criterion, criterion_group, criterion_main};
-use dost_kiosk::session::Submission;
-use dost_kiosk::store::{NewPrintJob, Store};
-use dost_kiosk::sync::{self, CentralClient, RelaySettings, SyncStatus};
-use dost_kiosk::view::Lang;
+use dost_kiosk::central::{self as sync, CentralClient, Relay, RelaySettings, SyncStatus};
+use dost_kiosk::store::{Store, StoreHandle};
+use kiosk_core::card::CitizenKey;
+use kiosk_core::print::ReceiptTemplate;
+use kiosk_core::session::Submission;
+use kiosk_core::view::Lang;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use tokio::sync::{Notify, watch};
@@ -33,7 +35,7 @@ fn submission(i: u64) -> Submission {
     Submission {
         service_id: "targeted-social-assistance".into(),
         lang: Lang::Az,
-        fin: "5ZX7K2P".into(),
+        citizen: CitizenKey::new(dost_api::Fin::parse("5ZX7K2P").ok().as_ref(), "AA1234567"),
         document_number: "AA1234567".into(),
         answers: [
             ("phone".to_owned(), format!("+99450{:07}", i % 10_000_000)),
@@ -47,12 +49,14 @@ fn submission(i: u64) -> Submission {
     }
 }
 
-/// A receipt of the usual size (about 1.2 KB of ESC/POS).
-fn job() -> Option<NewPrintJob> {
-    Some(NewPrintJob {
-        bytes: vec![0x1b; 1200],
-        paper_mm: 114.75,
-    })
+/// The receipt kept with each application (laid out when it prints).
+fn receipt() -> ReceiptTemplate {
+    ReceiptTemplate {
+        center_name: "DOST Yasamal".into(),
+        kiosk_id: "BENCH-K01".into(),
+        service_title: "Ünvanlı dövlət sosial yardımı".into(),
+        next_steps: vec!["Ailənizin vəziyyəti yerində yoxlanılacaq.".into()],
+    }
 }
 
 /// A temporary directory on the target's disk (not a tmpfs: fsync must cost what it costs).
@@ -77,7 +81,7 @@ fn submit_to_durable(c: &mut Criterion) {
     for _ in 0..500 {
         let t = Instant::now();
         store
-            .submit("BENCH", "BENCH-K01", &sub, Utc::now(), |_| job())
+            .submit("BENCH", "BENCH-K01", &sub, Utc::now(), Some(&receipt()))
             .expect("submit");
         times.push(t.elapsed());
     }
@@ -97,7 +101,13 @@ fn submit_to_durable(c: &mut Criterion) {
     group.bench_function("submit to durable (synchronous=FULL)", |b| {
         b.iter(|| {
             store
-                .submit("BENCH", "BENCH-K01", black_box(&sub), Utc::now(), |_| job())
+                .submit(
+                    "BENCH",
+                    "BENCH-K01",
+                    black_box(&sub),
+                    Utc::now(),
+                    Some(&receipt()),
+                )
                 .expect("submit")
         })
     });
@@ -117,7 +127,7 @@ fn backlog(dir: &Path, code: &str, n: u64) -> Store {
     let now = Utc::now();
     for i in 0..n {
         store
-            .submit(code, "BENCH-K01", &submission(i), now, |_| None)
+            .submit(code, "BENCH-K01", &submission(i), now, None)
             .expect("submit");
     }
     store
@@ -129,7 +139,7 @@ fn backlog(dir: &Path, code: &str, n: u64) -> Store {
 
 /// Runs the relay until `n` applications are delivered; returns the time it took.
 async fn drain(store: Store, url: &str, n: u64, batch: usize) -> Duration {
-    let store = Arc::new(Mutex::new(store));
+    let (store, _thread) = StoreHandle::spawn(store).expect("store thread");
     let client = CentralClient::new(url, "bench-token", Duration::from_secs(30)).expect("client");
     let (tx, mut rx) = watch::channel(SyncStatus::default());
     let cancel = CancellationToken::new();
@@ -140,14 +150,16 @@ async fn drain(store: Store, url: &str, n: u64, batch: usize) -> Duration {
         idle_poll: Duration::from_secs(30),
     };
     let t = Instant::now();
-    let relay = tokio::spawn(sync::run_relay(
-        store.clone(),
-        client,
-        settings,
-        Arc::new(Notify::new()),
-        tx,
-        cancel.clone(),
-    ));
+    let relay = tokio::spawn(
+        Relay {
+            store: store.clone(),
+            client,
+            settings,
+            wake: Arc::new(Notify::new()),
+            status: tx,
+        }
+        .run(cancel.clone()),
+    );
     let waited =
         tokio::time::timeout(Duration::from_secs(120), rx.wait_for(|s| s.delivered >= n)).await;
     let took = t.elapsed();
@@ -157,7 +169,7 @@ async fn drain(store: Store, url: &str, n: u64, batch: usize) -> Duration {
         matches!(waited, Ok(Ok(_))),
         "backlog of {n} not drained in time"
     );
-    let stats = store.lock().expect("store").stats().expect("stats");
+    let stats = store.call(|s| s.stats()).await.expect("stats");
     assert_eq!((stats.outbox_depth, stats.rejected), (0, 0), "all accepted");
     took
 }
@@ -227,7 +239,7 @@ enum Start {
 /// How a kiosk waits between failed attempts.
 #[derive(Clone, Copy, Debug)]
 enum Backoff {
-    /// The kiosk's relay: `sync::full_jitter`.
+    /// The kiosk's relay: `central::full_jitter`.
     FullJitter,
     /// `min(cap, base·2ⁿ)` exactly (for comparison).
     NoJitter,

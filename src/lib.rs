@@ -1,25 +1,22 @@
 //! DOST Kiosk: the software of the self-service kiosks in DOST centers.
 //!
-//! Pure core (session state machine, screen selection, validation) with I/O at the edge
-//! (store, sync, devices, UI). Only [`ui_bridge`] names Slint types.
+//! The pure core (session, screens, catalog, validation, text rules) is the `kiosk-core`
+//! crate; this crate is the edge around it:
+//!
+//! * [`runtime`] starts and owns everything that runs: the session loop, the effect executor,
+//!   housekeeping, the devices, the relay; [`store`] is the SQLite store with its one owner
+//!   thread; [`central`] the central API's client and the outbox relay; [`printing`] the
+//!   printer worker and DOST's receipt layout; [`config`] the configuration files;
+//!   [`platform`] systemd, locks, disks, ports and logs.
+//! * [`cli`] is the `dost-kiosk` command; [`kit`] drives the real core by its UI events
+//!   (burn-in, screenshots, tests); [`ui_bridge`] is the only Rust that names Slint types.
 
-pub mod burnin;
-pub mod catalog;
+pub mod central;
 pub mod cli;
 pub mod config;
-pub mod doctor;
-pub mod logs;
-pub mod notify;
+pub mod kit;
+pub mod platform;
 pub mod printing;
 pub mod runtime;
-pub mod screen;
-pub mod service;
-pub mod session;
-pub mod settings;
 pub mod store;
-pub mod sync;
-pub mod text;
 pub mod ui_bridge;
-pub mod validate;
-pub mod view;
-pub mod view_samples;

@@ -222,7 +222,7 @@ fn pin_hash_reads_stdin() {
     let out = child.wait_with_output().expect("done");
     assert!(out.status.success());
     let hash = String::from_utf8_lossy(&out.stdout).trim().to_owned();
-    assert!(dost_kiosk::service::is_pin_hash(&hash), "{hash}");
+    assert!(dost_kiosk::config::pin::is_pin_hash(&hash), "{hash}");
     assert!(!hash.contains("482913"));
 }
 

@@ -3,22 +3,35 @@
 
 mod common;
 
-use std::path::Path;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use dost_api::ApplicationState;
 use dost_kiosk::config::KioskConfig;
+use dost_kiosk::kit::Harness;
+use dost_kiosk::platform::lock::LockError;
 use dost_kiosk::runtime::{self, Kiosk};
-use dost_kiosk::view::{ReceiptState, ScreenId, UiEvent, ViewModel};
-use tokio::sync::mpsc::UnboundedSender;
+use kiosk_core::card::CardTest;
+use kiosk_core::view::{
+    PaperLevel, PartName, PartStatus, ReceiptState, ScreenId, ServiceAction, ServiceMessage,
+    UiEvent, ViewModel,
+};
 
 struct Demo {
     kiosk: Kiosk,
-    ui: UnboundedSender<UiEvent>,
-    views: Arc<Mutex<Vec<ViewModel>>>,
+    h: Harness,
     _dir: tempfile::TempDir,
     data: std::path::PathBuf,
+}
+
+/// The FİN of the demo card, as the simulated reader reads it.
+fn demo_fin() -> String {
+    let lines = card_reader::sim::specimens::aze_id_card();
+    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).expect("date");
+    card_reader::parse_mrz(&lines, today)
+        .expect("the demo card parses")
+        .fin
+        .expect("the demo card has a FİN")
 }
 
 async fn start_demo() -> Demo {
@@ -27,11 +40,10 @@ async fn start_demo() -> Demo {
 
 async fn start_demo_with(edit: impl FnOnce(&mut KioskConfig)) -> Demo {
     let dir = tempfile::tempdir().expect("temp dir");
-    let (kiosk, ui, views) = common::start_demo(dir.path(), edit).await;
+    let (kiosk, h) = common::start_demo(dir.path(), edit).await;
     Demo {
         kiosk,
-        ui,
-        views,
+        h,
         data: dir.path().to_path_buf(),
         _dir: dir,
     }
@@ -39,30 +51,27 @@ async fn start_demo_with(edit: impl FnOnce(&mut KioskConfig)) -> Demo {
 
 impl Demo {
     fn send(&self, ev: UiEvent) {
-        self.ui.send(ev).expect("core alive");
+        self.h.send(ev).expect("core alive");
     }
 
     /// Waits until the latest view satisfies `pred`, returning it.
-    async fn wait(&self, what: &str, pred: impl Fn(&ViewModel) -> bool) -> ViewModel {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            if let Some(vm) = self.views.lock().expect("views").last()
-                && pred(vm)
-            {
-                return vm.clone();
-            }
-            if Instant::now() > deadline {
-                let last = self.views.lock().expect("views").last().cloned();
-                panic!("timed out waiting for {what}; last view: {last:?}");
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+    async fn wait(&mut self, what: &str, pred: impl Fn(&ViewModel) -> bool) -> ViewModel {
+        common::wait(&mut self.h, what, pred).await
+    }
+
+    /// Runs `sql` (one text column of one row, with `arg`) on the kiosk's store.
+    async fn query(&self, sql: &'static str, arg: String) -> String {
+        self.kiosk
+            .store
+            .call(move |s| Ok(s.connection().query_row(sql, [&arg], |r| r.get(0))?))
+            .await
+            .expect("row")
     }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn demo_card_to_receipt_to_centre() {
-    let demo = start_demo().await;
+    let mut demo = start_demo().await;
     demo.wait("attract", |vm| vm.screen == ScreenId::Attract && vm.demo)
         .await;
 
@@ -106,25 +115,19 @@ async fn demo_card_to_receipt_to_centre() {
         .await
         .done
         .expect("done view");
-    let id = done.application_id.clone();
-    assert!(id.starts_with("YAS01-"), "{id}");
+    let id = done.application_id.to_string();
+    assert_eq!(done.application_id.kiosk_code(), "YAS01");
     assert!(done.qr_payload.contains(&id));
 
     // The SQLite row, delivered to the centre by the relay.
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
-        let state: String = demo
-            .kiosk
-            .store
-            .lock()
-            .expect("store")
-            .connection()
-            .query_row(
+        let state = demo
+            .query(
                 "SELECT sync_state FROM applications WHERE id = ?1",
-                [&id],
-                |r| r.get(0),
+                id.clone(),
             )
-            .expect("row stored");
+            .await;
         if state == "synced" {
             break;
         }
@@ -138,10 +141,10 @@ async fn demo_card_to_receipt_to_centre() {
     let decoded = receipt_printer::preview::decode(&bytes).expect("decodable receipt");
     let text = decoded.text_lines().join("\n");
     assert!(text.contains(&id), "receipt shows the number:\n{text}");
-    assert!(
-        text.contains("5ZX") || text.contains("****"),
-        "masked FİN on the receipt"
-    );
+    let fin = demo_fin();
+    let masked = dost_api::mask_fin(&fin);
+    assert!(text.contains(&masked), "masked FİN on the receipt:\n{text}");
+    assert!(!text.contains(&fin), "never the whole FİN:\n{text}");
     assert!(decoded.qr_payloads().iter().any(|q| q.contains(&id)));
     assert!(demo.kiosk.receipts_dir.join(format!("{id}.png")).is_file());
 
@@ -161,7 +164,7 @@ async fn demo_card_to_receipt_to_centre() {
     let row = mine
         .rows
         .iter()
-        .find(|r| r.application_id == id)
+        .find(|r| r.application_id.as_str() == id)
         .expect("listed");
     assert!(row.state >= ApplicationState::Received, "{row:?}");
     assert!(!row.pending_upload && !mine.offline);
@@ -192,7 +195,7 @@ async fn demo_card_to_receipt_to_centre() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rating_after_an_application_reaches_the_centre() {
-    let demo = start_demo().await;
+    let mut demo = start_demo().await;
     demo.send(UiEvent::DemoInsertCard);
     demo.wait("welcome", |vm| vm.screen == ScreenId::Welcome)
         .await;
@@ -238,7 +241,7 @@ async fn rating_after_an_application_reaches_the_centre() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn service_mode_staff_restock_and_technician_diagnostics() {
-    let demo = start_demo().await;
+    let mut demo = start_demo().await;
     demo.send(UiEvent::ServiceEntry);
     demo.wait("pin pad", |vm| vm.screen == ScreenId::ServicePin)
         .await;
@@ -254,10 +257,8 @@ async fn service_mode_staff_restock_and_technician_diagnostics() {
                 && vm.service.as_ref().is_some_and(|s| !s.parts.is_empty())
         })
         .await;
-    assert_eq!(staff.service.expect("data").paper.level, "ok");
-    demo.send(UiEvent::ServiceAction(
-        dost_kiosk::view::ServiceAction::PaperRestocked,
-    ));
+    assert_eq!(staff.service.expect("data").paper.level, PaperLevel::Ok);
+    demo.send(UiEvent::ServiceAction(ServiceAction::PaperRestocked));
     demo.wait("restock message", |vm| {
         vm.service.as_ref().is_some_and(|s| s.message.is_some())
     })
@@ -270,56 +271,60 @@ async fn service_mode_staff_restock_and_technician_diagnostics() {
     demo.send(UiEvent::PinEntered("246810".into()));
     demo.wait("technician", |vm| vm.screen == ScreenId::ServiceTechnician)
         .await;
-    demo.send(UiEvent::ServiceAction(
-        dost_kiosk::view::ServiceAction::ExportDiagnostics,
-    ));
+    demo.send(UiEvent::ServiceAction(ServiceAction::ExportDiagnostics));
     let tech = demo
         .wait("diagnostics saved", |vm| {
             vm.service
                 .as_ref()
                 .and_then(|s| s.message.as_ref())
-                .is_some_and(|m| m.contains("diagnostics saved"))
+                .is_some_and(|m| matches!(m, ServiceMessage::DiagnosticsSaved { .. }))
         })
         .await;
     // The live test card read: the technician inserts a card and sees what was read.
     demo.send(UiEvent::DemoInsertCard);
-    let read = demo
-        .wait("card test", |vm| {
-            vm.service.as_ref().is_some_and(|s| {
-                s.parts
-                    .iter()
-                    .any(|p| p.name == "card test" && p.detail.starts_with("read TD1"))
+    let card_test = |vm: &ViewModel| -> Option<CardTest> {
+        vm.service
+            .as_ref()?
+            .parts
+            .iter()
+            .find_map(|p| match &p.status {
+                PartStatus::CardRead { test, .. } if p.name == PartName::CardTest => {
+                    Some(test.clone())
+                }
+                _ => None,
             })
-        })
+    };
+    let read = demo
+        .wait(
+            "card test",
+            |vm| matches!(card_test(vm), Some(CardTest::Read { format, .. }) if format == "TD1"),
+        )
         .await;
     assert_eq!(
         read.screen,
         ScreenId::ServiceTechnician,
         "no citizen session opens"
     );
-    let detail = read
-        .service
-        .expect("data")
-        .parts
-        .into_iter()
-        .find(|p| p.name == "card test");
-    assert!(detail.is_some_and(|p| p.detail.contains("5ZX****") && !p.detail.contains("5ZX7")));
-    let names: Vec<String> = tech
+    let Some(CardTest::Read { masked_fin, .. }) = card_test(&read) else {
+        panic!("a read card test");
+    };
+    assert_eq!(masked_fin, Some(dost_api::mask_fin(&demo_fin())));
+    let names: Vec<PartName> = tech
         .service
         .expect("data")
         .parts
         .iter()
-        .map(|p| p.name.clone())
+        .map(|p| p.name)
         .collect();
     for part in [
-        "card_reader",
-        "receipt_printer",
-        "centre link",
-        "disk",
-        "database",
-        "clock",
+        PartName::CardReader,
+        PartName::Printer,
+        PartName::CentreLink,
+        PartName::Disk,
+        PartName::Database,
+        PartName::Clock,
     ] {
-        assert!(names.iter().any(|n| n == part), "{part} in {names:?}");
+        assert!(names.contains(&part), "{part:?} in {names:?}");
     }
     let saved = std::fs::read_dir(&demo.data)
         .expect("data dir")
@@ -327,18 +332,19 @@ async fn service_mode_staff_restock_and_technician_diagnostics() {
         .any(|e| e.file_name().to_string_lossy().starts_with("diagnostics-"));
     assert!(saved);
     // Every entry, action and failure is in the audit log, and the chain holds.
-    let (actions, chain) = {
-        let store = demo.kiosk.store.lock().expect("store");
-        let actions: Vec<String> = store
-            .connection()
-            .prepare("SELECT actor || ':' || action FROM audit_log ORDER BY id")
-            .expect("sql")
-            .query_map([], |r| r.get(0))
-            .expect("rows")
-            .collect::<Result<_, _>>()
-            .expect("audit");
-        (actions, store.verify_audit().expect("audit"))
-    };
+    let (actions, chain) = demo
+        .kiosk
+        .store
+        .call(|store| {
+            let actions: Vec<String> = store
+                .connection()
+                .prepare("SELECT actor || ':' || action FROM audit_log ORDER BY id")?
+                .query_map([], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+            Ok((actions, store.verify_audit()?))
+        })
+        .await
+        .expect("audit");
     for want in [
         "unknown:pin_wrong",
         "staff:service_entered",
@@ -354,7 +360,7 @@ async fn service_mode_staff_restock_and_technician_diagnostics() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn paper_out_still_takes_the_application_and_prints_after_restock() {
-    let demo = start_demo().await;
+    let mut demo = start_demo().await;
     let printer = demo.kiosk.sim_printer.clone().expect("simulated printer");
     printer.state().set_paper(receipt_printer::PaperLevel::Out);
     demo.wait("printer notice", |vm| vm.printer_unavailable)
@@ -388,7 +394,7 @@ async fn paper_out_still_takes_the_application_and_prints_after_restock() {
             let text = receipt_printer::preview::decode(&printer.state().printed_stream())
                 .map(|d| d.text_lines().join("\n"))
                 .unwrap_or_default();
-            !text.contains(&done.application_id)
+            !text.contains(done.application_id.as_str())
         }
     );
 
@@ -405,13 +411,17 @@ async fn paper_out_still_takes_the_application_and_prints_after_restock() {
         .expect("decodable")
         .text_lines()
         .join("\n");
-    assert_eq!(text.matches(&done.application_id).count(), 1, "{text}");
+    assert_eq!(
+        text.matches(done.application_id.as_str()).count(),
+        1,
+        "{text}"
+    );
     demo.kiosk.shutdown(Duration::from_secs(2)).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn settings_from_the_centre_are_checked_then_applied() {
-    let demo = start_demo_with(|cfg| {
+    let mut demo = start_demo_with(|cfg| {
         cfg.central.status_refresh_s = 1;
         cfg.central.heartbeat_s = 1;
     })
@@ -445,11 +455,7 @@ async fn settings_from_the_centre_are_checked_then_applied() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert_eq!(
-        demo.views
-            .lock()
-            .expect("views")
-            .last()
-            .map(|v| v.center_name.clone()),
+        demo.h.latest().map(|v| v.center_name.clone()),
         Some("DOST Yasamal".to_owned())
     );
     // A good one is applied while the kiosk runs.
@@ -463,12 +469,14 @@ async fn settings_from_the_centre_are_checked_then_applied() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_kiosk_per_data_directory() {
     let demo = start_demo().await;
-    let mut cfg = KioskConfig::load(Path::new("config/kiosk.toml")).expect("demo config");
-    cfg.kiosk.data_dir = demo.data.clone();
+    let cfg: KioskConfig = common::demo_config(&demo.data);
     let (_tx, rx) = tokio::sync::mpsc::unbounded_channel();
     let second = runtime::start(cfg, Box::new(|_| {}), rx).await;
     assert!(
-        matches!(second, Err(runtime::RuntimeError::AlreadyRunning(_))),
+        matches!(
+            second,
+            Err(runtime::RuntimeError::Lock(LockError::AlreadyRunning(_)))
+        ),
         "a second kiosk on the same data must not start"
     );
     demo.kiosk.shutdown(Duration::from_secs(2)).await;

@@ -11,7 +11,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::wait;
-use dost_kiosk::view::{ScreenId, UiEvent};
+use kiosk_core::view::{ScreenId, UiEvent};
 
 /// Sets the soft limit on the size of files this process writes (`None`: back to the hard
 /// limit). A write past it fails with EFBIG, as a full disk fails one with ENOSPC.
@@ -37,7 +37,8 @@ fn count(conn: &rusqlite::Connection, sql: &str, id: &str) -> i64 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_full_disk_fails_the_submit_cleanly_and_nothing_is_lost() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let (kiosk, ui, views) = common::demo_at_review(dir.path()).await;
+    let (kiosk, mut h) = common::demo_at_review(dir.path()).await;
+    let ui = h.sender();
     let send = |ev| ui.send(ev).expect("core alive");
 
     let reader =
@@ -49,7 +50,7 @@ async fn a_full_disk_fails_the_submit_cleanly_and_nothing_is_lost() {
     // The disk is full: no file of this process may grow past its first page.
     limit_file_size(Some(4096));
     send(UiEvent::Submit);
-    let failed = wait(&views, "submit failed", |vm| {
+    let failed = wait(&mut h, "submit failed", |vm| {
         vm.screen == ScreenId::Review && vm.submit_failed
     })
     .await;
@@ -71,11 +72,11 @@ async fn a_full_disk_fails_the_submit_cleanly_and_nothing_is_lost() {
 
     // Room again: the same citizen submits again and gets one number, one receipt.
     send(UiEvent::Submit);
-    let done = wait(&views, "done", |vm| vm.screen == ScreenId::Done)
+    let done = wait(&mut h, "done", |vm| vm.screen == ScreenId::Done)
         .await
         .done
         .expect("done view");
-    let id = done.application_id;
+    let id = done.application_id.to_string();
     assert_eq!(
         count(
             &reader,

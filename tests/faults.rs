@@ -702,7 +702,7 @@ fn a_misbehaving_centre_gets_everything_once_after_faults_stop() {
 
 /// Exit codes of `dost-kiosk burn-in`.
 mod burnin_exit {
-    pub const NOT_DRAINED: i32 = dost_kiosk::burnin::EXIT_NOT_DRAINED as i32;
+    pub const NOT_DRAINED: i32 = dost_kiosk::kit::burnin::EXIT_NOT_DRAINED as i32;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -713,7 +713,7 @@ mod locked_database {
     use std::time::Duration;
 
     use super::common::{self, wait};
-    use dost_kiosk::view::{ScreenId, UiEvent};
+    use kiosk_core::view::{ScreenId, UiEvent};
 
     fn count(conn: &rusqlite::Connection, table: &str) -> i64 {
         conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))
@@ -723,7 +723,8 @@ mod locked_database {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_locked_database_fails_the_submit_cleanly_and_a_retry_works() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let (kiosk, ui, views) = common::demo_at_review(dir.path()).await;
+        let (kiosk, mut h) = common::demo_at_review(dir.path()).await;
+        let ui = h.sender();
         let send = |ev| ui.send(ev).expect("core alive");
 
         // Another connection holds the write lock longer than the store's busy timeout (2 s).
@@ -732,7 +733,7 @@ mod locked_database {
         lock.execute_batch("BEGIN EXCLUSIVE")
             .expect("exclusive lock");
         send(UiEvent::Submit);
-        let failed = wait(&views, "submit failed", |vm| {
+        let failed = wait(&mut h, "submit failed", |vm| {
             vm.screen == ScreenId::Review && vm.submit_failed
         })
         .await;
@@ -749,16 +750,16 @@ mod locked_database {
 
         // Released: the same citizen submits again and gets a number.
         send(UiEvent::Submit);
-        let done = wait(&views, "done", |vm| vm.screen == ScreenId::Done)
+        let done = wait(&mut h, "done", |vm| vm.screen == ScreenId::Done)
             .await
             .done
             .expect("done view");
-        assert!(!done.application_id.is_empty());
+        let id = done.application_id.to_string();
         let (apps, jobs): (i64, i64) = lock
             .query_row(
                 "SELECT (SELECT COUNT(*) FROM applications WHERE id = ?1),
                         (SELECT COUNT(*) FROM print_jobs WHERE application_id = ?1)",
-                [&done.application_id],
+                [&id],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .expect("rows");

@@ -5,15 +5,15 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use card_reader::Framing;
 use card_reader::sim::{PtyEmulator, specimens};
-use dost_kiosk::config::KioskConfig;
+use dost_kiosk::config::{KioskConfig, edit};
+use dost_kiosk::kit::Harness;
 use dost_kiosk::runtime::{self, Ended, Restarts, UiRoute};
-use dost_kiosk::settings::{self, Settings};
-use dost_kiosk::view::{ScreenId, ServiceAction, UiEvent, ViewModel};
-use tokio::sync::mpsc::UnboundedSender;
+use kiosk_core::settings::{SIMULATED, Settings};
+use kiosk_core::view::{FieldError, ScreenId, ServiceAction, ServiceMessage, UiEvent, ViewModel};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
@@ -21,8 +21,7 @@ use tokio_util::sync::CancellationToken;
 const TECHNICIAN_PIN: &str = "246810";
 
 struct Rig {
-    ui: UnboundedSender<UiEvent>,
-    views: Arc<Mutex<Vec<ViewModel>>>,
+    h: Harness,
     restarted: Arc<Mutex<Vec<KioskConfig>>>,
     stop: CancellationToken,
     supervisor: JoinHandle<Ended>,
@@ -41,22 +40,23 @@ fn write_config(dir: &Path, reader_port: &str) -> PathBuf {
     let demo = KioskConfig::parse(&text, &path).expect("demo parses");
     let with_reader = Settings {
         reader_port: Some(reader_port.to_owned()),
-        ..Settings::from_config(&demo)
+        ..edit::settings_of(&demo)
     };
-    let (text, _) = settings::apply_to_text(&text, &path, &with_reader).expect("reader set");
+    let (text, _) = edit::apply_to_text(&text, &path, &with_reader).expect("reader set");
     std::fs::write(&path, text).expect("write config");
     path
 }
 
 async fn start(reader_port: &str) -> Rig {
-    dost_kiosk::sync::ensure_tls();
+    dost_kiosk::central::ensure_tls();
     let dir = tempfile::tempdir().expect("temp dir");
     let config = write_config(dir.path(), reader_port);
     let cfg = KioskConfig::load(&config).expect("config loads");
     let data = cfg.data_dir();
-    let views = Arc::new(Mutex::new(Vec::new()));
-    let sink = views.clone();
-    let present: runtime::SharedPresent = Arc::new(move |vm| sink.lock().expect("views").push(vm));
+    let (views_tx, views) = tokio::sync::mpsc::unbounded_channel();
+    let present: runtime::SharedPresent = Arc::new(move |vm| {
+        let _ = views_tx.send(vm);
+    });
     let (ui, ui_rx) = tokio::sync::mpsc::unbounded_channel();
     let (route, first_rx) = UiRoute::new(ui_rx);
     let kiosk = runtime::start(cfg, runtime::present_through(&present), first_rx)
@@ -70,14 +70,13 @@ async fn start(reader_port: &str) -> Rig {
         present,
         route,
         started: Some(Box::new(move |k| {
-            seen.lock().expect("restarts").push(k.cfg.clone())
+            seen.lock().expect("restarts").push((*k.cfg).clone())
         })),
     };
     let stop = CancellationToken::new();
     let supervisor = tokio::spawn(runtime::supervise(kiosk, restarts, stop.clone()));
     Rig {
-        ui,
-        views,
+        h: Harness::new(ui, views),
         restarted,
         stop,
         supervisor,
@@ -89,27 +88,17 @@ async fn start(reader_port: &str) -> Rig {
 
 impl Rig {
     fn send(&self, ev: UiEvent) {
-        self.ui.send(ev).expect("route alive");
+        self.h.send(ev).expect("route alive");
     }
 
-    async fn wait(&self, what: &str, pred: impl Fn(&ViewModel) -> bool) -> ViewModel {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            if let Some(vm) = self.views.lock().expect("views").last()
-                && pred(vm)
-            {
-                return vm.clone();
-            }
-            let last = self.views.lock().expect("views").last().cloned();
-            assert!(
-                Instant::now() < deadline,
-                "timed out waiting for {what}; last view: {last:?}"
-            );
-            tokio::time::sleep(Duration::from_millis(20)).await;
+    async fn wait(&mut self, what: &str, pred: impl Fn(&ViewModel) -> bool) -> ViewModel {
+        match self.h.wait(what, pred).await {
+            Ok(vm) => vm,
+            Err(e) => panic!("waiting for {what}: {e}"),
         }
     }
 
-    async fn open_settings(&self) -> ViewModel {
+    async fn open_settings(&mut self) -> ViewModel {
         self.wait("attract", |vm| vm.screen == ScreenId::Attract)
             .await;
         self.send(UiEvent::ServiceEntry);
@@ -174,7 +163,7 @@ fn send_card(emu: &mut PtyEmulator, framing: Framing) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn saved_settings_are_written_and_the_devices_restart_with_them() {
     let mut emu = PtyEmulator::new().expect("pty");
-    let rig = start(&emu.path_string()).await;
+    let mut rig = start(&emu.path_string()).await;
     let original = std::fs::read_to_string(&rig.config).expect("config");
 
     // The reader reads plain lines before the change.
@@ -186,18 +175,15 @@ async fn saved_settings_are_written_and_the_devices_restart_with_them() {
     rig.send(UiEvent::EndSession);
 
     let form = rig.open_settings().await;
-    assert_eq!(field_value(&form, settings::READER_PORT), emu.path_string());
-    assert_eq!(field_value(&form, settings::READER_FRAMING), "plain");
-    assert_eq!(
-        field_value(&form, settings::PRINTER_PORT),
-        settings::SIMULATED
-    );
+    assert_eq!(field_value(&form, "reader_port"), emu.path_string());
+    assert_eq!(field_value(&form, "reader_framing"), "plain");
+    assert_eq!(field_value(&form, "printer_port"), SIMULATED);
 
-    rig.edit(settings::READER_FRAMING, "stx-etx");
-    rig.edit(settings::KIOSK_CODE, "gnc02");
-    rig.edit(settings::CENTER_NAME, "DOST Gəncə");
+    rig.edit("reader_framing", "stx-etx");
+    rig.edit("kiosk_code", "gnc02");
+    rig.edit("center_name", "DOST Gəncə");
     rig.wait("edits shown", |vm| {
-        vm.form.is_some() && field_value(vm, settings::KIOSK_CODE) == "GNC02"
+        vm.form.is_some() && field_value(vm, "kiosk_code") == "GNC02"
     })
     .await;
     rig.send(UiEvent::ServiceAction(ServiceAction::SaveSettings));
@@ -209,21 +195,21 @@ async fn saved_settings_are_written_and_the_devices_restart_with_them() {
                 && vm
                     .service
                     .as_ref()
-                    .and_then(|s| s.message.as_deref())
-                    .is_some_and(|m| m.contains("applied"))
+                    .and_then(|s| s.message.as_ref())
+                    .is_some_and(|m| matches!(m, ServiceMessage::SettingsApplied { .. }))
         })
         .await;
     assert_eq!(resumed.center_name, "DOST Gəncə");
     let restarted = rig.restarted.lock().expect("restarts").clone();
     assert_eq!(restarted.len(), 1);
-    assert_eq!(restarted[0].card_reader.framing, "stx-etx");
+    assert_eq!(restarted[0].card_reader.framing, Framing::StxEtx);
     assert_eq!(restarted[0].kiosk.code, "GNC02");
 
     // The file: new values, every comment kept, the old text as .bak.
     let text = std::fs::read_to_string(&rig.config).expect("config");
     assert_eq!(comments(&text), comments(&original));
     let saved = KioskConfig::parse(&text, &rig.config).expect("saved file is valid");
-    assert_eq!(saved.card_reader.framing, "stx-etx");
+    assert_eq!(saved.card_reader.framing, Framing::StxEtx);
     assert_eq!(saved.card_reader.port, emu.path_string());
     assert_eq!(saved.kiosk.code, "GNC02");
     let bak = rig.config.with_file_name("kiosk.toml.bak");
@@ -251,11 +237,7 @@ async fn saved_settings_are_written_and_the_devices_restart_with_them() {
         .await
         .done
         .expect("done view");
-    assert!(
-        done.application_id.starts_with("GNC02-"),
-        "{}",
-        done.application_id
-    );
+    assert_eq!(done.application_id.kiosk_code(), "GNC02");
 
     let audit = audit_actions(&rig.data);
     let saved = audit
@@ -273,20 +255,19 @@ async fn saved_settings_are_written_and_the_devices_restart_with_them() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_file_changed_meanwhile_or_a_refused_value_is_not_overwritten() {
     let emu = PtyEmulator::new().expect("pty");
-    let rig = start(&emu.path_string()).await;
+    let mut rig = start(&emu.path_string()).await;
     rig.open_settings().await;
 
     // A refused value stays on the form; nothing is written.
     let before = std::fs::read_to_string(&rig.config).expect("config");
-    rig.edit(settings::CENTRAL_URL, "http://api.dost.gov.az");
+    rig.edit("central_url", "http://api.dost.gov.az");
     rig.send(UiEvent::ServiceAction(ServiceAction::SaveSettings));
     let vm = rig
         .wait("refusal shown", |vm| {
             vm.form.as_ref().is_some_and(|f| {
-                f.fields.iter().any(|f| {
-                    f.id == settings::CENTRAL_URL
-                        && f.error == Some(dost_kiosk::view::FieldError::UrlFormat)
-                })
+                f.fields
+                    .iter()
+                    .any(|f| f.id == "central_url" && f.error == Some(FieldError::UrlFormat))
             })
         })
         .await;
@@ -302,8 +283,8 @@ async fn a_file_changed_meanwhile_or_a_refused_value_is_not_overwritten() {
     );
 
     // Someone edits the file while the form is open: the save is refused, their edit stays.
-    rig.edit(settings::CENTRAL_URL, "");
-    rig.edit(settings::READER_BAUD, "19200");
+    rig.edit("central_url", "");
+    rig.edit("reader_baud", "19200");
     let edited_elsewhere = before.replace("baud = 38400", "baud = 19200");
     assert_ne!(edited_elsewhere, before);
     std::fs::write(&rig.config, &edited_elsewhere).expect("edit elsewhere");
@@ -342,7 +323,7 @@ async fn restart_without_systemd_restarts_the_core_in_place() {
     // manual start) the kiosk must not just disappear.
     assert!(std::env::var_os("NOTIFY_SOCKET").is_none());
     let emu = PtyEmulator::new().expect("pty");
-    let rig = start(&emu.path_string()).await;
+    let mut rig = start(&emu.path_string()).await;
     rig.open_settings().await;
     rig.send(UiEvent::Back);
     rig.wait("technician", |vm| vm.screen == ScreenId::ServiceTechnician)
@@ -353,8 +334,8 @@ async fn restart_without_systemd_restarts_the_core_in_place() {
             && vm
                 .service
                 .as_ref()
-                .and_then(|s| s.message.as_deref())
-                .is_some_and(|m| m.contains("application restarted"))
+                .and_then(|s| s.message.as_ref())
+                .is_some_and(|m| *m == ServiceMessage::AppRestarted)
     })
     .await;
     assert_eq!(rig.restarted.lock().expect("restarts").len(), 1);

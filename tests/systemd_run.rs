@@ -72,7 +72,11 @@ fn ready_watchdog_and_sigterm() {
     let sock = UnixDatagram::bind(&sock_path).expect("bind");
     sock.set_read_timeout(Some(Duration::from_millis(200)))
         .expect("timeout");
-    let child = Command::new(env!("CARGO_BIN_EXE_dost-kiosk"))
+    // As systemd does, WATCHDOG_PID names the kiosk's own process: the shell sets it to its
+    // PID and becomes the kiosk (exec keeps the PID).
+    let child = Command::new("sh")
+        .args(["-c", "WATCHDOG_PID=$$ exec \"$0\" \"$@\""])
+        .arg(env!("CARGO_BIN_EXE_dost-kiosk"))
         .args(["--config", "config/kiosk.toml", "--data-dir"])
         .arg(dir.path().join("data"))
         .arg("run")

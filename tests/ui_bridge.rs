@@ -8,10 +8,10 @@
 
 use std::time::Duration;
 
+use dost_kiosk::kit::sample;
 use dost_kiosk::ui_bridge::SlintUi;
-use dost_kiosk::view::{Lang, ScreenId, UiEvent};
-use dost_kiosk::view_samples::sample;
 use i_slint_backend_testing::ElementHandle;
+use kiosk_core::view::{Lang, ScreenId, UiEvent};
 use slint::platform::{Key, PointerEventButton, WindowEvent};
 use slint::{ComponentHandle, LogicalPosition, LogicalSize, SharedString};
 use tokio::sync::mpsc::UnboundedReceiver;
@@ -66,6 +66,66 @@ fn click(ui: &SlintUi, label: &str) {
 /// Lets the activity throttle (1 s) pass.
 fn wait_throttle() {
     std::thread::sleep(Duration::from_millis(1050));
+}
+
+/// A form page with every kind of input the bridge handles: a phone (numeric pad), an empty
+/// address with an error (the keyboard types into it), and a choice (option buttons).
+fn form_sample(lang: Lang) -> kiosk_core::view::ViewModel {
+    use kiosk_core::view::{FieldError, FieldKind, FieldView, FormView};
+    let t = |az: &str, ru: &str, en: &str| {
+        match lang {
+            Lang::Az => az,
+            Lang::Ru => ru,
+            Lang::En => en,
+        }
+        .to_owned()
+    };
+    let mut vm = sample(ScreenId::Form, lang);
+    vm.form = Some(FormView {
+        service_title: t(
+            "İşsiz kimi qeydiyyat",
+            "Регистрация безработного",
+            "Registration",
+        ),
+        fields: vec![
+            FieldView {
+                id: "phone".into(),
+                label: t("Mobil telefon", "Мобильный телефон", "Mobile phone"),
+                kind: FieldKind::Phone,
+                required: true,
+                value: "+994 50 123 45 67".into(),
+                ..FieldView::default()
+            },
+            FieldView {
+                id: "address".into(),
+                label: t(
+                    "Faktiki yaşayış ünvanı",
+                    "Фактический адрес проживания",
+                    "Home address",
+                ),
+                kind: FieldKind::Address,
+                required: true,
+                error: Some(FieldError::Required),
+                ..FieldView::default()
+            },
+            FieldView {
+                id: "education".into(),
+                label: t("Təhsil", "Образование", "Education"),
+                kind: FieldKind::Choice,
+                required: true,
+                value: t("Ali", "Высшее", "Higher"),
+                options: vec![
+                    t("Orta", "Среднее", "Secondary"),
+                    t("Peşə", "Профессиональное", "Vocational"),
+                    t("Ali", "Высшее", "Higher"),
+                ],
+                ..FieldView::default()
+            },
+        ],
+        page: 1,
+        pages: 2,
+    });
+    vm
 }
 
 #[test]
@@ -160,19 +220,19 @@ fn bridge_turns_touches_into_events() {
 
     // Catalog: a service card.
     ui.show(&sample(ScreenId::Catalog, Lang::En));
-    click(&ui, "Registration as unemployed");
+    click(&ui, "Register as unemployed");
     assert_eq!(
         actions(&mut rx),
-        vec![UiEvent::SelectService("unemployment-registration".into())]
+        vec![UiEvent::SelectService("unemployed-registration".into())]
     );
-    find(&ui, "Old-age labour pension").invoke_accessible_default_action();
+    find(&ui, "Apply for an old-age labour pension").invoke_accessible_default_action();
     assert_eq!(
         actions(&mut rx),
         vec![UiEvent::SelectService("old-age-pension".into())]
     );
 
     // Form (English): the field with an error has the keyboard; type "Ab" and erase.
-    ui.show(&sample(ScreenId::Form, Lang::En));
+    ui.show(&form_sample(Lang::En));
     click(&ui, "Shift");
     click(&ui, "A");
     click(&ui, "b");
@@ -221,7 +281,7 @@ fn bridge_turns_touches_into_events() {
     assert_eq!(actions(&mut rx), vec![UiEvent::Next, UiEvent::Back]);
 
     // Azerbaijani keyboard: the letters of the AZ layout.
-    ui.show(&sample(ScreenId::Form, Lang::Az));
+    ui.show(&form_sample(Lang::Az));
     for k in ["ə", "ğ", "ı"] {
         assert!(exists(&ui, k), "key {k}");
     }
@@ -240,7 +300,7 @@ fn bridge_turns_touches_into_events() {
     );
 
     // Russian keyboard.
-    ui.show(&sample(ScreenId::Form, Lang::Ru));
+    ui.show(&form_sample(Lang::Ru));
     assert!(exists(&ui, "й") && exists(&ui, "ё"));
 
     // Review: submit; Done: finish; My applications: back.
@@ -272,7 +332,7 @@ fn bridge_turns_touches_into_events() {
 
     // Card error kinds are translated in the UI.
     let mut vm = sample(ScreenId::CardError, Lang::En);
-    vm.card_error = Some(dost_kiosk::view::CardErrorKind::Expired);
+    vm.card_error = Some(kiosk_core::view::CardErrorKind::Expired);
     ui.show(&vm);
     click(&ui, "Back to start");
     assert_eq!(actions(&mut rx), vec![UiEvent::EndSession]);
@@ -286,7 +346,9 @@ fn bridge_turns_touches_into_events() {
     click(&ui, "YAS01-261103-0015");
     assert_eq!(
         actions(&mut rx),
-        vec![UiEvent::OpenApplication("YAS01-261103-0015".into())]
+        vec![UiEvent::OpenApplication(
+            dost_api::ApplicationId::parse("YAS01-261103-0015").expect("number")
+        )]
     );
     ui.show(&sample(ScreenId::ApplicationDetail, Lang::En));
     assert!(
@@ -376,7 +438,7 @@ fn bridge_turns_touches_into_events() {
     assert!(exists(&ui, "0 digits typed"), "the pad empties after OK");
     let mut vm = sample(ScreenId::ServicePin, Lang::En);
     if let Some(m) = vm.service.as_mut() {
-        m.pin_refusal = Some(dost_kiosk::view::PinRefusal::Locked { seconds: 60 });
+        m.pin_refusal = Some(kiosk_core::view::PinRefusal::Locked { seconds: 60 });
     }
     ui.show(&vm);
     click(&ui, "1");
@@ -384,7 +446,7 @@ fn bridge_turns_touches_into_events() {
     assert_eq!(actions(&mut rx), vec![], "locked pad");
 
     // Technician and staff screens: actions.
-    use dost_kiosk::view::ServiceAction as A;
+    use kiosk_core::view::ServiceAction as A;
     ui.show(&sample(ScreenId::ServiceTechnician, Lang::En));
     for b in ["Test print", "Export diagnostics", "Restart app", "Refresh"] {
         click(&ui, b);

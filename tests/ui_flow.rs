@@ -13,8 +13,8 @@ use std::time::{Duration, Instant};
 
 use dost_kiosk::config::KioskConfig;
 use dost_kiosk::ui_bridge::{App, SlintUi};
-use dost_kiosk::view::Lang;
 use i_slint_backend_testing::{AccessibleRole, ElementHandle};
+use kiosk_core::view::Lang;
 use slint::platform::{PointerEventButton, WindowEvent};
 use slint::{ComponentHandle, LogicalPosition, LogicalSize};
 
@@ -103,8 +103,11 @@ fn demo_flow_by_accessible_labels() {
     let weak = ui.app().as_weak();
     let handle = rt.handle().clone();
     let store = kiosk.store.clone();
-    let catalog =
-        dost_kiosk::catalog::Catalog::load(Path::new("config/services.toml")).expect("catalog");
+    let catalog = kiosk_core::catalog::Catalog::parse(
+        &std::fs::read_to_string("config/services.toml").expect("catalog file"),
+        "config/services.toml",
+    )
+    .expect("catalog");
     let failure: Rc<RefCell<Option<String>>> = Rc::new(RefCell::new(None));
     let fail = failure.clone();
     let flow = async move {
@@ -183,16 +186,16 @@ fn demo_flow_by_accessible_labels() {
             .await?;
             if lang == Lang::En {
                 // The status check: the application is listed and opens with its history.
-                let id: String = {
-                    let s = store.lock().map_err(|_| "store")?;
-                    s.connection()
-                        .query_row(
+                let id: String = store
+                    .call(|s| {
+                        Ok(s.connection().query_row(
                             "SELECT id FROM applications ORDER BY created_at DESC LIMIT 1",
                             [],
                             |r| r.get(0),
-                        )
-                        .map_err(|e| e.to_string())?
-                };
+                        )?)
+                    })
+                    .await
+                    .map_err(|e| e.to_string())?;
                 tap(&app, &t("My applications"))?;
                 wait_for(id.clone()).await?;
                 tap(&app, &id)?;
@@ -245,26 +248,23 @@ fn demo_flow_by_accessible_labels() {
     }
 
     // What the flow left behind: three rows, their receipts, the centre's copies, two ratings.
-    let ids: Vec<String> = {
-        let store = kiosk.store.lock().expect("store");
-        let mut stmt = store
-            .connection()
-            .prepare("SELECT id FROM applications")
-            .expect("sql");
-        let ids = stmt
-            .query_map([], |r| r.get(0))
-            .expect("rows")
-            .collect::<Result<Vec<String>, _>>()
-            .expect("ids");
-        for id in &ids {
-            let app = store.application(id).expect("readable").expect("kept");
-            assert_eq!(
-                app.answers.get("phone").map(String::as_str),
-                Some("+994501234567")
-            );
-        }
-        ids
-    };
+    let ids: Vec<String> = kiosk
+        .store
+        .call_blocking(|store| {
+            let mut stmt = store.connection().prepare("SELECT id FROM applications")?;
+            let ids = stmt
+                .query_map([], |r| r.get(0))?
+                .collect::<Result<Vec<String>, _>>()?;
+            for id in &ids {
+                let app = store.application(id)?.expect("kept");
+                assert_eq!(
+                    app.answers.get("phone").map(String::as_str),
+                    Some("+994501234567")
+                );
+            }
+            Ok(ids)
+        })
+        .expect("ids");
     assert_eq!(ids.len(), 3, "one application per language");
     let printed = receipt_printer::preview::decode(
         &kiosk
@@ -288,14 +288,13 @@ fn demo_flow_by_accessible_labels() {
             .collect::<Vec<_>>();
         let ratings: i64 = kiosk
             .store
-            .lock()
-            .expect("store")
-            .connection()
-            .query_row(
-                "SELECT COUNT(*) FROM ratings WHERE score = 5 AND synced = 1",
-                [],
-                |r| r.get(0),
-            )
+            .call_blocking(|s| {
+                Ok(s.connection().query_row(
+                    "SELECT COUNT(*) FROM ratings WHERE score = 5 AND synced = 1",
+                    [],
+                    |r| r.get(0),
+                )?)
+            })
             .expect("ratings");
         if at_centre.iter().all(|n| *n == 1) && ratings == 2 {
             break;

@@ -7,9 +7,9 @@
 
 use std::path::PathBuf;
 
+use dost_kiosk::kit::sample;
 use dost_kiosk::ui_bridge::render_png;
-use dost_kiosk::view::{Lang, ScreenId};
-use dost_kiosk::view_samples::sample;
+use kiosk_core::view::{Lang, ScreenId};
 
 fn read_png(path: &std::path::Path) -> (u32, u32, Vec<u8>) {
     let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(path).unwrap()));
@@ -35,7 +35,7 @@ fn every_screen_renders_in_every_language() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = keep.clone().unwrap_or_else(|| tmp.path().to_path_buf());
     for lang in Lang::ALL {
-        for screen in ScreenId::ALL {
+        for &screen in ScreenId::ALL {
             let out = dir.join(lang.code()).join(format!("{}.png", screen.name()));
             render_png(&sample(screen, lang), 1080, 1920, &out).unwrap();
             let (w, h, rgba) = read_png(&out);
@@ -64,7 +64,7 @@ fn renders_scaled_to_other_window_sizes() {
 /// The states the samples do not show: overlays, notices, each card error, receipt states.
 #[test]
 fn special_states_render() {
-    use dost_kiosk::view::{CardErrorKind, OutOfServiceKind, ReceiptState};
+    use kiosk_core::view::{CardErrorKind, OutOfServiceKind, ReceiptState};
     let keep = std::env::var_os("DOST_SCREENS_DIR").map(|d| PathBuf::from(d).join("states"));
     let tmp = tempfile::tempdir().unwrap();
     let dir = keep.unwrap_or_else(|| tmp.path().to_path_buf());
@@ -111,7 +111,7 @@ fn special_states_render() {
     cases.push(("out-of-service-storage", vm));
     let mut vm = sample(ScreenId::Form, lang);
     if let Some(f) = vm.form.as_mut() {
-        f.fields[0].error = Some(dost_kiosk::view::FieldError::PhoneFormat);
+        f.fields[0].error = Some(kiosk_core::view::FieldError::PhoneFormat);
     }
     cases.push(("form-phone-error", vm));
     // Accessibility: large text and high contrast (and both) on the main citizen screens.
@@ -137,7 +137,7 @@ fn special_states_render() {
     cases.push(("rating-large-text-high-contrast", vm));
     let mut vm = sample(ScreenId::ServicePin, lang);
     if let Some(m) = vm.service.as_mut() {
-        m.pin_refusal = Some(dost_kiosk::view::PinRefusal::Locked { seconds: 300 });
+        m.pin_refusal = Some(kiosk_core::view::PinRefusal::Locked { seconds: 300 });
     }
     cases.push(("service-pin-locked", vm));
 
@@ -311,7 +311,7 @@ fn no_text_is_clipped() {
     let (w, h) = (1080, 1920);
     let mut failures = Vec::new();
     for lang in Lang::ALL {
-        for screen in ScreenId::ALL {
+        for &screen in ScreenId::ALL {
             for large in [false, true] {
                 if large && is_service_screen(screen) {
                     continue;

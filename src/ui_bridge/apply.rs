@@ -8,7 +8,7 @@ use slint::{ComponentHandle, Image, Model, ModelRc, SharedString, VecModel};
 use super::edit;
 use super::generated as ui;
 use super::qr;
-use crate::view::{self, ViewModel};
+use kiosk_core::view::{self, ViewModel};
 
 /// What the bridge remembers between two view models (UI thread only).
 #[derive(Default)]
@@ -159,7 +159,7 @@ fn app_state(st: dost_api::ApplicationState) -> ui::AppState {
 
 fn app_row(r: &view::ApplicationRow) -> ui::AppRow {
     ui::AppRow {
-        application_id: s(&r.application_id),
+        application_id: s(r.application_id.as_str()),
         service_title: s(&r.service_title),
         state: app_state(r.state),
         as_of: s(&r.as_of),
@@ -167,21 +167,21 @@ fn app_row(r: &view::ApplicationRow) -> ui::AppRow {
     }
 }
 
-fn part_level(l: view::PartLevel) -> ui::PartLevel {
+fn part_level(l: view::Level) -> ui::PartLevel {
     match l {
-        view::PartLevel::Ok => ui::PartLevel::Ok,
-        view::PartLevel::Warn => ui::PartLevel::Warn,
-        view::PartLevel::Fail => ui::PartLevel::Fail,
+        view::Level::Ok => ui::PartLevel::Ok,
+        view::Level::Warn => ui::PartLevel::Warn,
+        view::Level::Fail => ui::PartLevel::Fail,
     }
 }
 
 fn paper(p: &view::PaperView) -> ui::PaperInfo {
     ui::PaperInfo {
-        level: match p.level.as_str() {
-            "ok" => ui::PaperLevel::Ok,
-            "low" => ui::PaperLevel::Low,
-            "out" => ui::PaperLevel::Out,
-            _ => ui::PaperLevel::Unknown,
+        level: match p.level {
+            view::PaperLevel::Ok => ui::PaperLevel::Ok,
+            view::PaperLevel::Low => ui::PaperLevel::Low,
+            view::PaperLevel::Out => ui::PaperLevel::Out,
+            view::PaperLevel::Unknown => ui::PaperLevel::Unknown,
         },
         receipts_left: p
             .receipts_left
@@ -214,9 +214,9 @@ fn apply_service(k: &ui::Kiosk<'_>, m: Option<&view::ServiceModeView>) {
         m.parts
             .iter()
             .map(|p| ui::PartItem {
-                name: s(&p.name),
+                name: s(super::texts::part_name(p.name)),
                 level: part_level(p.level),
-                detail: s(&p.detail),
+                detail: s(&super::texts::part_status(&p.status)),
             })
             .collect(),
     ));
@@ -226,15 +226,19 @@ fn apply_service(k: &ui::Kiosk<'_>, m: Option<&view::ServiceModeView>) {
             .iter()
             .map(|h| ui::HeldItem {
                 job_id: clamp_i32(h.job_id),
-                application_id: s(&h.application_id),
-                reason: s(&h.reason),
+                application_id: s(h.application_id.as_ref().map_or("", |a| a.as_str())),
+                reason: s(h.reason.map_or("", |r| r.name())),
             })
             .collect(),
     ));
     k.set_outbox_depth(clamp_i32(m.outbox_depth));
     k.set_sync_error(s(m.sync_error.as_deref().unwrap_or("")));
     k.set_log_tail(model(m.log_tail.iter().map(|l| s(l)).collect()));
-    k.set_service_message(s(m.message.as_deref().unwrap_or("")));
+    k.set_service_message(s(&m
+        .message
+        .as_ref()
+        .map(super::texts::service_message)
+        .unwrap_or_default()));
     k.set_kiosk_id(s(&m.kiosk_id));
     k.set_version(s(&m.version));
     let settings = m.settings.clone().unwrap_or_default();
@@ -372,29 +376,32 @@ pub(crate) fn apply(app: &ui::App, state: &mut BridgeState, vm: &ViewModel) {
         ));
     }
     if changed!(done) {
-        let d = vm.done.clone().unwrap_or_default();
-        let qr = match &state.qr {
-            Some((payload, img)) if *payload == d.qr_payload => img.clone(),
-            _ => {
-                let img = if d.qr_payload.is_empty() {
-                    Image::default()
-                } else {
-                    qr::qr_image(&d.qr_payload, 8)
+        match &vm.done {
+            Some(d) => {
+                let qr = match &state.qr {
+                    Some((payload, img)) if *payload == d.qr_payload => img.clone(),
+                    _ => {
+                        let img = qr::qr_image(&d.qr_payload, 8);
+                        state.qr = Some((d.qr_payload.clone(), img.clone()));
+                        img
+                    }
                 };
-                state.qr = Some((d.qr_payload.clone(), img.clone()));
-                img
+                k.set_done(ui::DoneData {
+                    application_id: s(d.application_id.as_str()),
+                    service_title: s(&d.service_title),
+                    receipt: match d.receipt {
+                        view::ReceiptState::Printing => ui::Receipt::Printing,
+                        view::ReceiptState::Printed => ui::Receipt::Printed,
+                        view::ReceiptState::NotAvailable => ui::Receipt::NotAvailable,
+                    },
+                    qr,
+                });
             }
-        };
-        k.set_done(ui::DoneData {
-            application_id: s(&d.application_id),
-            service_title: s(&d.service_title),
-            receipt: match d.receipt {
-                view::ReceiptState::Printing => ui::Receipt::Printing,
-                view::ReceiptState::Printed => ui::Receipt::Printed,
-                view::ReceiptState::NotAvailable => ui::Receipt::NotAvailable,
-            },
-            qr,
-        });
+            None => k.set_done(ui::DoneData {
+                qr: Image::default(),
+                ..ui::DoneData::default()
+            }),
+        }
     }
     if changed!(applications) {
         let a = vm.applications.clone().unwrap_or_default();

@@ -1,6 +1,6 @@
 //! On-screen keyboard editing: applies one key to a field value (pure, no Slint types).
 
-use crate::view::FieldKind;
+use kiosk_core::view::FieldKind;
 
 /// Key text the keyboard sends for "erase the last character".
 pub const BACKSPACE: &str = "\u{8}";

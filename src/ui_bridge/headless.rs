@@ -11,7 +11,7 @@ use slint::{ComponentHandle, PhysicalSize};
 use super::apply::{self, BridgeState};
 use super::generated::{App, Theme};
 use super::{DESIGN_HEIGHT, DESIGN_WIDTH, UiError};
-use crate::view::ViewModel;
+use kiosk_core::view::ViewModel;
 
 /// Platform with one headless window; installed once per thread by [`render_png`].
 struct HeadlessPlatform {

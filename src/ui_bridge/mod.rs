@@ -24,6 +24,7 @@ mod apply;
 pub mod edit;
 mod headless;
 mod qr;
+mod texts;
 
 #[allow(clippy::all, missing_docs, unused_qualifications)]
 mod generated {
@@ -37,8 +38,8 @@ use std::time::{Duration, Instant};
 use slint::{ComponentHandle, SharedString};
 use tokio::sync::mpsc::UnboundedSender;
 
-use crate::view::{Lang, ServiceAction, UiEvent, ViewModel};
 use apply::BridgeState;
+use kiosk_core::view::{Lang, ServiceAction, UiEvent, ViewModel};
 
 /// The generated Slint root component. Exposed for UI tests (element search); other code
 /// should not need it.
@@ -268,7 +269,11 @@ fn wire_callbacks(app: &App, state: &Rc<RefCell<BridgeState>>, events: Unbounded
 
     {
         let send = send.clone();
-        k.on_open_application(move |id: SharedString| send(UiEvent::OpenApplication(id.into())));
+        k.on_open_application(move |id: SharedString| {
+            if let Ok(id) = dost_api::ApplicationId::parse(&id) {
+                send(UiEvent::OpenApplication(id));
+            }
+        });
     }
     {
         let send = send.clone();

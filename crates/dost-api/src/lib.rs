@@ -8,6 +8,11 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+mod ids;
+pub use ids::{
+    ApplicationId, ApplicationIdError, Fin, FinError, Lang, is_fin, is_kiosk_code, mask_fin,
+};
+
 /// Version prefix of every path.
 pub const API_PREFIX: &str = "/v1";
 /// Largest batch the server accepts in one `POST /v1/applications`.
@@ -75,8 +80,23 @@ pub struct SubmitBatchResponse {
 }
 
 /// Where an application is at the centre.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum ApplicationState {
     Submitted,
     Received,
@@ -93,25 +113,12 @@ impl ApplicationState {
 
     /// Stable wire name (`in_review`, ...).
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Submitted => "submitted",
-            Self::Received => "received",
-            Self::InReview => "in_review",
-            Self::Approved => "approved",
-            Self::Rejected => "rejected",
-        }
+        self.into()
     }
 
     /// Parses the wire name.
     pub fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "submitted" => Self::Submitted,
-            "received" => Self::Received,
-            "in_review" => Self::InReview,
-            "approved" => Self::Approved,
-            "rejected" => Self::Rejected,
-            _ => return None,
-        })
+        s.parse().ok()
     }
 }
 
@@ -287,13 +294,8 @@ mod tests {
 
     #[test]
     fn state_names_round_trip_and_match_serde() {
-        for s in [
-            ApplicationState::Submitted,
-            ApplicationState::Received,
-            ApplicationState::InReview,
-            ApplicationState::Approved,
-            ApplicationState::Rejected,
-        ] {
+        use strum::VariantArray;
+        for &s in ApplicationState::VARIANTS {
             assert_eq!(ApplicationState::parse(s.as_str()), Some(s));
             let json = serde_json::to_string(&s).unwrap();
             assert_eq!(json, format!("\"{}\"", s.as_str()));

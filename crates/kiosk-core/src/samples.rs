@@ -1,0 +1,344 @@
+//! Sample sessions and facts for every screen, for screenshots and UI checks (never shown to
+//! citizens). The views come from [`crate::screen::view`] over the real catalog, so what the
+//! screenshots show is what the kiosk would show.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use dost_api::{ApplicationId, ApplicationState, DeviceState, Lang};
+
+use crate::card::{CardTest, Citizen, CitizenKey};
+use crate::catalog::Catalog;
+use crate::health::{DeviceBoard, LastRead, PrinterFacts, SensorPaper};
+use crate::paper::Supply;
+use crate::pin::Role;
+use crate::print::HoldReason;
+use crate::screen::{self, Facts, HeldJob, ServiceFacts, StoreFacts, SyncFacts, ViewCtx};
+use crate::session::{AppList, AppRecord, Phase, Policy, ServiceState, Session};
+use crate::settings::{Line, PortInfo, Settings, SettingsDraft};
+use crate::validate::FieldError;
+use crate::view::{CardErrorKind, ReceiptState, ScreenId, ServiceMessage, ViewModel};
+
+/// The service the form, review and done samples show (two form pages; page 1 has a number).
+const FORM_SERVICE: &str = "targeted-social-assistance";
+/// The service of the information page sample.
+const INFO_SERVICE: &str = "old-age-pension";
+/// The application the done screen shows.
+const DONE_ID: &str = "YAS01-261124-0007";
+/// The application the detail screen shows (with a three-step history).
+const DETAIL_ID: &str = "YAS01-261103-0015";
+
+fn at(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_default()
+}
+
+/// A sample's application number (the literals here are well formed).
+fn id(s: &str) -> ApplicationId {
+    ApplicationId::parse(s).expect("a sample application number is well formed")
+}
+
+/// The sample citizen: Əli Məmmədov, FİN 5ZX****.
+pub fn citizen() -> Citizen {
+    Citizen {
+        key: CitizenKey::new(dost_api::Fin::parse("5ZX7K2P").ok().as_ref(), "AA1234567"),
+        document_number: "AA1234567".into(),
+        display_name: "Əli Məmmədov".into(),
+        expiry: NaiveDate::from_ymd_opt(2031, 5, 20).unwrap_or_default(),
+    }
+}
+
+fn applications() -> AppList {
+    let record = |n: &str, service: &str, state, as_of: Option<&str>| AppRecord {
+        application_id: id(n),
+        service_id: service.into(),
+        state,
+        as_of: as_of.map(at),
+        pending_upload: as_of.is_none(),
+        history: Vec::new(),
+    };
+    let mut in_review = record(
+        DETAIL_ID,
+        FORM_SERVICE,
+        ApplicationState::InReview,
+        Some("2026-11-24T17:05:00Z"),
+    );
+    in_review.history = vec![
+        (ApplicationState::Submitted, at("2026-11-03T06:14:00Z")),
+        (ApplicationState::Received, at("2026-11-03T06:16:00Z")),
+        (ApplicationState::InReview, at("2026-11-05T05:40:00Z")),
+    ];
+    AppList {
+        records: vec![
+            record(
+                DONE_ID,
+                "unemployed-registration",
+                ApplicationState::Received,
+                None,
+            ),
+            in_review,
+            record(
+                "YAS01-260915-0042",
+                INFO_SERVICE,
+                ApplicationState::Approved,
+                Some("2026-11-24T17:05:00Z"),
+            ),
+        ],
+        offline: false,
+        loading: false,
+    }
+}
+
+/// The technician's settings form: a reader on a USB adapter, a printer that is unplugged, and
+/// an application-number code that is refused.
+pub fn settings_draft() -> SettingsDraft {
+    let original = Settings {
+        reader_port: Some("/dev/ttyUSB0".into()),
+        reader_baud: 9600,
+        reader_line: Line {
+            data_bits: 8,
+            parity: card_reader::Parity::None,
+            stop_bits: 1,
+        },
+        reader_framing: card_reader::Framing::ThreeM,
+        // A printer that is not plugged in now.
+        printer_port: Some("/dev/ttyS1".into()),
+        printer_baud: 38400,
+        central_url: "https://api.dost.gov.az".into(),
+        kiosk_id: "DOST-YASAMAL-K01".into(),
+        kiosk_code: "YAS01".into(),
+        center_name: "DOST Yasamal".into(),
+    };
+    let ports = vec![
+        PortInfo {
+            path: "/dev/ttyUSB0".into(),
+            usb: Some("0403:6001 FT232R USB UART".into()),
+        },
+        PortInfo {
+            path: "/dev/ttyS0".into(),
+            usb: None,
+        },
+    ];
+    let mut draft = SettingsDraft::new(original, ports);
+    draft.edit("kiosk_code", "YAS-01");
+    draft.check();
+    draft
+}
+
+/// Devices and service facts as a technician would see them on a working kiosk with paper
+/// running low and two receipts held.
+pub fn facts() -> Facts {
+    Facts {
+        storage_ok: true,
+        devices: DeviceBoard {
+            reader: Some(DeviceState::Online),
+            printer: Some(PrinterFacts {
+                state: DeviceState::Online,
+                paper: SensorPaper::Ok,
+                cover_open: false,
+                cutter_error: false,
+            }),
+            supply: Some(Supply {
+                receipts_left: 25,
+                low: true,
+            }),
+            last_read: Some(LastRead {
+                test: CardTest::Read {
+                    format: "TD1".into(),
+                    document_code: "ID".into(),
+                    issuing_state: "AZE".into(),
+                    masked_fin: Some("5ZX****".into()),
+                    expiry: NaiveDate::from_ymd_opt(2031, 5, 20).unwrap_or_default(),
+                },
+                at: at("2026-11-24T17:04:00Z"),
+            }),
+        },
+        service: ServiceFacts {
+            store: Some(Ok(StoreFacts {
+                outbox_depth: 2,
+                rejected: 0,
+                paper_used_mm: 77_250.0,
+                held: vec![
+                    HeldJob {
+                        job_id: 41,
+                        application_id: Some(id("YAS01-261124-0008")),
+                        reason: Some(HoldReason::PaperOut),
+                    },
+                    HeldJob {
+                        job_id: 42,
+                        application_id: Some(id("YAS01-261124-0009")),
+                        reason: Some(HoldReason::PaperOut),
+                    },
+                ],
+            })),
+            sync: SyncFacts {
+                online: true,
+                last_error: None,
+            },
+            central_url: "https://kiosk-api.dost.gov.az".into(),
+            ports: Some(Ok(vec![
+                "/dev/ttyUSB0 · USB 0403:6001 FT232R USB UART".into(),
+                "/dev/ttyS0".into(),
+            ])),
+            disk_free: Some(48 << 30),
+            log_tail: vec![
+                "2026-11-24T17:04:58Z INFO application stored application=YAS01-261124-0009".into(),
+                "2026-11-24T17:05:01Z INFO outbox batch delivered sent=1 recorded=1".into(),
+            ],
+            at: Some(at("2026-11-24T17:05:00Z")),
+            kiosk_id: "DOST-YASAMAL-K01".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        },
+    }
+}
+
+/// The session and facts that show `screen` (in `lang`).
+pub fn session(screen: ScreenId, lang: Lang) -> (Session, Facts) {
+    let mut facts = facts();
+    let citizen_session = |phase| Session {
+        phase,
+        citizen: Some(citizen()),
+        ..Session::new(lang)
+    };
+    let form = |phase| {
+        let mut s = citizen_session(phase);
+        s.answers_for = Some(FORM_SERVICE.into());
+        s.answers.insert("phone".into(), "+994 50 123 45 67".into());
+        s.answers.insert("family_size".into(), "25".into());
+        s.answers.insert(
+            "address".into(),
+            "Bakı, Yasamal r., Şərifzadə küç. 12, m. 5".into(),
+        );
+        s
+    };
+    let service = |role: Option<Role>| Session {
+        phase: role.map_or(Phase::ServicePin, Phase::Service),
+        ..Session::new(lang)
+    };
+    let session = match screen {
+        ScreenId::Attract => Session::new(lang),
+        ScreenId::ReadingCard => Session {
+            phase: Phase::Verifying,
+            ..Session::new(lang)
+        },
+        ScreenId::CardError => Session {
+            phase: Phase::CardError {
+                kind: CardErrorKind::Unreadable,
+                since_ms: 0,
+            },
+            ..Session::new(lang)
+        },
+        ScreenId::Welcome => citizen_session(Phase::Welcome),
+        ScreenId::Catalog => citizen_session(Phase::Catalog),
+        ScreenId::Form => {
+            let mut s = form(Phase::Form {
+                service: FORM_SERVICE.into(),
+                page: 1,
+            });
+            s.errors
+                .insert("family_size".into(), FieldError::OutOfRange);
+            s
+        }
+        ScreenId::Review => {
+            let mut s = form(Phase::Review {
+                service: FORM_SERVICE.into(),
+            });
+            s.answers.insert("family_size".into(), "4".into());
+            s
+        }
+        ScreenId::Submitting => form(Phase::Submitting {
+            service: FORM_SERVICE.into(),
+        }),
+        ScreenId::Done => citizen_session(Phase::Done {
+            service: FORM_SERVICE.into(),
+            application_id: id(DONE_ID),
+            receipt: ReceiptState::NotAvailable,
+        }),
+        ScreenId::MyApplications => Session {
+            applications: applications(),
+            ..citizen_session(Phase::MyApplications)
+        },
+        ScreenId::OutOfService => {
+            facts.devices.reader = Some(DeviceState::NoDevice);
+            Session::new(lang)
+        }
+        ScreenId::ServiceInfo => citizen_session(Phase::ServiceInfo {
+            service: INFO_SERVICE.into(),
+        }),
+        ScreenId::ApplicationDetail => Session {
+            applications: applications(),
+            ..citizen_session(Phase::ApplicationDetail {
+                application_id: id(DETAIL_ID),
+            })
+        },
+        ScreenId::Rating => citizen_session(Phase::Rating {
+            service: Some(FORM_SERVICE.into()),
+        }),
+        ScreenId::ServicePin => Session {
+            service: ServiceState {
+                pin_refusal: Some(crate::view::PinRefusal::Wrong { tries_left: 2 }),
+                ..ServiceState::default()
+            },
+            ..service(None)
+        },
+        ScreenId::ServiceTechnician => Session {
+            service: ServiceState {
+                message: Some(ServiceMessage::TestPageQueued { job: 43 }),
+                ..ServiceState::default()
+            },
+            ..service(Some(Role::Technician))
+        },
+        ScreenId::ServiceStaff => service(Some(Role::Staff)),
+        ScreenId::ServiceSettings => Session {
+            service: ServiceState {
+                settings: Some(Box::new(settings_draft())),
+                ..ServiceState::default()
+            },
+            ..service(Some(Role::Technician))
+        },
+    };
+    (session, facts)
+}
+
+/// The view of `screen` in `lang`, through [`screen::view`] with `catalog`.
+pub fn view(screen: ScreenId, lang: Lang, catalog: &Catalog) -> ViewModel {
+    let (session, facts) = session(screen, lang);
+    let policy = Policy::default();
+    let ctx = ViewCtx {
+        catalog,
+        policy: &policy,
+        center_name: "DOST Yasamal",
+        demo: true,
+    };
+    screen::view(&session, &facts, &ctx)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_screen_has_a_sample_that_shows_it() {
+        let text = include_str!("../../../config/services.toml");
+        let catalog = Catalog::parse(text, "services.toml").unwrap_or_else(|e| panic!("{e}"));
+        for &screen in ScreenId::ALL {
+            for lang in Lang::ALL {
+                let vm = view(screen, lang, &catalog);
+                assert_eq!(vm.screen, screen, "{lang:?}");
+                assert_eq!(vm.lang, lang);
+            }
+        }
+        let form = view(ScreenId::Form, Lang::Az, &catalog)
+            .form
+            .unwrap_or_default();
+        assert_eq!(form.fields.len(), 2);
+        assert_eq!(form.fields[1].error, Some(FieldError::OutOfRange));
+        let staff = view(ScreenId::ServiceStaff, Lang::En, &catalog);
+        assert_eq!(staff.service.map(|s| s.held.len()), Some(2));
+        let settings = view(ScreenId::ServiceSettings, Lang::Ru, &catalog);
+        assert!(
+            settings
+                .form
+                .is_some_and(|f| f.fields.iter().any(|f| f.error.is_some()))
+        );
+    }
+}

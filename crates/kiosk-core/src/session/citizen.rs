@@ -1,0 +1,143 @@
+//! The citizen's way in and out: a card, the centre's verification, time, idle wipe, the end of
+//! a session, and the switches every citizen screen has (language, large text, contrast).
+
+use chrono::NaiveDate;
+
+use super::{Ctx, Effect, Phase, Session, VerifyOutcome};
+use crate::card::{CardData, Citizen, OfflineAuth};
+use crate::view::{CardErrorKind, UiEvent};
+
+pub(super) fn on_tick(s: Session, ctx: &Ctx, fx: &mut Vec<Effect>) -> Session {
+    let idle_since = s.now_ms.saturating_sub(s.last_activity_ms);
+    match s.phase {
+        Phase::ServicePin | Phase::Service(_) => {
+            if idle_since >= ctx.policy.service_idle_ms {
+                fx.push(Effect::ServiceClosed { role: s.role() });
+                s.wiped(fx, ctx.policy.default_lang)
+            } else {
+                s
+            }
+        }
+        Phase::CardError { since_ms, .. } if s.now_ms >= since_ms + ctx.policy.card_error_ms => {
+            Session {
+                phase: Phase::Attract,
+                ..s
+            }
+        }
+        Phase::Submitting { .. } => s,
+        _ if s.is_open() && idle_since >= ctx.policy.idle_timeout_ms => {
+            s.wiped(fx, ctx.policy.default_lang)
+        }
+        _ => s,
+    }
+}
+
+fn refused(s: Session, kind: CardErrorKind) -> Session {
+    Session {
+        phase: Phase::CardError {
+            kind,
+            since_ms: s.now_ms,
+        },
+        pending: None,
+        ..s
+    }
+}
+
+pub(super) fn on_unreadable(s: Session) -> Session {
+    match s.phase {
+        Phase::Attract | Phase::CardError { .. } => refused(s, CardErrorKind::Unreadable),
+        _ => s,
+    }
+}
+
+pub(super) fn on_card(
+    s: Session,
+    card: &CardData,
+    today: NaiveDate,
+    ctx: &Ctx,
+    fx: &mut Vec<Effect>,
+) -> Session {
+    // A card only opens a session from the attract screen (or after a refused card).
+    if s.is_open() || s.in_service_mode() {
+        return s;
+    }
+    if !card.accepted_by(&ctx.policy.accept) {
+        return refused(s, CardErrorKind::NotAccepted);
+    }
+    if card.expiry < today {
+        return refused(s, CardErrorKind::Expired);
+    }
+    let citizen = Citizen::from(card);
+    let generation = s.generation + 1;
+    fx.push(Effect::Verify {
+        generation,
+        citizen: citizen.key.clone(),
+        document_number: citizen.document_number.clone(),
+    });
+    Session {
+        phase: Phase::Verifying,
+        generation,
+        pending: Some(citizen),
+        last_activity_ms: s.now_ms,
+        ..s
+    }
+}
+
+pub(super) fn on_verified(s: Session, outcome: VerifyOutcome, ctx: &Ctx) -> Session {
+    if s.phase != Phase::Verifying {
+        return s;
+    }
+    let ok = match outcome {
+        VerifyOutcome::Valid => true,
+        VerifyOutcome::Invalid => false,
+        VerifyOutcome::Unreachable => ctx.policy.offline_auth == OfflineAuth::Allow,
+    };
+    if !ok {
+        return refused(s, CardErrorKind::NotVerified);
+    }
+    Session {
+        phase: Phase::Welcome,
+        citizen: s.pending.clone(),
+        pending: None,
+        last_activity_ms: s.now_ms,
+        ..s
+    }
+}
+
+pub(super) fn on_ui(s: Session, ui: UiEvent, ctx: &Ctx, fx: &mut Vec<Effect>) -> Session {
+    match ui {
+        UiEvent::SetLanguage(lang) => Session { lang, ..s },
+        UiEvent::ToggleLargeText => Session {
+            large_text: !s.large_text,
+            ..s
+        },
+        UiEvent::ToggleHighContrast => Session {
+            high_contrast: !s.high_contrast,
+            ..s
+        },
+        UiEvent::OpenCatalog => match s.phase {
+            Phase::Welcome | Phase::Done { .. } | Phase::MyApplications => Session {
+                phase: Phase::Catalog,
+                ..s
+            },
+            _ => s,
+        },
+        UiEvent::EndSession => match s.phase {
+            // A finished application: "how was your visit?" before the wipe.
+            Phase::Done { service, .. } => Session {
+                phase: Phase::Rating {
+                    service: Some(service),
+                },
+                ..s
+            },
+            Phase::ServicePin | Phase::Service(_) => s,
+            _ if s.is_open() || matches!(s.phase, Phase::CardError { .. }) => {
+                s.wiped(fx, ctx.policy.default_lang)
+            }
+            _ => s,
+        },
+        // Any touch only keeps the session alive (the step noted the time); the demo card is
+        // inserted by the runtime.
+        _ => s,
+    }
+}

@@ -1,0 +1,7 @@
+//! The link to the central API: the HTTP client and the outbox relay.
+
+pub mod client;
+pub mod relay;
+
+pub use client::{CentralClient, CentralError, ensure_tls};
+pub use relay::{Relay, RelaySettings, SyncStatus, full_jitter};

@@ -1,0 +1,310 @@
+//! `dost-kiosk doctor` and `dost-kiosk provision`: what a technician checks and prepares. The
+//! levels and thresholds are the health model the technician's screen uses.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use kiosk_core::health::{Level, disk_level, disk_text};
+use serde::Serialize;
+
+use super::{GlobalArgs, load_config};
+use crate::config::{CentralMode, DeviceKind, KioskConfig};
+use crate::platform;
+use crate::store::{Store, StoreError};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Check {
+    pub name: &'static str,
+    pub level: Level,
+    pub detail: String,
+}
+
+fn check(name: &'static str, level: Level, detail: impl Into<String>) -> Check {
+    Check {
+        name,
+        level,
+        detail: detail.into(),
+    }
+}
+
+/// Every check, as a table or JSON; exit 1 when one fails.
+pub(super) fn doctor(global: &GlobalArgs, json: bool) -> Result<ExitCode, String> {
+    let cfg = load_config(global);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let checks = rt.block_on(run_checks(&global.config, cfg));
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string(&checks).map_err(|e| e.to_string())?
+        );
+    } else {
+        println!("{:<14} {:<6} DETAIL", "CHECK", "STATUS");
+        for c in &checks {
+            let status = match c.level {
+                Level::Ok => "ok",
+                Level::Warn => "warn",
+                Level::Fail => "FAIL",
+            };
+            println!("{:<14} {:<6} {}", c.name, status, c.detail);
+        }
+    }
+    Ok(if checks.iter().any(|c| c.level == Level::Fail) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Runs every check. `cfg` is the result of loading the configuration.
+pub async fn run_checks(config_path: &Path, cfg: Result<KioskConfig, String>) -> Vec<Check> {
+    let mut out = Vec::new();
+    let cfg = match cfg {
+        Ok(c) => {
+            out.push(check(
+                "config",
+                Level::Ok,
+                config_path.display().to_string(),
+            ));
+            c
+        }
+        Err(e) => {
+            out.push(check("config", Level::Fail, e));
+            return out;
+        }
+    };
+    out.push(match cfg.load_catalog() {
+        Ok(c) => check(
+            "catalog",
+            Level::Ok,
+            format!("{} services", c.services.len()),
+        ),
+        Err(e) => check("catalog", Level::Fail, e.to_string()),
+    });
+    let dir = cfg.data_dir();
+    out.extend(data_checks(&dir));
+    out.extend(store_checks(&dir).await);
+    let port_check = |name: &'static str, kind: DeviceKind, port: &str| match kind {
+        DeviceKind::Simulated => check(name, Level::Ok, "simulated"),
+        DeviceKind::Serial if Path::new(port).exists() => check(name, Level::Ok, port.to_owned()),
+        DeviceKind::Serial => check(name, Level::Fail, format!("{port}: no device")),
+    };
+    out.push(port_check(
+        "card reader",
+        cfg.card_reader.kind,
+        &cfg.card_reader.port,
+    ));
+    out.push(port_check("printer", cfg.printer.kind, &cfg.printer.port));
+    out.push(match cfg.central.mode {
+        CentralMode::Embedded => {
+            check("centre link", Level::Ok, "embedded reference centre (demo)")
+        }
+        CentralMode::Remote => centre_check(&cfg).await,
+    });
+    let now = chrono::Utc::now();
+    out.push(if (2025..2100).contains(&chrono::Datelike::year(&now)) {
+        check(
+            "clock",
+            Level::Ok,
+            kiosk_core::screen::baku_time(now) + " Asia/Baku",
+        )
+    } else {
+        check("clock", Level::Fail, format!("implausible time {now}"))
+    });
+    let pins = cfg.service.pin_hashes();
+    out.push(match (pins.technician.is_some(), pins.staff.is_some()) {
+        (true, true) => check("service PINs", Level::Ok, "technician and staff"),
+        (true, false) => check("service PINs", Level::Warn, "no staff PIN"),
+        _ => check("service PINs", Level::Warn, "no technician PIN"),
+    });
+    out
+}
+
+/// The data directory, its disk and the device key.
+fn data_checks(dir: &Path) -> Vec<Check> {
+    let mut out = Vec::new();
+    let probe = dir.join(".doctor-probe");
+    out.push(
+        match platform::fs::private_dir(dir).and_then(|_| std::fs::write(&probe, b"ok")) {
+            Ok(()) => {
+                let _ = std::fs::remove_file(&probe);
+                check("data dir", Level::Ok, dir.display().to_string())
+            }
+            Err(e) => check("data dir", Level::Fail, format!("{}: {e}", dir.display())),
+        },
+    );
+    let free = platform::disk::free_bytes(dir);
+    out.push(check("disk", disk_level(free), disk_text(free)));
+    let key = dir.join("device.key");
+    out.push(match std::fs::metadata(&key) {
+        Ok(m) => {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = m.permissions().mode() & 0o777;
+            if mode & 0o077 != 0 {
+                check(
+                    "device key",
+                    Level::Fail,
+                    format!("mode {mode:o}: must be 600"),
+                )
+            } else {
+                check("device key", Level::Ok, "present, mode 600")
+            }
+        }
+        Err(_) => check(
+            "device key",
+            Level::Warn,
+            "missing: run `dost-kiosk provision`",
+        ),
+    });
+    out
+}
+
+/// The database: schema and integrity, the sync queue, the audit chain, held receipts.
+async fn store_checks(dir: &Path) -> Vec<Check> {
+    let dir = dir.to_owned();
+    let opened = tokio::task::spawn_blocking(move || {
+        let s = Store::open_dir(&dir)?;
+        Ok::<_, StoreError>((s.schema_version()?, s.stats()?, s.verify_audit()?))
+    })
+    .await;
+    let (version, stats, audit) = match opened {
+        Ok(Ok(found)) => found,
+        Ok(Err(e)) => return vec![check("database", Level::Fail, e.to_string())],
+        Err(e) => return vec![check("database", Level::Fail, e.to_string())],
+    };
+    let warn_if = |bad: bool| if bad { Level::Warn } else { Level::Ok };
+    vec![
+        check(
+            "database",
+            Level::Ok,
+            format!("schema {version}, integrity ok"),
+        ),
+        check(
+            "sync queue",
+            warn_if(stats.rejected > 0),
+            format!(
+                "{} waiting, {} refused by the centre",
+                stats.outbox_depth, stats.rejected
+            ),
+        ),
+        match audit {
+            None => check("audit log", Level::Ok, "hash chain intact"),
+            Some(id) => check("audit log", Level::Fail, format!("row {id} was changed")),
+        },
+        check(
+            "receipts",
+            warn_if(stats.held_jobs > 0),
+            format!(
+                "{} held, {:.0} mm paper used since restock",
+                stats.held_jobs, stats.paper_used_mm
+            ),
+        ),
+    ]
+}
+
+async fn centre_check(cfg: &KioskConfig) -> Check {
+    let token = match cfg.token() {
+        Ok(t) => t,
+        Err(e) => return check("centre link", Level::Fail, e.to_string()),
+    };
+    let client = match crate::central::CentralClient::new(
+        &cfg.central.url,
+        &token,
+        Duration::from_secs(5),
+    ) {
+        Ok(c) => c,
+        Err(e) => return check("centre link", Level::Fail, e.to_string()),
+    };
+    match client.get_if_changed("/catalog", None).await {
+        Ok(_) => check("centre link", Level::Ok, cfg.central.url.clone()),
+        Err(e) if e.status() == Some(404) => {
+            check("centre link", Level::Ok, cfg.central.url.clone())
+        }
+        Err(e) if e.status() == Some(401) => {
+            check("centre link", Level::Fail, "token refused (401)")
+        }
+        Err(e @ crate::central::CentralError::Status { .. }) => {
+            check("centre link", Level::Fail, e.to_string())
+        }
+        Err(e) => check("centre link", Level::Fail, format!("unreachable: {e}")),
+    }
+}
+
+/// What `provision` did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Provisioned {
+    pub data_dir: PathBuf,
+    pub token_file: PathBuf,
+    pub token_created: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProvisionError {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Creates the data directory (0700), the device key (0600), the database and the token file
+/// (0600). Existing keys and tokens are kept unless a new token is given.
+pub fn provision(cfg: &KioskConfig, token: Option<&str>) -> Result<Provisioned, ProvisionError> {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = cfg.data_dir();
+    let io = |path: &Path| {
+        let path = path.to_owned();
+        move |source| ProvisionError::Io { path, source }
+    };
+    platform::fs::private_dir(&dir).map_err(io(&dir))?;
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).map_err(io(&dir))?;
+    let mut store = Store::open_dir(&dir)?;
+    let token_file = dir.join("kiosk.token");
+    let token_created = token.is_some() || !token_file.exists();
+    if token_created {
+        let value = match token {
+            Some(t) => t.trim().to_owned(),
+            None => hex::encode(rand::random::<[u8; 32]>()),
+        };
+        platform::fs::replace_atomically(&token_file, value.as_bytes(), Some(0o600))
+            .map_err(io(&token_file))?;
+    }
+    store.audit(
+        "technician",
+        "provisioned",
+        if token_created { "token written" } else { "" },
+        chrono::Utc::now(),
+    )?;
+    Ok(Provisioned {
+        data_dir: dir,
+        token_file,
+        token_created,
+    })
+}
+
+pub(super) fn provision_cmd(global: &GlobalArgs, token: Option<&str>) -> Result<ExitCode, String> {
+    let cfg = load_config(global)?;
+    let done = provision(&cfg, token).map_err(|e| e.to_string())?;
+    println!("data directory  {} (mode 700)", done.data_dir.display());
+    println!(
+        "device key      {} (mode 600)",
+        done.data_dir.join("device.key").display()
+    );
+    println!(
+        "token file      {} (mode 600){}",
+        done.token_file.display(),
+        if done.token_created {
+            ", written"
+        } else {
+            ", kept"
+        }
+    );
+    println!("set central.token_file to the token file in the configuration");
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,30 @@
+//! `dost-kiosk screenshot`: a screen rendered to PNG without a display, from a sample session
+//! over the real catalog.
+
+use std::process::ExitCode;
+
+use kiosk_core::view::{Lang, ScreenId};
+
+use super::ScreenshotArgs;
+use crate::ui_bridge;
+
+pub(super) fn screenshot(args: &ScreenshotArgs) -> Result<ExitCode, String> {
+    if args.list {
+        for s in ScreenId::ALL {
+            println!("{}", s.name());
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let name = args.screen.as_deref().unwrap_or_default();
+    let screen = ScreenId::from_name(name).ok_or_else(|| {
+        let all: Vec<&str> = ScreenId::ALL.iter().map(|s| s.name()).collect();
+        format!("unknown screen `{name}`; screens: {}", all.join(", "))
+    })?;
+    let lang = Lang::parse(&args.lang)
+        .ok_or_else(|| format!("unknown language `{}`: az, ru or en", args.lang))?;
+    let out = args.out.as_deref().ok_or("--out FILE.png is required")?;
+    let catalog = crate::kit::shipped_catalog().map_err(|e| e.to_string())?;
+    let vm = kiosk_core::samples::view(screen, lang, &catalog);
+    ui_bridge::render_png(&vm, args.width, args.height, out).map_err(|e| e.to_string())?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,472 @@
+//! Kiosk configuration (`config/kiosk.toml`): read, checked, every problem named with its line.
+//!
+//! Values are typed as they are read (languages, documents, framings, parities, paper widths
+//! are enums of the crates that own them); checks of ranges and formats follow, each naming
+//! the line the parser saw the key on.
+
+pub mod change;
+pub mod edit;
+pub mod pin;
+mod remote;
+
+use std::path::{Path, PathBuf};
+
+use card_reader::{Framing, Parity};
+use dost_api::Lang;
+use kiosk_core::card::{AcceptedDocument, OfflineAuth};
+use kiosk_core::problem::{Problem, Problems, Seg, Spans};
+use kiosk_core::session::Policy;
+use receipt_printer::{AzGlyphs, PaperWidth};
+use serde::Deserialize;
+
+pub use remote::RemoteSettings;
+
+/// A configuration or catalog file that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Invalid(#[from] Problems),
+}
+
+impl ConfigError {
+    pub fn problems(&self) -> &[Problem] {
+        match self {
+            ConfigError::Invalid(p) => &p.list,
+            ConfigError::Read { .. } => &[],
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KioskConfig {
+    pub kiosk: KioskSection,
+    #[serde(default)]
+    pub session: SessionSection,
+    pub card_reader: CardReaderSection,
+    pub printer: PrinterSection,
+    pub central: CentralSection,
+    #[serde(default)]
+    pub service: ServiceSection,
+    /// Folder the file was read from; relative paths in it are taken from here.
+    #[serde(skip)]
+    pub base_dir: PathBuf,
+    /// The file itself (watched for changes while the kiosk runs).
+    #[serde(skip)]
+    pub source: PathBuf,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KioskSection {
+    /// Kiosk identity at the centre.
+    pub id: String,
+    /// Short code that starts every application number this kiosk makes (unique per kiosk).
+    pub code: String,
+    pub center_name: String,
+    /// Demo configuration: demo controls on screen, specimen cards.
+    #[serde(default)]
+    pub demo: bool,
+    pub data_dir: PathBuf,
+    pub catalog: PathBuf,
+    /// Days after the centre confirms an application before its personal data is purged.
+    #[serde(default = "d_purge")]
+    pub purge_after_days: u32,
+}
+
+fn d_purge() -> u32 {
+    30
+}
+
+/// Service mode for technicians and staff.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServiceSection {
+    /// argon2 hash of the technician's PIN (`dost-kiosk pin hash`); empty: no technician access.
+    pub technician_pin_hash: String,
+    /// argon2 hash of the center staff's PIN; empty: no staff access.
+    pub staff_pin_hash: String,
+    /// Seconds without a touch before service mode closes by itself.
+    pub idle_close_s: u32,
+}
+
+impl Default for ServiceSection {
+    fn default() -> Self {
+        Self {
+            technician_pin_hash: String::new(),
+            staff_pin_hash: String::new(),
+            idle_close_s: 120,
+        }
+    }
+}
+
+impl ServiceSection {
+    pub fn pin_hashes(&self) -> kiosk_core::pin::PinHashes {
+        let some = |s: &str| (!s.is_empty()).then(|| s.to_owned());
+        kiosk_core::pin::PinHashes {
+            technician: some(&self.technician_pin_hash),
+            staff: some(&self.staff_pin_hash),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SessionSection {
+    pub idle_timeout_s: u32,
+    pub countdown_s: u32,
+    pub default_lang: Lang,
+    pub accept: Vec<AcceptedDocument>,
+    pub offline_auth: OfflineAuth,
+    /// How long a card error stays on screen before the attract screen returns.
+    pub card_error_s: u32,
+}
+
+impl Default for SessionSection {
+    fn default() -> Self {
+        Self {
+            idle_timeout_s: 45,
+            countdown_s: 10,
+            default_lang: Lang::Az,
+            accept: vec![AcceptedDocument::AzeIdCard, AcceptedDocument::Passport],
+            offline_auth: OfflineAuth::Allow,
+            card_error_s: 15,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DeviceKind {
+    Simulated,
+    Serial,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CardReaderSection {
+    pub kind: DeviceKind,
+    #[serde(default)]
+    pub port: String,
+    #[serde(default = "d_reader_baud")]
+    pub baud: u32,
+    #[serde(default = "d_data_bits")]
+    pub data_bits: u8,
+    #[serde(default)]
+    pub parity: Parity,
+    #[serde(default = "d_stop_bits")]
+    pub stop_bits: u8,
+    #[serde(default)]
+    pub framing: Framing,
+}
+
+fn d_reader_baud() -> u32 {
+    9600
+}
+fn d_data_bits() -> u8 {
+    8
+}
+fn d_stop_bits() -> u8 {
+    1
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrinterSection {
+    pub kind: DeviceKind,
+    #[serde(default)]
+    pub port: String,
+    #[serde(default = "d_printer_baud")]
+    pub baud: u32,
+    #[serde(default)]
+    pub paper: PaperWidth,
+    /// How ə/Ə print.
+    #[serde(default)]
+    pub az_glyphs: AzGlyphs,
+    #[serde(default)]
+    pub auto_status_back: bool,
+    #[serde(default = "d_roll")]
+    pub roll_length_mm: u32,
+    #[serde(default = "d_low")]
+    pub low_paper_receipts: u32,
+    #[serde(default = "d_poll")]
+    pub status_poll_s: u32,
+}
+
+fn d_printer_baud() -> u32 {
+    38400
+}
+fn d_roll() -> u32 {
+    80_000
+}
+fn d_low() -> u32 {
+    30
+}
+fn d_poll() -> u32 {
+    5
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CentralMode {
+    /// Run the reference central API inside the kiosk process (demo).
+    Embedded,
+    /// Talk to the central API at `url`.
+    Remote,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CentralSection {
+    pub mode: CentralMode,
+    #[serde(default)]
+    pub url: String,
+    /// Bearer token of this kiosk (or `token_file`).
+    #[serde(default)]
+    pub token: String,
+    #[serde(default)]
+    pub token_file: Option<PathBuf>,
+    #[serde(default = "d_timeout")]
+    pub request_timeout_s: u32,
+    #[serde(default = "d_batch")]
+    pub batch_size: u32,
+    #[serde(default = "d_retry_base")]
+    pub retry_base_ms: u32,
+    #[serde(default = "d_retry_cap")]
+    pub retry_cap_s: u32,
+    #[serde(default = "d_heartbeat")]
+    pub heartbeat_s: u32,
+    #[serde(default = "d_refresh")]
+    pub status_refresh_s: u32,
+}
+
+fn d_timeout() -> u32 {
+    10
+}
+fn d_batch() -> u32 {
+    100
+}
+fn d_retry_base() -> u32 {
+    500
+}
+fn d_retry_cap() -> u32 {
+    60
+}
+fn d_heartbeat() -> u32 {
+    60
+}
+fn d_refresh() -> u32 {
+    300
+}
+
+impl KioskConfig {
+    /// Reads and checks a configuration file.
+    pub fn load(path: &Path) -> Result<KioskConfig, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        Self::parse(&text, path)
+    }
+
+    /// Parses and checks configuration text; `path` names the file and its folder.
+    pub fn parse(text: &str, path: &Path) -> Result<KioskConfig, ConfigError> {
+        let origin = path.display().to_string();
+        let mut cfg: KioskConfig =
+            toml::from_str(text).map_err(|e| Problems::from_toml(&origin, text, &e))?;
+        cfg.source = path.to_owned();
+        cfg.base_dir = path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."));
+        let problems = cfg.problems(Some(&Spans::new(text)));
+        Ok(Problems::check(origin, cfg, problems)?)
+    }
+
+    /// Everything wrong with the values; lines from `spans` when the text is at hand.
+    fn problems(&self, spans: Option<&Spans>) -> Vec<Problem> {
+        let mut out = Vec::new();
+        let mut add = |section: &str, key: &str, reason: &str| {
+            out.push(Problem {
+                line: spans.and_then(|s| s.line(&[Seg::Key(section), Seg::Key(key)])),
+                key: format!("{section}.{key}"),
+                reason: reason.to_owned(),
+            })
+        };
+        let k = &self.kiosk;
+        if k.id.trim().is_empty() {
+            add("kiosk", "id", "must not be empty");
+        }
+        if !dost_api::is_kiosk_code(&k.code) {
+            add("kiosk", "code", "2 to 8 characters, A-Z and 0-9");
+        }
+        if k.purge_after_days == 0 || k.purge_after_days > 3650 {
+            add("kiosk", "purge_after_days", "1 to 3650 days");
+        }
+        let s = &self.session;
+        if !(20..=600).contains(&s.idle_timeout_s) {
+            add("session", "idle_timeout_s", "between 20 and 600 seconds");
+        }
+        if s.countdown_s == 0 || s.countdown_s >= s.idle_timeout_s {
+            add(
+                "session",
+                "countdown_s",
+                "more than 0 and less than idle_timeout_s",
+            );
+        }
+        if s.accept.is_empty() {
+            add("session", "accept", "accept at least one document type");
+        }
+        let r = &self.card_reader;
+        if r.kind == DeviceKind::Serial && r.port.is_empty() {
+            add("card_reader", "port", "a serial reader needs a port");
+        }
+        if !(5..=8).contains(&r.data_bits) {
+            add("card_reader", "data_bits", "5 to 8");
+        }
+        if !matches!(r.stop_bits, 1 | 2) {
+            add("card_reader", "stop_bits", "1 or 2");
+        }
+        if r.baud == 0 {
+            add("card_reader", "baud", "must be positive");
+        }
+        let p = &self.printer;
+        if p.kind == DeviceKind::Serial && p.port.is_empty() {
+            add("printer", "port", "a serial printer needs a port");
+        }
+        if p.roll_length_mm < 1000 {
+            add("printer", "roll_length_mm", "at least 1000 mm");
+        }
+        if p.status_poll_s == 0 {
+            add("printer", "status_poll_s", "at least 1 second");
+        }
+        let c = &self.central;
+        if c.mode == CentralMode::Remote {
+            if let Err(e) = kiosk_core::central_url::check(&c.url) {
+                add("central", "url", &e.to_string());
+            }
+            if c.token.is_empty() && c.token_file.is_none() {
+                add(
+                    "central",
+                    "token",
+                    "a remote centre needs token or token_file",
+                );
+            }
+        }
+        if c.request_timeout_s == 0 || c.request_timeout_s > 120 {
+            add("central", "request_timeout_s", "1 to 120 seconds");
+        }
+        if c.batch_size == 0 || c.batch_size as usize > dost_api::MAX_BATCH {
+            add("central", "batch_size", "1 to 500");
+        }
+        if c.retry_base_ms == 0 || c.retry_cap_s == 0 {
+            add(
+                "central",
+                "retry_base_ms",
+                "retry base and cap must be positive",
+            );
+        }
+        out
+    }
+
+    /// A path from the file, taken from the file's folder when relative.
+    pub fn resolve(&self, p: &Path) -> PathBuf {
+        if p.is_absolute() {
+            p.to_owned()
+        } else {
+            self.base_dir.join(p)
+        }
+    }
+
+    /// Where the kiosk keeps its database and files.
+    pub fn data_dir(&self) -> PathBuf {
+        self.resolve(&self.kiosk.data_dir)
+    }
+
+    pub fn catalog_path(&self) -> PathBuf {
+        self.resolve(&self.kiosk.catalog)
+    }
+
+    /// Reads and checks the catalog the configuration names.
+    pub fn load_catalog(&self) -> Result<kiosk_core::catalog::Catalog, ConfigError> {
+        let path = self.catalog_path();
+        let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Read {
+            path: path.clone(),
+            source,
+        })?;
+        Ok(kiosk_core::catalog::Catalog::parse(
+            &text,
+            &path.display().to_string(),
+        )?)
+    }
+
+    /// What the session needs to know of the configuration.
+    pub fn policy(&self) -> Policy {
+        let s = &self.session;
+        Policy {
+            accept: s.accept.clone(),
+            offline_auth: s.offline_auth,
+            idle_timeout_ms: u64::from(s.idle_timeout_s) * 1000,
+            countdown_ms: u64::from(s.countdown_s) * 1000,
+            card_error_ms: u64::from(s.card_error_s) * 1000,
+            default_lang: s.default_lang,
+            service_idle_ms: u64::from(self.service.idle_close_s) * 1000,
+        }
+    }
+
+    /// The receipt printer's profile.
+    pub fn printer_profile(&self) -> receipt_printer::PrinterProfile {
+        let p = &self.printer;
+        receipt_printer::PrinterProfile {
+            paper: p.paper,
+            az_glyphs: p.az_glyphs,
+            auto_status_back: p.auto_status_back,
+            roll_length_mm: p.roll_length_mm,
+            low_paper_receipts: p.low_paper_receipts,
+        }
+    }
+
+    /// The paper roll, for the paper counter.
+    pub fn paper_roll(&self) -> kiosk_core::paper::PaperRoll {
+        kiosk_core::paper::PaperRoll {
+            roll_length_mm: self.printer.roll_length_mm,
+            low_receipts: self.printer.low_paper_receipts,
+        }
+    }
+
+    /// Serial settings of the card reader on `port`.
+    pub fn reader_settings(&self, port: &str) -> card_reader::SerialSettings {
+        let r = &self.card_reader;
+        card_reader::SerialSettings {
+            path: port.to_owned(),
+            baud: r.baud,
+            data_bits: r.data_bits,
+            parity: r.parity,
+            stop_bits: r.stop_bits,
+            framing: r.framing,
+        }
+    }
+
+    /// The kiosk's bearer token for the centre.
+    pub fn token(&self) -> Result<String, ConfigError> {
+        match &self.central.token_file {
+            Some(f) => {
+                let path = self.resolve(f);
+                std::fs::read_to_string(&path)
+                    .map(|t| t.trim().to_owned())
+                    .map_err(|source| ConfigError::Read { path, source })
+            }
+            None if self.central.token.is_empty() => Ok(format!("demo-{}", self.kiosk.id)),
+            None => Ok(self.central.token.clone()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,42 @@
+//! What a simulated printer keeps of each receipt: its ESC/POS bytes and a PNG of them, for
+//! the demo and for looking at receipts without paper.
+
+use std::path::PathBuf;
+
+/// Where a simulated printer's receipts go.
+#[derive(Debug, Clone)]
+pub struct PreviewSink {
+    pub dir: PathBuf,
+    pub width_dots: u32,
+}
+
+impl PreviewSink {
+    /// Keeps `bytes` as `<name>.bin` and `<name>.png` (failures are logged, never fatal).
+    pub fn keep(&self, name: &str, bytes: &[u8]) {
+        let safe: String = name
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        if let Err(e) = std::fs::create_dir_all(&self.dir) {
+            tracing::warn!(error = %e, "cannot create the receipts folder");
+            return;
+        }
+        if let Err(e) = std::fs::write(self.dir.join(format!("{safe}.bin")), bytes) {
+            tracing::warn!(error = %e, "cannot keep receipt bytes");
+        }
+        match receipt_printer::preview::render_png(bytes, self.width_dots) {
+            Ok(png) => {
+                if let Err(e) = std::fs::write(self.dir.join(format!("{safe}.png")), png) {
+                    tracing::warn!(error = %e, "cannot write receipt preview");
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "cannot render receipt preview"),
+        }
+    }
+}

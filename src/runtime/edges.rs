@@ -1,0 +1,212 @@
+//! The narrow edges of the event loop: the centre, the outbox, the print queue and the clock.
+//! The kiosk runs with the real ones (HTTP client, SQLite store, printer worker, system clock);
+//! the event loop's unit tests run with fakes.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::mpsc as std_mpsc;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use dost_api::{ApplicationStatus, Lang};
+use kiosk_core::card::CitizenKey;
+use kiosk_core::print::ReceiptTemplate;
+use kiosk_core::session::{AppRecord, Submission, VerifyOutcome};
+
+use crate::central::CentralClient;
+use crate::printing::PrinterCmd;
+use crate::store::{StoreError, StoreHandle, Stored};
+
+/// A future the edges return (boxed, so the traits can be used as objects).
+pub type BoxFut<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
+
+/// The central API, as the session's effects need it.
+pub trait Centre: Send + Sync + 'static {
+    /// Is this document valid and this citizen's? Unreachable when the centre cannot be asked.
+    fn verify(&self, citizen: CitizenKey, document_number: String) -> BoxFut<VerifyOutcome>;
+    /// The citizen's applications at the centre (None: the centre could not be asked).
+    fn applications(&self, citizen: CitizenKey) -> BoxFut<Option<Vec<ApplicationStatus>>>;
+}
+
+impl Centre for CentralClient {
+    fn verify(&self, citizen: CitizenKey, document_number: String) -> BoxFut<VerifyOutcome> {
+        let client = self.clone();
+        Box::pin(async move {
+            match client.verify(&citizen, &document_number).await {
+                Ok(r) if r.valid => VerifyOutcome::Valid,
+                Ok(r) => {
+                    tracing::info!(reason = ?r.reason, "centre did not confirm the document");
+                    VerifyOutcome::Invalid
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot verify the document with the centre");
+                    VerifyOutcome::Unreachable
+                }
+            }
+        })
+    }
+
+    fn applications(&self, citizen: CitizenKey) -> BoxFut<Option<Vec<ApplicationStatus>>> {
+        let client = self.clone();
+        Box::pin(async move {
+            match client.applications_for(&citizen).await {
+                Ok(list) => Some(list.applications),
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot load statuses from the centre");
+                    None
+                }
+            }
+        })
+    }
+}
+
+/// What the citizen's effects store: applications (with their receipts), cached statuses and
+/// ratings.
+pub trait Outbox: Send + Sync + 'static {
+    fn submit(
+        &self,
+        submission: Submission,
+        receipt: Option<ReceiptTemplate>,
+        now: DateTime<Utc>,
+    ) -> BoxFut<Result<Stored, StoreError>>;
+    fn applications_for(&self, citizen: CitizenKey) -> BoxFut<Result<Vec<AppRecord>, StoreError>>;
+    fn cache_statuses(
+        &self,
+        citizen: CitizenKey,
+        statuses: Vec<ApplicationStatus>,
+        now: DateTime<Utc>,
+    ) -> BoxFut<Result<(), StoreError>>;
+    fn add_rating(
+        &self,
+        service_id: Option<String>,
+        score: u8,
+        lang: Lang,
+        now: DateTime<Utc>,
+    ) -> BoxFut<Result<(), StoreError>>;
+}
+
+/// The store of a kiosk with this identity.
+#[derive(Clone)]
+pub struct StoreOutbox {
+    pub store: StoreHandle,
+    pub kiosk_code: String,
+    pub kiosk_id: String,
+}
+
+impl Outbox for StoreOutbox {
+    fn submit(
+        &self,
+        submission: Submission,
+        receipt: Option<ReceiptTemplate>,
+        now: DateTime<Utc>,
+    ) -> BoxFut<Result<Stored, StoreError>> {
+        let (store, code, id) = (
+            self.store.clone(),
+            self.kiosk_code.clone(),
+            self.kiosk_id.clone(),
+        );
+        Box::pin(async move {
+            store
+                .call(move |s| s.submit(&code, &id, &submission, now, receipt.as_ref()))
+                .await
+        })
+    }
+
+    fn applications_for(&self, citizen: CitizenKey) -> BoxFut<Result<Vec<AppRecord>, StoreError>> {
+        let store = self.store.clone();
+        Box::pin(async move {
+            store
+                .call(move |s| s.applications_for(citizen.expose()))
+                .await
+        })
+    }
+
+    fn cache_statuses(
+        &self,
+        citizen: CitizenKey,
+        statuses: Vec<ApplicationStatus>,
+        now: DateTime<Utc>,
+    ) -> BoxFut<Result<(), StoreError>> {
+        let store = self.store.clone();
+        Box::pin(async move {
+            store
+                .call(move |s| s.cache_statuses(citizen.expose(), &statuses, now))
+                .await
+        })
+    }
+
+    fn add_rating(
+        &self,
+        service_id: Option<String>,
+        score: u8,
+        lang: Lang,
+        now: DateTime<Utc>,
+    ) -> BoxFut<Result<(), StoreError>> {
+        let (store, kiosk_id) = (self.store.clone(), self.kiosk_id.clone());
+        Box::pin(async move {
+            store
+                .call(move |s| {
+                    s.add_rating(&kiosk_id, service_id.as_deref(), score, lang, now)
+                        .map(drop)
+                })
+                .await
+        })
+    }
+}
+
+/// The printer worker's queue.
+pub trait PrintQueue: Send + Sync + 'static {
+    /// New jobs are waiting: print what can be printed.
+    fn kick(&self);
+    /// Staff restocked the paper.
+    fn restocked(&self);
+}
+
+impl PrintQueue for std_mpsc::Sender<PrinterCmd> {
+    fn kick(&self) {
+        let _ = self.send(PrinterCmd::Kick);
+    }
+    fn restocked(&self) {
+        let _ = self.send(PrinterCmd::Restocked);
+        let _ = self.send(PrinterCmd::Kick);
+    }
+}
+
+/// Time, as the event loop reads it.
+pub trait Clock: Send + Sync + 'static {
+    /// Milliseconds of a monotonic clock (the session's time).
+    fn monotonic_ms(&self) -> u64;
+    fn now(&self) -> DateTime<Utc>;
+    /// Today in Asia/Baku.
+    fn today(&self) -> NaiveDate {
+        self.now()
+            .with_timezone(&chrono_tz::Asia::Baku)
+            .date_naive()
+    }
+}
+
+/// The machine's clocks.
+pub struct SystemClock {
+    epoch: std::time::Instant,
+}
+
+impl Default for SystemClock {
+    fn default() -> Self {
+        SystemClock {
+            epoch: std::time::Instant::now(),
+        }
+    }
+}
+
+impl Clock for SystemClock {
+    fn monotonic_ms(&self) -> u64 {
+        self.epoch.elapsed().as_millis() as u64
+    }
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}
+
+/// Today in Asia/Baku, by the system clock.
+pub fn today_baku() -> NaiveDate {
+    SystemClock::default().today()
+}

@@ -1,0 +1,153 @@
+//! The kiosk's local store (SQLite): outbox of applications, print jobs, status cache, paper
+//! counter, ratings and a hash-chained audit log.
+//!
+//! Every submission is written with its print job in one transaction with `synchronous=FULL`,
+//! so a citizen who was told "submitted" has a durable row, whatever happens next. Personal
+//! data is sealed with keys derived from the device key; citizens are found by a keyed tag of
+//! their FİN, never by the FİN in clear.
+//!
+//! One thread owns the connection ([`actor::StoreHandle`]); the session loop, the relay, the
+//! housekeeping and the printer worker talk to it.
+
+pub mod actor;
+mod applications;
+mod audit;
+mod keys;
+mod migrate;
+mod print_jobs;
+mod ratings;
+mod status_cache;
+
+use std::path::Path;
+
+use kiosk_core::screen::StoreFacts;
+use rusqlite::Connection;
+
+pub use actor::StoreHandle;
+pub use applications::{OpenApplication, Stored};
+pub use keys::device_key;
+pub use print_jobs::{JobContent, PrintJob};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("cannot create the data directory {path}: {source}")]
+    DataDir {
+        path: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the database failed its integrity check: {0}")]
+    Integrity(String),
+    #[error(
+        "the database is from a newer kiosk version (schema {found}, this build knows {known})"
+    )]
+    TooNew { found: i64, known: i64 },
+    #[error("stored record is damaged: {0}")]
+    Corrupt(#[from] serde_json::Error),
+    #[error("personal data cannot be decrypted (wrong device key or damaged row)")]
+    Decrypt,
+    #[error("{0} is not a 32-byte key")]
+    BadKey(std::path::PathBuf),
+    #[error("the store is closed")]
+    Closed,
+    #[error("the store's thread cannot start: {0}")]
+    Thread(#[source] std::io::Error),
+}
+
+/// Counts for status screens, the heartbeat and the paper counter.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct StoreStats {
+    pub outbox_depth: u64,
+    pub rejected: u64,
+    pub held_jobs: u64,
+    pub queued_jobs: u64,
+    pub paper_used_mm: f64,
+}
+
+pub struct Store {
+    conn: Connection,
+    keys: keys::Keys,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// Opens (creating if needed) `kiosk.db` in `data_dir`, migrates it and checks integrity.
+    pub fn open_dir(data_dir: &Path) -> Result<Store, StoreError> {
+        crate::platform::fs::private_dir(data_dir).map_err(|source| StoreError::DataDir {
+            path: data_dir.to_owned(),
+            source,
+        })?;
+        let key = device_key(data_dir)?;
+        Self::open(&data_dir.join("kiosk.db"), key)
+    }
+
+    /// Opens a database file; personal data is sealed with keys derived from `device_key`.
+    pub fn open(path: &Path, device_key: [u8; 32]) -> Result<Store, StoreError> {
+        let conn = Connection::open(path)?;
+        conn.busy_timeout(std::time::Duration::from_secs(2))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        let check: String = conn.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
+        if check != "ok" {
+            return Err(StoreError::Integrity(check));
+        }
+        let mut store = Store {
+            conn,
+            keys: keys::Keys::derive(&device_key),
+        };
+        migrate::run(&mut store.conn, &device_key, &store.keys)?;
+        Ok(store)
+    }
+
+    /// Schema version of the open database.
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        migrate::version(&self.conn)
+    }
+
+    /// Keyed tag of a citizen key: finds a citizen's rows without a clear FİN column.
+    pub fn fin_tag(&self, key: &str) -> String {
+        self.keys.fin_tag(key)
+    }
+
+    pub fn stats(&self) -> Result<StoreStats, StoreError> {
+        let count = |sql: &str| -> Result<u64, StoreError> {
+            Ok(self.conn.query_row(sql, [], |r| r.get::<_, i64>(0))?.max(0) as u64)
+        };
+        Ok(StoreStats {
+            outbox_depth: count("SELECT COUNT(*) FROM applications WHERE sync_state = 'pending'")?,
+            rejected: count("SELECT COUNT(*) FROM applications WHERE sync_state = 'rejected'")?,
+            held_jobs: count("SELECT COUNT(*) FROM print_jobs WHERE state = 'held'")?,
+            queued_jobs: count(
+                "SELECT COUNT(*) FROM print_jobs WHERE state IN ('queued','printing')",
+            )?,
+            paper_used_mm: self.paper_used_mm()?,
+        })
+    }
+
+    /// What the service screens show of the store.
+    pub fn facts(&self, held_limit: usize) -> Result<StoreFacts, StoreError> {
+        let stats = self.stats()?;
+        Ok(StoreFacts {
+            outbox_depth: stats.outbox_depth,
+            rejected: stats.rejected,
+            paper_used_mm: stats.paper_used_mm,
+            held: self.held_jobs(held_limit)?,
+        })
+    }
+
+    /// Direct access for tests and diagnostics.
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+#[cfg(test)]
+mod tests;
