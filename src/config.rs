@@ -624,6 +624,7 @@ impl KioskConfig {
             auto_status_back: p.auto_status_back,
             roll_length_mm: p.roll_length_mm,
             low_paper_receipts: p.low_paper_receipts,
+            ..Default::default()
         }
     }
 
