@@ -197,6 +197,12 @@ pub struct PrinterSection {
     pub low_paper_receipts: u32,
     #[serde(default = "d_poll")]
     pub status_poll_s: u32,
+    /// The printer's model (`dost-kiosk printer models`): code pages, widths, presenter.
+    #[serde(default = "d_model")]
+    pub model: String,
+    /// Presenter printers: seconds a receipt waits in the mouth before it is retracted.
+    #[serde(default = "d_retract")]
+    pub retract_after_s: u8,
 }
 
 fn d_printer_baud() -> u32 {
@@ -210,6 +216,12 @@ fn d_low() -> u32 {
 }
 fn d_poll() -> u32 {
     5
+}
+fn d_model() -> String {
+    "default".into()
+}
+fn d_retract() -> u8 {
+    30
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -429,6 +441,8 @@ impl KioskConfig {
             auto_status_back: p.auto_status_back,
             roll_length_mm: p.roll_length_mm,
             low_paper_receipts: p.low_paper_receipts,
+            model: p.model.clone(),
+            retract_after_s: p.retract_after_s,
         }
     }
 

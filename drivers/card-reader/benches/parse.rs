@@ -2,7 +2,7 @@
 
 use std::hint::black_box;
 
-use card_reader::reader::ReadPipeline;
+use card_reader::ReadPipeline;
 use card_reader::sim::specimens;
 use card_reader::{Framing, encode_frame, parse_mrz};
 use chrono::NaiveDate;

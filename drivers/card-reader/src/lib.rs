@@ -2,9 +2,19 @@
 //!
 //! * [`mrz`] — pure ICAO 9303 MRZ parser (TD1/TD2/TD3, every check digit,
 //!   Azerbaijani FİN).
-//! * [`framing`] — pure incremental decoders for serial reader framings.
-//! * [`reader`] — tokio task reading a serial MRZ reader, with reconnection.
-//! * [`sim`] — specimens, a simulated reader and a pty emulator.
+//! * [`framing`] — pure incremental decoders for the framings of MRZ readers
+//!   (`plain`, `stx-etx`, `3m`, `desko`, `access-is`), with partial reads turned into
+//!   rejections after an inter-byte timeout.
+//! * [`pipeline`] — decoder + parser: wire bytes to [`ReaderEvent`]s.
+//! * [`blocking`] — a blocking reader loop over any [`std::io::Read`].
+//! * [`wedge`] — keyboard-wedge readers (evdev grab with feature `evdev`).
+//! * [`model`] — reader models with their framing and line defaults.
+//! * [`reader`] (feature `tokio`) — the reader task with reconnection.
+//! * [`sim`] — specimens; with feature `sim` a simulated reader and a pty emulator.
+//!
+//! Cargo features: `serial` (serialport), `tokio` (the reader task), `sim`
+//! (simulators), `evdev` (keyboard-wedge readers), `hardware` (tests against real
+//! readers, see the README). The pure parts build with `--no-default-features`.
 //!
 //! ```
 //! use card_reader::{Framing, ReadPipeline, ReaderEvent, encode_frame, parse_mrz};
@@ -28,15 +38,24 @@
 //! assert!(matches!(&events[..], [ReaderEvent::CardRead(d)] if d.document_number == "D23145890"));
 //! ```
 
+pub mod blocking;
 pub mod framing;
+pub mod model;
 pub mod mrz;
+pub mod pipeline;
+#[cfg(feature = "tokio")]
 pub mod reader;
+pub mod settings;
 pub mod sim;
+pub mod wedge;
 
-pub use framing::{FrameDecoder, FrameError, Framing, encode_frame};
+pub use blocking::{BlockingReader, LoopEnd, ReadLoopError};
+pub use framing::{DecoderConfig, FrameDecoder, FrameError, Framing, encode_frame};
+pub use model::{ReaderModel, Transport};
 pub use mrz::{Document, DocumentFormat, MrzError, MrzErrorKind, Sex, check_digit, parse_mrz};
-pub use reader::{
-    Parity, ReadPipeline, ReaderEvent, ReaderStatus, Rejection, RejectionKind, SerialSettings,
-    spawn_serial_reader,
-};
+pub use pipeline::{ReadPipeline, ReaderEvent, ReaderStatus, Rejection, RejectionKind};
+#[cfg(feature = "tokio")]
+pub use reader::{ReaderOptions, spawn_reader, spawn_serial_reader};
+pub use settings::{Parity, SerialSettings, SettingsError};
+#[cfg(all(feature = "sim", feature = "tokio"))]
 pub use sim::{SimulatedReader, SimulatedReaderHandle};

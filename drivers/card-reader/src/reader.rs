@@ -1,228 +1,128 @@
-//! Serial MRZ reader task: blocking serial I/O on a blocking thread, decoding
-//! and parsing through [`ReadPipeline`], events out through a tokio channel.
+//! The reader task (`tokio` feature): a [`BlockingReader`] on a blocking thread, events
+//! out through a tokio channel, reconnection with backoff.
 //!
-//! Status is reported on every change: `Online` once the port is open,
-//! `NoDevice` when the port path is missing (unplugged), `HardwareError` when
-//! it exists but can't be opened or read, `Offline` when the task stops.
-//! While not online it retries with backoff (250 ms doubling to 5 s).
+//! Status is reported on every change: `Online` once the device is open, `NoDevice`
+//! when its path is missing (unplugged), `HardwareError` when it exists but can't be
+//! opened or read, `Offline` when the task stops. While not online it retries with
+//! backoff (250 ms doubling to 5 s).
 
-use std::io::{self, Read};
+use std::io::{self, Read, Write};
 use std::path::Path;
 use std::time::Duration;
 
 use chrono::NaiveDate;
-use serde::Deserialize;
 use tokio::sync::mpsc::{self, error::TrySendError};
 use tokio_util::sync::CancellationToken;
 
-use crate::framing::{FrameDecoder, FrameError, Framing};
-use crate::mrz::{self, Document, MrzErrorKind};
+use crate::blocking::{BlockingReader, LoopEnd};
+use crate::framing::{ChannelDelimiters, DecoderConfig, INTER_BYTE_TIMEOUT};
 
-/// Read timeout of the serial port: bounds how long cancellation waits.
+pub use crate::pipeline::{
+    ReadPipeline, ReaderEvent, ReaderStatus, Rejection, RejectionKind, frame_to_event,
+};
+pub use crate::settings::{Parity, SerialSettings, SettingsError};
+
+/// Read timeout of the device: bounds how long cancellation and the inter-byte
+/// timeout wait.
 pub const READ_TIMEOUT: Duration = Duration::from_millis(100);
 const BACKOFF_START: Duration = Duration::from_millis(250);
 const BACKOFF_MAX: Duration = Duration::from_secs(5);
 /// Sleep slice while waiting (backoff, full channel): cancel is checked between slices.
 const SLICE: Duration = Duration::from_millis(50);
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Parity {
-    #[default]
-    None,
-    Odd,
-    Even,
-}
-
-/// Serial port settings; missing fields default to 9600 8N1, plain framing.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct SerialSettings {
-    pub path: String,
-    #[serde(default = "default_baud")]
-    pub baud: u32,
-    #[serde(default = "default_data_bits")]
-    pub data_bits: u8,
-    #[serde(default)]
-    pub parity: Parity,
-    #[serde(default = "default_stop_bits")]
-    pub stop_bits: u8,
-    #[serde(default)]
-    pub framing: Framing,
-}
-
-fn default_baud() -> u32 {
-    9600
-}
-fn default_data_bits() -> u8 {
-    8
-}
-fn default_stop_bits() -> u8 {
-    1
-}
-
-impl SerialSettings {
-    /// 9600 8N1, plain framing.
-    pub fn new(path: impl Into<String>) -> Self {
-        SerialSettings {
-            path: path.into(),
-            baud: default_baud(),
-            data_bits: default_data_bits(),
-            parity: Parity::None,
-            stop_bits: default_stop_bits(),
-            framing: Framing::Plain,
-        }
-    }
-
-    /// Checks values the serial port can't take.
-    pub fn validate(&self) -> Result<(), SettingsError> {
-        if self.path.trim().is_empty() {
-            return Err(SettingsError::EmptyPath);
-        }
-        if self.baud == 0 {
-            return Err(SettingsError::Baud(self.baud));
-        }
-        if !(5..=8).contains(&self.data_bits) {
-            return Err(SettingsError::DataBits(self.data_bits));
-        }
-        if !(1..=2).contains(&self.stop_bits) {
-            return Err(SettingsError::StopBits(self.stop_bits));
-        }
-        Ok(())
-    }
-
-    fn builder(&self) -> Result<serialport::SerialPortBuilder, SettingsError> {
-        self.validate()?;
-        let data_bits = match self.data_bits {
-            5 => serialport::DataBits::Five,
-            6 => serialport::DataBits::Six,
-            7 => serialport::DataBits::Seven,
-            _ => serialport::DataBits::Eight,
-        };
-        let stop_bits = if self.stop_bits == 2 {
-            serialport::StopBits::Two
-        } else {
-            serialport::StopBits::One
-        };
-        let parity = match self.parity {
-            Parity::None => serialport::Parity::None,
-            Parity::Odd => serialport::Parity::Odd,
-            Parity::Even => serialport::Parity::Even,
-        };
-        Ok(serialport::new(&self.path, self.baud)
-            .data_bits(data_bits)
-            .stop_bits(stop_bits)
-            .parity(parity)
-            .flow_control(serialport::FlowControl::None)
-            .timeout(READ_TIMEOUT))
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum SettingsError {
-    #[error("serial port path is empty")]
-    EmptyPath,
-    #[error("baud rate {0} is not usable")]
-    Baud(u32),
-    #[error("data bits must be 5 to 8, got {0}")]
-    DataBits(u8),
-    #[error("stop bits must be 1 or 2, got {0}")]
-    StopBits(u8),
-}
-
-/// Device state (subset of the CEN/XFS model that a passive reader can tell).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ReaderStatus {
-    Online,
-    /// Not running (task stopped or not started).
-    Offline,
-    /// The port is not there (unplugged).
-    NoDevice,
-    /// The port is there but can't be opened/read, or the settings are invalid.
-    HardwareError,
-}
-
-/// What kind of problem made a read be refused.
+/// Reader settings beyond the serial line.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RejectionKind {
-    Mrz(MrzErrorKind),
-    Frame(FrameError),
+pub struct ReaderOptions {
+    /// Delimiters of the `desko` framing.
+    pub desko: ChannelDelimiters,
+    /// Silence after which a started read is reported as failed.
+    pub inter_byte_timeout: Duration,
+    /// Bytes sent to the reader after every read (e.g. the 3M enable command of the
+    /// interrupt and polled modes); `None` for readers that send on their own.
+    pub after_read: Option<Vec<u8>>,
 }
 
-/// A read that was refused. Contains no personal data.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rejection {
-    /// MRZ field at fault (see [`mrz::MrzError::field`]) or `"frame"`.
-    pub field: String,
-    pub reason: String,
-    pub kind: RejectionKind,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ReaderEvent {
-    CardRead(Document),
-    CardRejected(Rejection),
-    Status(ReaderStatus),
-}
-
-/// Decoder + parser: the single path from wire bytes to events, shared by the
-/// real reader and the simulator.
-#[derive(Debug)]
-pub struct ReadPipeline {
-    decoder: FrameDecoder,
-    today: fn() -> NaiveDate,
-}
-
-impl ReadPipeline {
-    pub fn new(framing: Framing, today: fn() -> NaiveDate) -> Self {
-        ReadPipeline {
-            decoder: FrameDecoder::new(framing),
-            today,
-        }
-    }
-
-    /// Feeds bytes; returns the events of every read completed by them.
-    pub fn push(&mut self, bytes: &[u8]) -> Vec<ReaderEvent> {
-        self.decoder.push(bytes);
-        std::iter::from_fn(|| self.decoder.next_frame())
-            .map(|frame| frame_to_event(frame, (self.today)()))
-            .collect()
-    }
-}
-
-/// Turns one decoded frame into `CardRead` or `CardRejected`.
-pub fn frame_to_event(frame: Result<Vec<String>, FrameError>, today: NaiveDate) -> ReaderEvent {
-    let result = match frame {
-        Err(e) => Err(Rejection {
-            field: "frame".to_string(),
-            reason: e.to_string(),
-            kind: RejectionKind::Frame(e),
-        }),
-        Ok(lines) => {
-            let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
-            mrz::parse_mrz(&refs, today).map_err(|e| Rejection {
-                field: e.field().to_string(),
-                reason: e.reason(),
-                kind: RejectionKind::Mrz(e.kind()),
-            })
-        }
-    };
-    match result {
-        Ok(doc) => {
-            tracing::info!(format = %doc.format, code = %doc.document_code, state = %doc.issuing_state, "card read");
-            ReaderEvent::CardRead(doc)
-        }
-        Err(r) => {
-            tracing::info!(field = %r.field, reason = %r.reason, "card rejected");
-            ReaderEvent::CardRejected(r)
+impl Default for ReaderOptions {
+    fn default() -> Self {
+        ReaderOptions {
+            desko: ChannelDelimiters::ACCESS_IS,
+            inter_byte_timeout: INTER_BYTE_TIMEOUT,
+            after_read: None,
         }
     }
 }
 
-/// Starts the reader. Must be called inside a tokio runtime. The task ends
-/// (after sending `Status(Offline)`) when `cancel` fires or the receiver is
-/// dropped; cancellation is honoured within about [`READ_TIMEOUT`].
+/// An opened device: its byte source and, when commands can be sent, a writer.
+pub type Opened = (Box<dyn Read + Send>, Option<Box<dyn Write + Send>>);
+
+/// Why a device could not be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    /// Settings no device can take: retrying does not help.
+    #[error("invalid card reader settings")]
+    Settings(#[from] SettingsError),
+    #[error("cannot open the card reader")]
+    Io(#[from] io::Error),
+    #[cfg(feature = "serial")]
+    #[error("cannot open the serial port")]
+    Serial(#[from] serialport::Error),
+}
+
+/// Starts the serial reader with default [`ReaderOptions`]. Must be called inside a
+/// tokio runtime. The task ends (after sending `Status(Offline)`) when `cancel` fires
+/// or the receiver is dropped; cancellation is honoured within about [`READ_TIMEOUT`].
 pub fn spawn_serial_reader(
     settings: SerialSettings,
+    events: mpsc::Sender<ReaderEvent>,
+    cancel: CancellationToken,
+    today: fn() -> NaiveDate,
+) -> tokio::task::JoinHandle<()> {
+    spawn_reader(settings, ReaderOptions::default(), events, cancel, today)
+}
+
+/// Starts a serial reader (see [`spawn_serial_reader`]) with `options`.
+pub fn spawn_reader(
+    settings: SerialSettings,
+    options: ReaderOptions,
+    events: mpsc::Sender<ReaderEvent>,
+    cancel: CancellationToken,
+    today: fn() -> NaiveDate,
+) -> tokio::task::JoinHandle<()> {
+    let config = DecoderConfig {
+        framing: settings.framing,
+        desko: options.desko,
+        inter_byte_timeout: options.inter_byte_timeout,
+    };
+    let wants_writer = options.after_read.is_some();
+    let path = settings.path.clone();
+    let open = move || -> Result<Opened, OpenError> {
+        let port = settings.builder(READ_TIMEOUT)?.open()?;
+        let writer: Option<Box<dyn Write + Send>> = if wants_writer {
+            Some(Box::new(port.try_clone()?))
+        } else {
+            None
+        };
+        Ok((Box::new(port), writer))
+    };
+    spawn_device_reader(
+        path,
+        open,
+        config,
+        options.after_read,
+        events,
+        cancel,
+        today,
+    )
+}
+
+/// Starts a reader on any device `open` can open (a serial port, an evdev keyboard,
+/// a hidraw node): the same status reporting, reconnection and pipeline for all.
+/// `path` decides `NoDevice` (missing) against `HardwareError` (present) on failure.
+pub fn spawn_device_reader(
+    path: String,
+    mut open: impl FnMut() -> Result<Opened, OpenError> + Send + 'static,
+    config: DecoderConfig,
+    after_read: Option<Vec<u8>>,
     events: mpsc::Sender<ReaderEvent>,
     cancel: CancellationToken,
     today: fn() -> NaiveDate,
@@ -233,7 +133,7 @@ pub fn spawn_serial_reader(
             cancel,
             status: None,
         };
-        run.main(&settings, today);
+        run.main(&path, &mut open, config, after_read.as_deref(), today);
         run.set_status(ReaderStatus::Offline);
     })
 }
@@ -286,38 +186,51 @@ impl Run {
         !self.cancel.is_cancelled()
     }
 
-    fn main(&mut self, settings: &SerialSettings, today: fn() -> NaiveDate) {
-        let builder = match settings.builder() {
-            Ok(b) => b,
-            Err(e) => {
-                tracing::error!(error = %e, "invalid card reader settings");
-                self.set_status(ReaderStatus::HardwareError);
-                self.cancel_wait();
-                return;
-            }
-        };
+    fn stopped(&self) -> bool {
+        self.cancel.is_cancelled() || self.events.is_closed()
+    }
+
+    fn main(
+        &mut self,
+        path: &str,
+        open: &mut dyn FnMut() -> Result<Opened, OpenError>,
+        config: DecoderConfig,
+        after_read: Option<&[u8]>,
+        today: fn() -> NaiveDate,
+    ) {
         let mut backoff = BACKOFF_START;
         while !self.cancel.is_cancelled() {
-            match builder.clone().open() {
-                Ok(port) => {
+            match open() {
+                Ok((source, writer)) => {
                     backoff = BACKOFF_START;
                     if !self.set_status(ReaderStatus::Online) {
                         return;
                     }
-                    let mut pipeline = ReadPipeline::new(settings.framing, today);
-                    match self.read_loop(port, &mut pipeline) {
-                        Ok(()) => return, // cancelled or receiver gone
-                        Err(e) => {
-                            let s = lost_status(&settings.path);
-                            tracing::warn!(error = %e, status = ?s, "card reader connection lost");
-                            if !self.set_status(s) {
-                                return;
-                            }
-                        }
+                    let pipeline = ReadPipeline::with_config(config, today);
+                    let mut reader = BlockingReader::new(source, pipeline);
+                    if let (Some(cmd), Some(w)) = (after_read, writer) {
+                        reader = reader.after_each_read(cmd.to_vec(), w);
+                    }
+                    let end = reader.run(|ev| self.send(ev), || self.stopped());
+                    let why = match end {
+                        Ok(LoopEnd::Stopped) => return,
+                        Ok(LoopEnd::EndOfInput) => "device hung up".to_string(),
+                        Err(e) => format!("{e}: {}", e.io()),
+                    };
+                    let s = lost_status(path);
+                    tracing::warn!(error = %why, status = ?s, "card reader connection lost");
+                    if !self.set_status(s) {
+                        return;
                     }
                 }
+                Err(OpenError::Settings(e)) => {
+                    tracing::error!(error = %e, "invalid card reader settings");
+                    self.set_status(ReaderStatus::HardwareError);
+                    self.cancel_wait();
+                    return;
+                }
                 Err(e) => {
-                    let s = lost_status(&settings.path);
+                    let s = lost_status(path);
                     if self.status != Some(s) {
                         tracing::warn!(error = %e, status = ?s, "cannot open card reader");
                     }
@@ -336,49 +249,9 @@ impl Run {
     fn cancel_wait(&self) {
         while self.sleep(Duration::from_secs(1)) && !self.events.is_closed() {}
     }
-
-    /// Reads until cancelled (Ok) or the port fails (Err).
-    fn read_loop(
-        &mut self,
-        mut port: Box<dyn serialport::SerialPort>,
-        pipeline: &mut ReadPipeline,
-    ) -> io::Result<()> {
-        let mut buf = [0u8; 256];
-        let mut zero_reads = 0u32;
-        loop {
-            if self.cancel.is_cancelled() || self.events.is_closed() {
-                return Ok(());
-            }
-            match port.read(&mut buf) {
-                Ok(0) => {
-                    // A tty that keeps returning 0 bytes has hung up.
-                    zero_reads += 1;
-                    if zero_reads > 3 {
-                        return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "port hung up"));
-                    }
-                }
-                Ok(n) => {
-                    zero_reads = 0;
-                    for ev in pipeline.push(&buf[..n]) {
-                        if !self.send(ev) {
-                            return Ok(());
-                        }
-                    }
-                }
-                Err(e)
-                    if matches!(
-                        e.kind(),
-                        io::ErrorKind::TimedOut
-                            | io::ErrorKind::Interrupted
-                            | io::ErrorKind::WouldBlock
-                    ) => {}
-                Err(e) => return Err(e),
-            }
-        }
-    }
 }
 
-/// NoDevice when the port path is gone, HardwareError otherwise.
+/// NoDevice when the device path is gone, HardwareError otherwise.
 fn lost_status(path: &str) -> ReaderStatus {
     if Path::new(path).exists() {
         ReaderStatus::HardwareError
@@ -387,43 +260,26 @@ fn lost_status(path: &str) -> ReaderStatus {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn settings_defaults() {
-        let s: SerialSettings = serde_json::from_str(r#"{"path":"/dev/ttyS0"}"#).unwrap();
-        assert_eq!(s, SerialSettings::new("/dev/ttyS0"));
-        assert_eq!(
-            (s.baud, s.data_bits, s.parity, s.stop_bits, s.framing),
-            (9600, 8, Parity::None, 1, Framing::Plain)
-        );
-        let s: SerialSettings = serde_json::from_str(
-            r#"{"path":"/dev/ttyUSB0","baud":19200,"parity":"even","stop_bits":2,"framing":"3m"}"#,
-        )
-        .unwrap();
-        assert_eq!(
-            (s.baud, s.parity, s.stop_bits, s.framing),
-            (19200, Parity::Even, 2, Framing::ThreeM)
-        );
-        assert!(
-            serde_json::from_str::<SerialSettings>(r#"{"path":"x","framing":"xmodem"}"#).is_err()
-        );
-    }
-
-    #[test]
-    fn settings_validation() {
-        let mut s = SerialSettings::new("/dev/ttyS0");
-        assert!(s.validate().is_ok());
-        s.data_bits = 9;
-        assert_eq!(s.validate(), Err(SettingsError::DataBits(9)));
-        s.data_bits = 8;
-        s.stop_bits = 3;
-        assert_eq!(s.validate(), Err(SettingsError::StopBits(3)));
-        assert_eq!(
-            SerialSettings::new(" ").validate(),
-            Err(SettingsError::EmptyPath)
-        );
-    }
+/// Starts a keyboard-wedge reader on the evdev device `path` (features `tokio` and
+/// `evdev`): the device is grabbed exclusively, its keys decoded with
+/// [`crate::wedge::EventStream`] and read with the plain framing.
+#[cfg(feature = "evdev")]
+pub fn spawn_wedge_reader(
+    path: String,
+    inter_byte_timeout: Duration,
+    events: mpsc::Sender<ReaderEvent>,
+    cancel: CancellationToken,
+    today: fn() -> NaiveDate,
+) -> tokio::task::JoinHandle<()> {
+    let device = path.clone();
+    let open = move || -> Result<Opened, OpenError> {
+        let kbd =
+            crate::wedge::GrabbedKeyboard::open(Path::new(&device)).map_err(io::Error::from)?;
+        Ok((Box::new(crate::wedge::EventStream::new(kbd)), None))
+    };
+    let config = DecoderConfig {
+        inter_byte_timeout,
+        ..DecoderConfig::new(crate::framing::Framing::Plain)
+    };
+    spawn_device_reader(path, open, config, None, events, cancel, today)
 }

@@ -1,12 +1,6 @@
-//! Simulators: specimen MRZs, an in-process simulated reader for the kiosk
-//! demo, and (unix) a pseudo-terminal emulator of a serial reader for tests.
-
-use chrono::NaiveDate;
-use tokio::sync::mpsc;
-use tokio_util::sync::CancellationToken;
-
-use crate::framing::{Framing, encode_frame};
-use crate::reader::{ReadPipeline, ReaderEvent, ReaderStatus};
+//! Simulators: specimen MRZs (always), an in-process simulated reader for the kiosk
+//! demo (features `sim` + `tokio`), and (unix, features `sim` + `serial`) a
+//! pseudo-terminal emulator of a serial reader for tests.
 
 /// Valid MRZ line sets (all check digits correct). Personal data are
 /// invented.
@@ -102,88 +96,101 @@ pub mod specimens {
     }
 }
 
-fn local_today() -> NaiveDate {
-    chrono::Local::now().date_naive()
-}
+#[cfg(all(feature = "sim", feature = "tokio"))]
+pub use simulated::{SimulatedReader, SimulatedReaderHandle};
 
-/// In-process reader for the kiosk demo: inserted cards are encoded with the
-/// configured framing and go through the same decoder and parser as serial
-/// reads ([`ReadPipeline`]).
-pub struct SimulatedReader;
+#[cfg(all(feature = "sim", feature = "tokio"))]
+mod simulated {
+    use chrono::NaiveDate;
+    use tokio::sync::mpsc;
+    use tokio_util::sync::CancellationToken;
 
-impl SimulatedReader {
-    /// Spawns the simulator (needs a tokio runtime); sends `Status(Online)`
-    /// first and `Status(Offline)` when `cancel` fires. Dates use the local
-    /// clock.
-    pub fn spawn(
-        events: mpsc::Sender<ReaderEvent>,
-        framing: Framing,
-        cancel: CancellationToken,
-    ) -> SimulatedReaderHandle {
-        Self::spawn_with_today(events, framing, cancel, local_today)
+    use crate::framing::{Framing, encode_frame};
+    use crate::pipeline::{ReadPipeline, ReaderEvent, ReaderStatus};
+
+    fn local_today() -> NaiveDate {
+        chrono::Local::now().date_naive()
     }
 
-    /// Like [`spawn`](Self::spawn) with a chosen clock.
-    pub fn spawn_with_today(
-        events: mpsc::Sender<ReaderEvent>,
-        framing: Framing,
-        cancel: CancellationToken,
-        today: fn() -> NaiveDate,
-    ) -> SimulatedReaderHandle {
-        let (tx, mut rx) = mpsc::unbounded_channel::<Vec<u8>>();
-        tokio::spawn(async move {
-            let mut pipeline = ReadPipeline::new(framing, today);
-            if events
-                .send(ReaderEvent::Status(ReaderStatus::Online))
-                .await
-                .is_err()
-            {
-                return;
-            }
-            loop {
-                let bytes = tokio::select! {
-                    () = cancel.cancelled() => break,
-                    b = rx.recv() => match b { Some(b) => b, None => break },
-                };
-                for ev in pipeline.push(&bytes) {
-                    tokio::select! {
-                        () = cancel.cancelled() => return,
-                        r = events.send(ev) => if r.is_err() { return },
+    /// In-process reader for the kiosk demo: inserted cards are encoded with the
+    /// configured framing and go through the same decoder and parser as serial
+    /// reads ([`ReadPipeline`]).
+    pub struct SimulatedReader;
+
+    impl SimulatedReader {
+        /// Spawns the simulator (needs a tokio runtime); sends `Status(Online)`
+        /// first and `Status(Offline)` when `cancel` fires. Dates use the local
+        /// clock.
+        pub fn spawn(
+            events: mpsc::Sender<ReaderEvent>,
+            framing: Framing,
+            cancel: CancellationToken,
+        ) -> SimulatedReaderHandle {
+            Self::spawn_with_today(events, framing, cancel, local_today)
+        }
+
+        /// Like [`spawn`](Self::spawn) with a chosen clock.
+        pub fn spawn_with_today(
+            events: mpsc::Sender<ReaderEvent>,
+            framing: Framing,
+            cancel: CancellationToken,
+            today: fn() -> NaiveDate,
+        ) -> SimulatedReaderHandle {
+            let (tx, mut rx) = mpsc::unbounded_channel::<Vec<u8>>();
+            tokio::spawn(async move {
+                let mut pipeline = ReadPipeline::new(framing, today);
+                if events
+                    .send(ReaderEvent::Status(ReaderStatus::Online))
+                    .await
+                    .is_err()
+                {
+                    return;
+                }
+                loop {
+                    let bytes = tokio::select! {
+                        () = cancel.cancelled() => break,
+                        b = rx.recv() => match b { Some(b) => b, None => break },
+                    };
+                    for ev in pipeline.push(&bytes) {
+                        tokio::select! {
+                            () = cancel.cancelled() => return,
+                            r = events.send(ev) => if r.is_err() { return },
+                        }
                     }
                 }
-            }
-            // Best effort: the receiver may be gone or full at shutdown.
-            let _ = events.try_send(ReaderEvent::Status(ReaderStatus::Offline));
-        });
-        SimulatedReaderHandle { tx, framing }
+                // Best effort: the receiver may be gone or full at shutdown.
+                let _ = events.try_send(ReaderEvent::Status(ReaderStatus::Offline));
+            });
+            SimulatedReaderHandle { tx, framing }
+        }
+    }
+
+    /// Handle to a [`SimulatedReader`]; cheap to clone.
+    #[derive(Debug, Clone)]
+    pub struct SimulatedReaderHandle {
+        tx: mpsc::UnboundedSender<Vec<u8>>,
+        framing: Framing,
+    }
+
+    impl SimulatedReaderHandle {
+        /// Simulates a card read of `lines`. Returns false when the simulator has
+        /// stopped.
+        pub fn insert(&self, lines: &[String]) -> bool {
+            let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+            self.insert_raw(encode_frame(self.framing, &refs))
+        }
+
+        /// Pushes raw wire bytes (noise, broken frames). False when stopped.
+        pub fn insert_raw(&self, bytes: Vec<u8>) -> bool {
+            self.tx.send(bytes).is_ok()
+        }
     }
 }
 
-/// Handle to a [`SimulatedReader`]; cheap to clone.
-#[derive(Debug, Clone)]
-pub struct SimulatedReaderHandle {
-    tx: mpsc::UnboundedSender<Vec<u8>>,
-    framing: Framing,
-}
+#[cfg(all(unix, feature = "sim", feature = "serial"))]
+pub use pty::{PtyEmulator, PtyError};
 
-impl SimulatedReaderHandle {
-    /// Simulates a card read of `lines`. Returns false when the simulator has
-    /// stopped.
-    pub fn insert(&self, lines: &[String]) -> bool {
-        let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
-        self.insert_raw(encode_frame(self.framing, &refs))
-    }
-
-    /// Pushes raw wire bytes (noise, broken frames). False when stopped.
-    pub fn insert_raw(&self, bytes: Vec<u8>) -> bool {
-        self.tx.send(bytes).is_ok()
-    }
-}
-
-#[cfg(unix)]
-pub use pty::PtyEmulator;
-
-#[cfg(unix)]
+#[cfg(all(unix, feature = "sim", feature = "serial"))]
 mod pty {
     use std::io::{self, Write};
     use std::path::{Path, PathBuf};
@@ -235,7 +242,7 @@ mod pty {
             &self.link
         }
 
-        /// Path as a string (for [`SerialSettings`](crate::reader::SerialSettings)).
+        /// Path as a string (for [`SerialSettings`](crate::SerialSettings)).
         pub fn path_string(&self) -> String {
             self.link.to_string_lossy().into_owned()
         }
@@ -281,6 +288,3 @@ mod pty {
         }
     }
 }
-
-#[cfg(unix)]
-pub use pty::PtyError;

@@ -1,7 +1,7 @@
 //! No byte input may panic the decoder or the parser.
 
+use card_reader::ReadPipeline;
 use card_reader::framing::{CR, ETX, LF, SOH, STX};
-use card_reader::reader::ReadPipeline;
 use card_reader::sim::specimens;
 use card_reader::{Framing, ReaderEvent, encode_frame, parse_mrz};
 use chrono::NaiveDate;
@@ -16,7 +16,8 @@ fn framing() -> impl Strategy<Value = Framing> {
         Just(Framing::Plain),
         Just(Framing::StxEtx),
         Just(Framing::ThreeM),
-        Just(Framing::Desko)
+        Just(Framing::Desko),
+        Just(Framing::AccessIs)
     ]
 }
 

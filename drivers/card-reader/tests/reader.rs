@@ -52,12 +52,7 @@ mod pty {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn reads_arrive_as_events_in_every_framing() {
-        for framing in [
-            Framing::Plain,
-            Framing::StxEtx,
-            Framing::ThreeM,
-            Framing::Desko,
-        ] {
+        for framing in Framing::ALL {
             let mut emu = PtyEmulator::new().unwrap();
             let (tx, mut rx) = mpsc::channel(16);
             let cancel = CancellationToken::new();
@@ -211,12 +206,7 @@ async fn reader_stops_when_receiver_dropped() {
 
 #[tokio::test]
 async fn simulated_reader_uses_the_decoder_and_parser() {
-    for framing in [
-        Framing::Plain,
-        Framing::StxEtx,
-        Framing::ThreeM,
-        Framing::Desko,
-    ] {
+    for framing in Framing::ALL {
         let (tx, mut rx) = mpsc::channel(16);
         let cancel = CancellationToken::new();
         let sim = SimulatedReader::spawn_with_today(tx, framing, cancel.clone(), today);

@@ -1,10 +1,16 @@
-//! Code page tables: PC857 (Turkish, `ESC t 13`) for Azerbaijani letters, PC866 (`ESC t 17`)
-//! for Cyrillic, and the two user-defined positions for ə/Ə.
+//! Code page tables: PC857 (Turkish) for Azerbaijani letters, PC866 for Cyrillic, and the
+//! two user-defined positions for ə/Ə. Which number selects a page depends on the model
+//! (`ESC t 13` on Epson, 8 on Citizen, …: see [`crate::models`]).
 
-/// `ESC t` page number of PC857.
-pub const PAGE_PC857: u8 = 13;
-/// `ESC t` page number of PC866.
-pub const PAGE_PC866: u8 = 17;
+/// A single-byte code page the driver prints with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CodePage {
+    Pc857,
+    Pc866,
+}
+
+const PAGE_PC857: CodePage = CodePage::Pc857;
+const PAGE_PC866: CodePage = CodePage::Pc866;
 /// User-defined code position holding Ə.
 pub const UDC_SCHWA_UPPER: u8 = 0x7D;
 /// User-defined code position holding ə.
@@ -16,7 +22,7 @@ pub enum CharCode {
     /// Printable ASCII, the same on every page.
     Ascii(u8),
     /// A byte on a specific code page.
-    Paged { page: u8, byte: u8 },
+    Paged { page: CodePage, byte: u8 },
     /// ə (false) or Ə (true): not on any single-byte page.
     Schwa { upper: bool },
     /// Nothing prints it as such; the encoder substitutes.
@@ -97,12 +103,12 @@ pub fn ascii_substitute(ch: char) -> Option<&'static str> {
 }
 
 /// Decode a byte printed on `page` (bytes ≥ 0x80); `None` if we do not know it.
-pub fn decode_byte(page: u8, byte: u8) -> Option<char> {
+pub fn decode_byte(page: Option<CodePage>, byte: u8) -> Option<char> {
     if byte < 0x80 {
         return Some(byte as char);
     }
-    match page {
-        PAGE_PC866 => match byte {
+    match page? {
+        CodePage::Pc866 => match byte {
             0x80..=0xAF => char::from_u32('А' as u32 + u32::from(byte - 0x80)),
             0xE0..=0xEF => char::from_u32('р' as u32 + u32::from(byte - 0xE0)),
             0xF0 => Some('Ё'),
@@ -110,8 +116,7 @@ pub fn decode_byte(page: u8, byte: u8) -> Option<char> {
             0xFC => Some('№'),
             _ => None,
         },
-        PAGE_PC857 => PC857_HIGH.iter().find(|(_, b)| *b == byte).map(|(c, _)| *c),
-        _ => None,
+        CodePage::Pc857 => PC857_HIGH.iter().find(|(_, b)| *b == byte).map(|(c, _)| *c),
     }
 }
 
@@ -124,7 +129,9 @@ mod tests {
         for ch in crate::AZ_LETTERS.chars().chain(crate::RU_LETTERS.chars()) {
             match char_code(ch) {
                 CharCode::Ascii(b) => assert_eq!(b as char, ch),
-                CharCode::Paged { page, byte } => assert_eq!(decode_byte(page, byte), Some(ch)),
+                CharCode::Paged { page, byte } => {
+                    assert_eq!(decode_byte(Some(page), byte), Some(ch))
+                }
                 CharCode::Schwa { .. } => assert!(ch == 'ə' || ch == 'Ə'),
                 CharCode::Unsupported => panic!("{ch} unsupported"),
             }
@@ -136,35 +143,35 @@ mod tests {
         assert_eq!(
             char_code('ş'),
             CharCode::Paged {
-                page: 13,
+                page: CodePage::Pc857,
                 byte: 0x9F
             }
         );
         assert_eq!(
             char_code('İ'),
             CharCode::Paged {
-                page: 13,
+                page: CodePage::Pc857,
                 byte: 0x98
             }
         );
         assert_eq!(
             char_code('ı'),
             CharCode::Paged {
-                page: 13,
+                page: CodePage::Pc857,
                 byte: 0x8D
             }
         );
         assert_eq!(
             char_code('Я'),
             CharCode::Paged {
-                page: 17,
+                page: CodePage::Pc866,
                 byte: 0x9F
             }
         );
         assert_eq!(
             char_code('я'),
             CharCode::Paged {
-                page: 17,
+                page: CodePage::Pc866,
                 byte: 0xEF
             }
         );

@@ -1,37 +1,47 @@
-//! ESC/POS encoder (pure): layout blocks → bytes, with paper accounting.
+//! ESC/POS encoder (pure): printer-level blocks → bytes for one printer model, with paper
+//! accounting.
 //!
 //! Command constants come from the `escpos` crate; text encoding is ours because escpos
-//! sends ə as raw UTF-8.
+//! sends ə as raw UTF-8. User-defined characters (ə/Ə) are done the way the ESC/POS
+//! manuals require: codes 0x7D/0x7E (within 0x20–0x7E), defined for Font A (the only font
+//! a job uses) after the job's `ESC @`, `ESC % 1` only around them and `ESC % 0` before
+//! every line end, and no downloaded bit image (`GS *`, which `ESC &` erases) ever sent.
 
-use crate::codepage::{self, CharCode, UDC_SCHWA_LOWER, UDC_SCHWA_UPPER};
+use crate::codepage::{self, CharCode, CodePage, UDC_SCHWA_LOWER, UDC_SCHWA_UPPER};
+use crate::document::{Align, Bitmap, Document};
 use crate::font::{self, GLYPH_H, GLYPH_W};
-use crate::layout::{self, Align, Block};
+use crate::layout::{self, Block};
+use crate::models::{CodePageCommand, PresenterKind, PrinterModel};
 use crate::{AzGlyphs, EncodedJob, PrinterProfile, Receipt};
 use escpos::utils::{
-    ESC_CHARACTER_PAGE_CODE, ESC_HARDWARE_INIT, ESC_TEXT_EMPHASIS_OFF, ESC_TEXT_EMPHASIS_ON,
-    ESC_TEXT_JUSTIFY_CENTER, ESC_TEXT_JUSTIFY_LEFT, ESC_TEXT_LINE_SPACING, GS_2D,
-    GS_2D_QRCODE_CORRECTION_LEVEL, GS_2D_QRCODE_MODEL, GS_2D_QRCODE_PRINT_SYMBOL_DATA,
-    GS_2D_QRCODE_SIZE, GS_TEXT_SIZE_SELECT,
+    ESC_HARDWARE_INIT, ESC_TEXT_EMPHASIS_OFF, ESC_TEXT_EMPHASIS_ON, ESC_TEXT_JUSTIFY_CENTER,
+    ESC_TEXT_JUSTIFY_LEFT, ESC_TEXT_LINE_SPACING, GS_2D, GS_2D_QRCODE_CORRECTION_LEVEL,
+    GS_2D_QRCODE_MODEL, GS_2D_QRCODE_PRINT_SYMBOL_DATA, GS_2D_QRCODE_SIZE, GS_TEXT_SIZE_SELECT,
 };
 use qrcode::EcLevel;
 
 const ESC: u8 = 0x1B;
 const GS: u8 = 0x1D;
+const FS: u8 = 0x1C;
 const LF: u8 = 0x0A;
 /// Line spacing we set with `ESC 3`, dots (4 mm).
 pub(crate) const LINE_SPACING: u8 = 32;
-/// Feed (dots) requested with the partial cut `GS V 66 n`.
+/// Feed (dots) requested with the cut `GS V 66 n` / `GS V 65 n`.
 pub(crate) const CUT_FEED: u8 = 64;
 /// Dots per mm at 203 dpi.
 pub(crate) const DOTS_PER_MM: f32 = 8.0;
 /// Max rows per `GS v 0` band.
 const MAX_BAND_ROWS: usize = 128;
+/// Presentation length: Custom `FS P` steps of 5 mm, `GS e 3` steps of 7 mm.
+const PRESENT_STEPS_FSP: u8 = 6;
+const PRESENT_STEPS_GSE: u8 = 4;
 
 struct Encoder<'p> {
     p: &'p PrinterProfile,
+    model: PrinterModel,
     out: Vec<u8>,
     dots: u32,
-    page: Option<u8>,
+    page: Option<CodePage>,
     udc_on: bool,
     udc_defined: bool,
     align: Align,
@@ -43,6 +53,7 @@ impl<'p> Encoder<'p> {
     fn new(p: &'p PrinterProfile) -> Self {
         let mut e = Self {
             p,
+            model: p.printer_model(),
             out: Vec::with_capacity(2048),
             dots: 0,
             page: None,
@@ -56,6 +67,27 @@ impl<'p> Encoder<'p> {
         e.out.extend_from_slice(ESC_TEXT_LINE_SPACING);
         e.out.push(LINE_SPACING);
         e
+    }
+
+    /// ə/Ə as user-defined characters: the profile asks for them and the model has them.
+    fn udc_usable(&self) -> bool {
+        self.p.az_glyphs == AzGlyphs::UserDefined && self.model.user_defined_chars
+    }
+
+    fn page_number(&self, page: CodePage) -> Option<u8> {
+        match page {
+            CodePage::Pc857 => self.model.pc857,
+            CodePage::Pc866 => self.model.pc866,
+        }
+    }
+
+    /// Whether `ch` can be printed as a character on this model.
+    fn printable_as_text(&self, ch: char) -> bool {
+        match codepage::char_code(ch) {
+            CharCode::Ascii(_) | CharCode::Unsupported => true,
+            CharCode::Paged { page, .. } => self.page_number(page).is_some(),
+            CharCode::Schwa { .. } => self.udc_usable(),
+        }
     }
 
     fn define_schwa(&mut self) {
@@ -72,10 +104,11 @@ impl<'p> Encoder<'p> {
 
     fn set_align(&mut self, a: Align) {
         if self.align != a {
-            self.out.extend_from_slice(match a {
-                Align::Left => ESC_TEXT_JUSTIFY_LEFT,
-                Align::Center => ESC_TEXT_JUSTIFY_CENTER,
-            });
+            match a {
+                Align::Left => self.out.extend_from_slice(ESC_TEXT_JUSTIFY_LEFT),
+                Align::Center => self.out.extend_from_slice(ESC_TEXT_JUSTIFY_CENTER),
+                Align::Right => self.out.extend_from_slice(&[ESC, b'a', 2]),
+            }
             self.align = a;
         }
     }
@@ -99,10 +132,14 @@ impl<'p> Encoder<'p> {
         }
     }
 
-    fn set_page(&mut self, page: u8) {
+    fn set_page(&mut self, page: CodePage, number: u8) {
         if self.page != Some(page) {
-            self.out.extend_from_slice(ESC_CHARACTER_PAGE_CODE);
-            self.out.push(page);
+            match self.model.code_page_command {
+                CodePageCommand::EscT => self.out.extend_from_slice(&[ESC, b't', number]),
+                CodePageCommand::StarEscGsT => {
+                    self.out.extend_from_slice(&[ESC, GS, b't', number]);
+                }
+            }
             self.page = Some(page);
         }
     }
@@ -127,12 +164,11 @@ impl<'p> Encoder<'p> {
         self.set_align(align);
         self.set_bold(bold);
         self.set_double(double);
-        let has_schwa = text.contains(['ə', 'Ə']);
-        if has_schwa && self.p.az_glyphs == AzGlyphs::Raster {
+        if !text.chars().all(|c| self.printable_as_text(c)) {
             self.raster_line(text, bold, double);
             return;
         }
-        if has_schwa && !self.udc_defined {
+        if text.contains(['ə', 'Ə']) && !self.udc_defined {
             self.define_schwa();
         }
         for ch in text.chars() {
@@ -151,10 +187,13 @@ impl<'p> Encoder<'p> {
                 }
                 self.out.push(b);
             }
-            CharCode::Paged { page, byte } => {
-                self.set_page(page);
-                self.out.push(byte);
-            }
+            CharCode::Paged { page, byte } => match self.page_number(page) {
+                Some(n) => {
+                    self.set_page(page, n);
+                    self.out.push(byte);
+                }
+                None => self.out.push(b'?'),
+            },
             CharCode::Schwa { upper } => {
                 self.set_udc(true);
                 self.out.push(if upper {
@@ -230,6 +269,10 @@ impl<'p> Encoder<'p> {
             crate::PaperWidth::Mm80 => 6,
             crate::PaperWidth::Mm58 => 5,
         };
+        if !self.model.qr {
+            self.qr_raster(payload, module);
+            return;
+        }
         // Only the symbol size is needed here: segment and pick the version, skip masking.
         let modules = match qrcode::bits::encode_auto(payload.as_bytes(), EcLevel::M) {
             Ok(bits) => u32::try_from(bits.version().width()).unwrap_or(0),
@@ -255,23 +298,79 @@ impl<'p> Encoder<'p> {
         self.dots += modules * u32::from(module);
     }
 
-    fn logo(&mut self) {
-        let (wb, _rows, data) = crate::logo::logo_bitmap();
+    /// The QR code drawn as a raster image (models without `GS ( k`).
+    fn qr_raster(&mut self, payload: &str, module: u8) {
+        let code = match qrcode::QrCode::with_error_correction_level(payload.as_bytes(), EcLevel::M)
+        {
+            Ok(c) => c,
+            Err(e) => {
+                tracing::warn!(error = %e, len = payload.len(), "QR payload cannot be encoded; printing it as text");
+                self.text_line(payload, Align::Center, false, false);
+                return;
+            }
+        };
+        let n = code.width();
+        let m = usize::from(module);
+        let wb = (n * m).div_ceil(8);
+        let mut data = vec![0u8; wb * n * m];
+        for (k, color) in code.to_colors().iter().enumerate() {
+            if *color != qrcode::Color::Dark {
+                continue;
+            }
+            let (mx, my) = (k % n, k / n);
+            for y in my * m..(my + 1) * m {
+                for x in mx * m..(mx + 1) * m {
+                    data[y * wb + x / 8] |= 0x80 >> (x % 8);
+                }
+            }
+        }
         self.set_align(Align::Center);
-        self.raster(3, wb, &data);
+        self.raster(0, wb, &data);
+    }
+
+    fn image(&mut self, b: &Bitmap) {
+        if b.width_bytes == 0 || b.rows == 0 || b.data.len() < b.width_bytes * b.rows {
+            tracing::warn!(
+                width_bytes = b.width_bytes,
+                rows = b.rows,
+                "image without data skipped"
+            );
+            return;
+        }
+        self.set_align(Align::Center);
+        let mode = if b.double { 3 } else { 0 };
+        self.raster(mode, b.width_bytes, &b.data[..b.width_bytes * b.rows]);
     }
 
     fn cut(&mut self) {
         self.set_align(Align::Left);
         self.set_bold(false);
         self.set_double(false);
-        self.out.extend_from_slice(&[GS, b'V', 66, CUT_FEED]);
-        self.dots += u32::from(CUT_FEED);
+        let m = if self.model.partial_cut { 66 } else { 65 };
+        match self.model.presenter {
+            Some(PresenterKind::CustomFsP) => {
+                // Feed, then cut and present; retract after the timeout (0: hold).
+                self.feed_dots(CUT_FEED);
+                let t = self.p.retract_after_s;
+                self.out
+                    .extend_from_slice(&[FS, b'P', PRESENT_STEPS_FSP, 0, b'R', t]);
+            }
+            Some(PresenterKind::GsE) => {
+                self.out.extend_from_slice(&[GS, b'V', m, CUT_FEED]);
+                self.dots += u32::from(CUT_FEED);
+                self.out
+                    .extend_from_slice(&[GS, b'e', 3, PRESENT_STEPS_GSE]);
+            }
+            None => {
+                self.out.extend_from_slice(&[GS, b'V', m, CUT_FEED]);
+                self.dots += u32::from(CUT_FEED);
+            }
+        }
     }
 
     fn block(&mut self, b: &Block) {
         match b {
-            Block::Logo => self.logo(),
+            Block::Image(bitmap) => self.image(bitmap),
             Block::Text {
                 text,
                 align,
@@ -311,7 +410,13 @@ fn encode_blocks(blocks: &[Block], p: &PrinterProfile) -> EncodedJob {
     e.finish()
 }
 
-/// Encode a receipt for the given printer (pure).
+/// Encode a document for the given printer (pure).
+pub fn encode_document(d: &Document, p: &PrinterProfile) -> EncodedJob {
+    encode_blocks(&d.lower(p), p)
+}
+
+/// Encode DOST's receipt for the given printer (pure); the same as
+/// `encode_document(&receipt_document(r), p)`.
 pub fn encode_receipt(r: &Receipt, p: &PrinterProfile) -> EncodedJob {
     encode_blocks(&layout::receipt_blocks(r, p), p)
 }
@@ -324,7 +429,7 @@ fn test_page_blocks(p: &PrinterProfile) -> Vec<Block> {
         bold,
         double: false,
     };
-    let mut b = vec![Block::Logo, Block::Gap(8)];
+    let mut b = vec![Block::Image(crate::logo::dost_logo()), Block::Gap(8)];
     b.push(Block::Text {
         text: "TEST".into(),
         align: Align::Center,

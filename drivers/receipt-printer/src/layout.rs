@@ -1,5 +1,7 @@
-//! Receipt layout (pure): labels, word wrapping and the block sequence the encoder prints.
+//! DOST's receipt layout (pure), built on the layout-neutral [`Document`]: labels,
+//! word wrapping and FİN masking. Kept for the kiosk until it builds its receipt itself.
 
+use crate::document::{Align, Bitmap, Document, Text};
 use crate::{PrinterProfile, Receipt};
 use serde::Deserialize;
 
@@ -66,17 +68,10 @@ pub(crate) fn labels(lang: ReceiptLang) -> &'static Labels {
     }
 }
 
-/// Text alignment (`ESC a`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Align {
-    Left,
-    Center,
-}
-
-/// One printed element of a receipt.
+/// One printer-level element: what [`crate::Document`] lowers to.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Block {
-    Logo,
+    Image(Bitmap),
     Text {
         text: String,
         align: Align,
@@ -87,15 +82,6 @@ pub(crate) enum Block {
     /// Extra gap, dots.
     Gap(u8),
     Cut,
-}
-
-fn text(t: impl Into<String>, align: Align, bold: bool) -> Block {
-    Block::Text {
-        text: t.into(),
-        align,
-        bold,
-        double: false,
-    }
 }
 
 /// Word-wrap `s` to lines of at most `width` characters (characters, not bytes; long words
@@ -142,12 +128,6 @@ pub fn wrap_text(s: &str, width: usize, indent: usize) -> Vec<String> {
     lines
 }
 
-fn wrapped(out: &mut Vec<Block>, s: &str, cols: usize, indent: usize, align: Align, bold: bool) {
-    for line in wrap_text(s, cols, indent) {
-        out.push(text(line, align, bold));
-    }
-}
-
 /// Defence in depth: only the first 3 characters of a FİN ever reach paper, whatever the
 /// caller passed (`5ZX4K7A` and `5ZX****` both print as `5ZX****`).
 pub fn mask_fin(fin: &str) -> String {
@@ -159,100 +139,59 @@ pub fn mask_fin(fin: &str) -> String {
 }
 
 pub(crate) fn rule(cols: usize) -> Block {
-    text("-".repeat(cols), Align::Left, false)
+    Block::Text {
+        text: "-".repeat(cols),
+        align: Align::Left,
+        bold: false,
+        double: false,
+    }
+}
+
+/// The receipt as a layout-neutral document.
+pub fn receipt_document(r: &Receipt) -> Document {
+    let l = labels(r.lang);
+    let centered = |s: &str| Text::new(s).align(Align::Center);
+    let mut d = Document::new()
+        .image(crate::logo::dost_logo())
+        .feed(8)
+        .text(centered(l.agency).bold())
+        .rule()
+        .key_value(l.center, &r.center_name)
+        .key_value(l.kiosk, &r.kiosk_id)
+        .rule()
+        .text(centered(&format!("{}:", l.service)))
+        .text(centered(&r.service_title).bold())
+        .feed(16)
+        .text(centered(l.application))
+        .title(&r.application_id)
+        .feed(16)
+        .qr(&r.lookup_code)
+        .feed(8)
+        .text(centered(l.scan))
+        .rule()
+        .key_value(l.date, r.issued_at.format("%d.%m.%Y %H:%M").to_string())
+        .key_value(l.fin, &r.masked_fin);
+    if !r.next_steps.is_empty() {
+        d = d.rule().text(Text::new(format!("{}:", l.next)).bold());
+        for (i, step) in r.next_steps.iter().enumerate() {
+            let indent = format!("{}. ", i + 1).chars().count();
+            d = d.text(Text::new(format!("{}. {}", i + 1, step)).indent(indent));
+        }
+    }
+    if let Some(footer) = r.footer.as_deref().filter(|f| !f.trim().is_empty()) {
+        d = d.rule().text(centered(footer));
+    }
+    d.cut()
 }
 
 /// The block sequence of a receipt.
 pub(crate) fn receipt_blocks(r: &Receipt, p: &PrinterProfile) -> Vec<Block> {
-    let cols = p.paper.columns();
-    let l = labels(r.lang);
-    let mut b = vec![Block::Logo, Block::Gap(8)];
-    wrapped(&mut b, l.agency, cols, 0, Align::Center, true);
-    b.push(rule(cols));
-    wrapped(
-        &mut b,
-        &format!("{}: {}", l.center, r.center_name),
-        cols,
-        2,
-        Align::Left,
-        false,
-    );
-    wrapped(
-        &mut b,
-        &format!("{}: {}", l.kiosk, r.kiosk_id),
-        cols,
-        2,
-        Align::Left,
-        false,
-    );
-    b.push(rule(cols));
-    wrapped(
-        &mut b,
-        &format!("{}:", l.service),
-        cols,
-        0,
-        Align::Center,
-        false,
-    );
-    wrapped(&mut b, &r.service_title, cols, 0, Align::Center, true);
-    b.push(Block::Gap(16));
-    wrapped(&mut b, l.application, cols, 0, Align::Center, false);
-    for line in wrap_text(&r.application_id, cols / 2, 0) {
-        b.push(Block::Text {
-            text: line,
-            align: Align::Center,
-            bold: true,
-            double: true,
-        });
-    }
-    b.push(Block::Gap(16));
-    b.push(Block::Qr(r.lookup_code.clone()));
-    b.push(Block::Gap(8));
-    wrapped(&mut b, l.scan, cols, 0, Align::Center, false);
-    b.push(rule(cols));
-    let date = r.issued_at.format("%d.%m.%Y %H:%M").to_string();
-    wrapped(
-        &mut b,
-        &format!("{}: {}", l.date, date),
-        cols,
-        2,
-        Align::Left,
-        false,
-    );
-    wrapped(
-        &mut b,
-        &format!("{}: {}", l.fin, r.masked_fin),
-        cols,
-        2,
-        Align::Left,
-        false,
-    );
-    if !r.next_steps.is_empty() {
-        b.push(rule(cols));
-        wrapped(&mut b, &format!("{}:", l.next), cols, 0, Align::Left, true);
-        for (i, step) in r.next_steps.iter().enumerate() {
-            let item = format!("{}. {}", i + 1, step);
-            let indent = format!("{}. ", i + 1).chars().count();
-            wrapped(&mut b, &item, cols, indent, Align::Left, false);
-        }
-    }
-    if let Some(footer) = r.footer.as_deref().filter(|f| !f.trim().is_empty()) {
-        b.push(rule(cols));
-        wrapped(&mut b, footer, cols, 0, Align::Center, false);
-    }
-    b.push(Block::Cut);
-    b
+    receipt_document(r).lower(p)
 }
 
 /// The text lines the receipt prints, in order (what the emulator must decode back).
 pub fn receipt_text(r: &Receipt, p: &PrinterProfile) -> Vec<String> {
-    receipt_blocks(r, p)
-        .into_iter()
-        .filter_map(|b| match b {
-            Block::Text { text, .. } => Some(text),
-            _ => None,
-        })
-        .collect()
+    receipt_document(r).lines(p)
 }
 
 #[cfg(test)]

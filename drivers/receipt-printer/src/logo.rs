@@ -18,9 +18,20 @@ const LETTERS: [[u8; 7]; 4] = [
 const SCALE: usize = 4;
 const GAP: usize = 8;
 
+/// The DOST logo, printed at double size.
+pub fn dost_logo() -> crate::document::Bitmap {
+    let (width_bytes, rows, data) = logo_bitmap();
+    crate::document::Bitmap {
+        width_bytes,
+        rows,
+        data,
+        double: true,
+    }
+}
+
 /// Logo bitmap at logical resolution (printed with `GS v 0` mode 3, i.e. doubled):
 /// returns (width in bytes, rows, packed MSB-first data).
-pub(crate) fn logo_bitmap() -> (usize, usize, Vec<u8>) {
+fn logo_bitmap() -> (usize, usize, Vec<u8>) {
     let letter_w = 5 * SCALE;
     let width = 4 * letter_w + 3 * GAP;
     let wb = width.div_ceil(8);

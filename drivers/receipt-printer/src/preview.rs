@@ -3,8 +3,9 @@
 //! Used by the emulators (paper accounting), by tests (round trips) and by technicians
 //! (what would this job look like on paper).
 
-use crate::codepage;
+use crate::codepage::{self, CodePage};
 use crate::font::{self, GLYPH_H, GLYPH_W, Glyph};
+use crate::models::PrinterModel;
 use qrcode::{EcLevel, QrCode};
 use std::collections::HashMap;
 
@@ -19,7 +20,9 @@ pub enum PreviewError {
     Qr(#[from] qrcode::types::QrError),
     #[error("PNG encoding failed")]
     Png(#[from] png::EncodingError),
-    #[error("preview too large ({width}×{height})")]
+    #[error(
+        "preview too large ({width}×{height} dots; at most {MAX_WIDTH} wide and {MAX_PIXELS} dots in all)"
+    )]
     TooLarge { width: u32, height: u32 },
 }
 
@@ -164,6 +167,8 @@ impl DecodedReceipt {
 const DEFAULT_SPACING: u32 = 30;
 
 struct State {
+    /// `ESC t` numbers of CP857 and CP866 on the model decoded for.
+    pages: (Option<u8>, Option<u8>),
     justify: Justify,
     bold: bool,
     wmul: u8,
@@ -181,8 +186,9 @@ struct State {
 }
 
 impl State {
-    fn new() -> Self {
+    fn new(pages: (Option<u8>, Option<u8>)) -> Self {
         Self {
+            pages,
             justify: Justify::Left,
             bold: false,
             wmul: 1,
@@ -202,7 +208,7 @@ impl State {
 
     fn reset(&mut self) {
         let line = std::mem::take(&mut self.line);
-        *self = Self::new();
+        *self = Self::new(self.pages);
         self.line = line;
     }
 
@@ -219,11 +225,21 @@ impl State {
                 Cell { ch, udc: Some(*g) }
             }
             None => Cell {
-                ch: codepage::decode_byte(self.page, b).unwrap_or('\u{FFFD}'),
+                ch: codepage::decode_byte(self.code_page(), b).unwrap_or('\u{FFFD}'),
                 udc: None,
             },
         };
         self.line.push(cell);
+    }
+
+    fn code_page(&self) -> Option<CodePage> {
+        if Some(self.page) == self.pages.0 {
+            Some(CodePage::Pc857)
+        } else if Some(self.page) == self.pages.1 {
+            Some(CodePage::Pc866)
+        } else {
+            None
+        }
     }
 
     /// Print the line buffer; `feed` = Some(dots) for ESC J, None for LF.
@@ -276,19 +292,36 @@ fn justify_of(n: u8) -> Justify {
     }
 }
 
-/// Decode a complete job.
+/// Decode a complete job for the Epson-compatible default model.
 pub fn decode(bytes: &[u8]) -> Result<DecodedReceipt, PreviewError> {
-    decode_inner(bytes, false)
+    decode_for(bytes, &PrinterModel::default_model())
+}
+
+/// Decode a complete job as `model` prints it (its code page numbers).
+pub fn decode_for(bytes: &[u8], model: &PrinterModel) -> Result<DecodedReceipt, PreviewError> {
+    decode_inner(bytes, false, model)
 }
 
 /// Decode as much as is complete (a job still arriving); unsupported commands still fail.
 pub fn decode_partial(bytes: &[u8]) -> Result<DecodedReceipt, PreviewError> {
-    decode_inner(bytes, true)
+    decode_inner(bytes, true, &PrinterModel::default_model())
 }
 
-fn decode_inner(bytes: &[u8], partial: bool) -> Result<DecodedReceipt, PreviewError> {
+/// [`decode_partial`] for `model`.
+pub fn decode_partial_for(
+    bytes: &[u8],
+    model: &PrinterModel,
+) -> Result<DecodedReceipt, PreviewError> {
+    decode_inner(bytes, true, model)
+}
+
+fn decode_inner(
+    bytes: &[u8],
+    partial: bool,
+    model: &PrinterModel,
+) -> Result<DecodedReceipt, PreviewError> {
     let mut out = DecodedReceipt::default();
-    let mut st = State::new();
+    let mut st = State::new((model.pc857, model.pc866));
     let mut i = 0usize;
     while i < bytes.len() {
         let start = i;
@@ -382,6 +415,15 @@ fn step(
                     }
                     i + 3
                 }
+                0x1D => {
+                    // ESC GS t n: Star code page.
+                    let p = need(bytes, i, 4)?;
+                    if p[2] != b't' {
+                        return Err(unsupported(bytes, i, 3));
+                    }
+                    st.page = p[3];
+                    i + 4
+                }
                 b'&' => {
                     let h = need(bytes, i, 5)?;
                     let (y, c1, c2) = (usize::from(h[2]), h[3], h[4]);
@@ -414,6 +456,17 @@ fn step(
                 b'a' | b'B' | b'b' => {
                     need(bytes, i, 3)?;
                     i + 3
+                }
+                b'e' => {
+                    // Ejector: 3 m presents, 32 m t presents with a timeout, others alone.
+                    let n = need(bytes, i, 3)?[2];
+                    let len = match n {
+                        3 => 4,
+                        32 => 5,
+                        _ => 3,
+                    };
+                    need(bytes, i, len)?;
+                    i + len
                 }
                 b'V' => {
                     let m = need(bytes, i, 3)?[2];
@@ -468,6 +521,19 @@ fn step(
                 }
                 _ => return Err(unsupported(bytes, i, 2)),
             }
+        }
+        0x1C => {
+            // FS P n1 n2 c t: Custom's cut and present.
+            let p = need(bytes, i, 6)?;
+            if p[1] != b'P' {
+                return Err(unsupported(bytes, i, 2));
+            }
+            st.flush_if_pending(out);
+            out.elements.push(Element::Cut {
+                partial: false,
+                feed: 0,
+            });
+            i + 6
         }
         0x20..=0xFF => {
             st.push_char(b);
@@ -533,6 +599,10 @@ fn qr_function(body: &[u8], st: &mut State, out: &mut DecodedReceipt) -> Result<
 // ---------------------------------------------------------------- PNG preview
 
 const MARGIN: u32 = 16;
+/// Widest preview, dots (the widest printers have 832).
+pub const MAX_WIDTH: u32 = 2048;
+/// Most dots in a preview (about 48 MB of RGB).
+pub const MAX_PIXELS: u64 = 16 * 1024 * 1024;
 const BG: [u8; 3] = [0xC8, 0xC8, 0xC8];
 const PAPER: [u8; 3] = [0xFF, 0xFF, 0xFF];
 const INK: [u8; 3] = [0x10, 0x10, 0x10];
@@ -551,9 +621,14 @@ impl Canvas {
             self.px[o..o + 3].copy_from_slice(&c);
         }
     }
+    /// Fills the part of the rectangle on the canvas: the work is bounded by the canvas,
+    /// whatever the rectangle.
     fn rect(&mut self, x: i64, y: i64, w: i64, h: i64, c: [u8; 3]) {
-        for yy in y..y + h {
-            for xx in x..x + w {
+        let (x0, y0) = (x.max(0), y.max(0));
+        let x1 = (x + w).min(i64::from(self.w));
+        let y1 = (y + h).min(i64::from(self.h));
+        for yy in y0..y1 {
+            for xx in x0..x1 {
                 self.set(xx, yy, c);
             }
         }
@@ -572,12 +647,13 @@ fn x_for(justify: Justify, paper_w: u32, item_w: u32) -> i64 {
 /// Render the job as printed on a paper strip `width_dots` wide (1 px = 1 dot).
 pub fn render_png(bytes: &[u8], width_dots: u32) -> Result<Vec<u8>, PreviewError> {
     let d = decode(bytes)?;
-    let paper_h = d.paper_dots + 2 * MARGIN;
-    let (w, h) = (width_dots + 2 * MARGIN, paper_h + 2 * MARGIN);
-    if w > 4096 || h > 65_536 {
+    let paper_h = d.paper_dots.saturating_add(2 * MARGIN);
+    let w = width_dots.saturating_add(2 * MARGIN);
+    let h = paper_h.saturating_add(2 * MARGIN);
+    if width_dots > MAX_WIDTH || u64::from(w) * u64::from(h) > MAX_PIXELS {
         return Err(PreviewError::TooLarge {
-            width: w,
-            height: h,
+            width: width_dots,
+            height: d.paper_dots,
         });
     }
     let mut c = Canvas {

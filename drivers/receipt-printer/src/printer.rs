@@ -1,6 +1,8 @@
 //! The printer session: status polling and chunked job writing over a [`Transport`].
 
-use crate::status::{self, PrinterStatus, StatusRequest};
+use crate::models::{PresenterKind, PrinterModel, StatusFormat};
+use crate::presenter::{PresenterAction, PresenterEvent, PresenterTracker};
+use crate::status::{self, PrinterStatus, StatusReport, StatusRequest};
 use crate::{DeviceState, EncodedJob, PaperLevel, PrinterProfile};
 use std::io;
 use std::time::{Duration, Instant};
@@ -32,14 +34,17 @@ impl<T: Transport + ?Sized> Transport for Box<T> {
 pub enum PrinterError {
     #[error("printer I/O failed")]
     Io(#[from] io::Error),
-    #[error("no reply to DLE EOT {n} (after one retry)")]
+    #[error("no reply to DLE EOT {n}")]
     NoReply { n: u8 },
-    #[error("garbled reply to DLE EOT {n} (after one retry)")]
+    #[error("replies to DLE EOT {n} disagree (noise on the line?)")]
+    Inconsistent { n: u8 },
+    #[error("garbled reply to DLE EOT {n}")]
     Garbled {
         n: u8,
         #[source]
         source: status::StatusByteError,
     },
+    #[cfg(feature = "serial")]
     #[error("cannot open serial port {path}")]
     Open {
         path: String,
@@ -70,6 +75,9 @@ pub enum PrintOutcome {
 /// Job bytes written between two status checks.
 pub const CHUNK: usize = 384;
 
+/// Most asks of one status request while waiting for two agreeing replies.
+pub const STATUS_ASKS: usize = 4;
+
 /// `GS a n`: automatic status back for drawer, online/offline, error and paper sensor.
 const GS_A_ALL: [u8; 3] = [0x1D, b'a', 0x0F];
 
@@ -78,7 +86,7 @@ fn is_disconnect(e: &io::Error) -> bool {
     matches!(
         e.kind(),
         NotFound | NotConnected | BrokenPipe | ConnectionReset | ConnectionAborted | UnexpectedEof
-    ) || e.raw_os_error() == Some(5) // EIO: USB-serial adapter or pty gone
+    ) || matches!(e.raw_os_error(), Some(5 | 19)) // EIO, ENODEV: adapter or usblp gone
 }
 
 /// A printer on a transport.
@@ -88,13 +96,24 @@ pub struct Printer<T: Transport> {
     reply_timeout: Duration,
     paper_used_mm: f64,
     last_job_mm: f32,
+    model: PrinterModel,
+    presenter: PresenterTracker,
+    last_garbled: Option<u8>,
 }
 
 impl<T: Transport> Printer<T> {
     pub fn new(transport: T, profile: PrinterProfile) -> Self {
+        let model = profile.printer_model();
+        let presenter = PresenterTracker::new(
+            Duration::from_secs(u64::from(profile.retract_after_s)),
+            model.presenter == Some(PresenterKind::CustomFsP),
+        );
         Self {
             transport,
             profile,
+            model,
+            presenter,
+            last_garbled: None,
             reply_timeout: Duration::from_millis(250),
             paper_used_mm: 0.0,
             last_job_mm: 0.0,
@@ -143,50 +162,104 @@ impl<T: Transport> Printer<T> {
         Some((left / f64::from(self.last_job_mm)) as u32)
     }
 
-    /// Ask `DLE EOT n` and wait for a byte with the status pattern. Bytes without it (auto
-    /// status back blocks, line noise) are skipped until the timeout; on a timeout or only
-    /// garbage, retry once.
-    fn ask_with_retry(&mut self, req: StatusRequest) -> Result<u8, PrinterError> {
-        let n = req as u8;
-        let mut last_garbled = None;
-        for attempt in 0..2 {
-            self.transport.clear_input()?;
-            self.transport.write_all(&req.command())?;
-            let deadline = Instant::now() + self.reply_timeout;
-            loop {
-                let left = deadline.saturating_duration_since(Instant::now());
-                match self.transport.read_byte(left)? {
-                    Some(b) if status::is_status_byte(b) => return Ok(b),
-                    Some(b) => {
-                        tracing::debug!(n, attempt, byte = b, "garbled status reply");
-                        last_garbled = Some(b);
-                        if left.is_zero() {
-                            break;
-                        }
-                    }
-                    None => {
-                        tracing::debug!(n, attempt, "no status reply");
-                        break;
+    /// One reply to `DLE EOT n`: the first byte with the status pattern within the
+    /// timeout (stray bytes such as automatic status back or line noise are skipped).
+    fn ask_once(&mut self, req: StatusRequest) -> Result<Option<u8>, PrinterError> {
+        self.transport.clear_input()?;
+        self.transport.write_all(&req.command())?;
+        let deadline = Instant::now() + self.reply_timeout;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.transport.read_byte(left)? {
+                Some(b) if status::is_status_byte(b) => return Ok(Some(b)),
+                Some(b) => {
+                    tracing::debug!(n = req as u8, byte = b, "garbled status reply");
+                    self.last_garbled = Some(b);
+                    if left.is_zero() {
+                        return Ok(None);
                     }
                 }
+                None => return Ok(None),
             }
         }
-        Err(match last_garbled {
-            Some(b) => PrinterError::Garbled {
+    }
+
+    /// Ask `DLE EOT n` until two consecutive replies agree (at most [`STATUS_ASKS`]
+    /// asks): a noisy line can fake one status byte, hardly the same one twice.
+    fn ask_consistent(&mut self, req: StatusRequest) -> Result<u8, PrinterError> {
+        let n = req as u8;
+        self.last_garbled = None;
+        let mut prev = None;
+        let mut seen_valid = false;
+        for _ in 0..STATUS_ASKS {
+            let reply = self.ask_once(req)?;
+            if reply.is_some() && reply == prev {
+                return reply.ok_or(PrinterError::NoReply { n });
+            }
+            seen_valid |= reply.is_some();
+            prev = reply;
+        }
+        Err(match (seen_valid, self.last_garbled) {
+            (true, _) => PrinterError::Inconsistent { n },
+            (false, Some(b)) => PrinterError::Garbled {
                 n,
                 source: status::StatusByteError(b),
             },
-            None => PrinterError::NoReply { n },
+            (false, None) => PrinterError::NoReply { n },
         })
     }
 
-    fn query_status(&mut self) -> Result<PrinterStatus, PrinterError> {
-        let mut replies = [0u8; 4];
-        for (slot, req) in replies.iter_mut().zip(StatusRequest::ALL) {
-            *slot = self.ask_with_retry(req)?;
+    /// Custom's 6-byte full status, asked until two replies agree.
+    fn ask_full_status(&mut self) -> Result<[u8; 6], PrinterError> {
+        let req = StatusRequest::CustomFull;
+        let mut prev = None;
+        for _ in 0..STATUS_ASKS {
+            self.transport.clear_input()?;
+            self.transport.write_all(&req.command())?;
+            let mut reply = [0u8; 6];
+            let deadline = Instant::now() + self.reply_timeout;
+            let mut got = 0;
+            while got < 6 {
+                let left = deadline.saturating_duration_since(Instant::now());
+                match self.transport.read_byte(left)? {
+                    // Resynchronise on the header.
+                    Some(b) if got == 0 && b != 0x10 => {}
+                    Some(b) => {
+                        reply[got] = b;
+                        got += 1;
+                    }
+                    None => break,
+                }
+            }
+            let this = (got == 6).then_some(reply);
+            if this.is_some() && this == prev {
+                return this.ok_or(PrinterError::NoReply { n: 20 });
+            }
+            prev = this;
         }
-        let mut st =
-            status::parse_status(replies).map_err(|e| PrinterError::Garbled { n: 0, source: e })?;
+        Err(PrinterError::Inconsistent { n: 20 })
+    }
+
+    fn query_report(&mut self) -> Result<StatusReport, PrinterError> {
+        let mut report = match self.model.status {
+            StatusFormat::CustomFull => {
+                let reply = self.ask_full_status()?;
+                status::parse_custom_full(reply)
+                    .map_err(|e| PrinterError::Garbled { n: 20, source: e })?
+            }
+            StatusFormat::DleEot {
+                paper_end,
+                presenter,
+            } => {
+                let mut replies = [0u8; 4];
+                for (slot, req) in replies.iter_mut().zip(StatusRequest::ALL) {
+                    *slot = self.ask_consistent(req)?;
+                }
+                status::parse_dle_eot(replies, paper_end, presenter)
+                    .map_err(|e| PrinterError::Garbled { n: 0, source: e })?
+            }
+        };
+        let st = &mut report.status;
         if st.paper == PaperLevel::Ok
             && self
                 .receipts_left()
@@ -194,7 +267,51 @@ impl<T: Transport> Printer<T> {
         {
             st.paper = PaperLevel::Low;
         }
-        Ok(st)
+        Ok(report)
+    }
+
+    fn query_status(&mut self) -> Result<PrinterStatus, PrinterError> {
+        self.query_report().map(|r| r.status)
+    }
+
+    /// The printer's model.
+    pub fn model(&self) -> &PrinterModel {
+        &self.model
+    }
+
+    /// Presenter models: reads the presenter sensor, retracts a receipt left longer
+    /// than the profile's `retract_after_s`, and says what happened to the receipt.
+    /// `Ok(None)` when nothing changed or the model has no presenter.
+    pub fn poll_presenter(&mut self) -> Result<Option<PresenterEvent>, PrinterError> {
+        if self.model.presenter.is_none() {
+            return Ok(None);
+        }
+        let report = self.query_report()?;
+        let Some(in_presenter) = report.paper_in_presenter else {
+            return Ok(None);
+        };
+        let (event, action) = self.presenter.observe(in_presenter, Instant::now());
+        if action == Some(PresenterAction::Retract) {
+            self.retract()?;
+        }
+        if let Some(ev) = event {
+            tracing::info!(?ev, "receipt in presenter");
+        }
+        Ok(event)
+    }
+
+    /// A receipt waits in the presenter.
+    pub fn receipt_waiting(&self) -> bool {
+        self.presenter.is_waiting()
+    }
+
+    /// Pulls a presented receipt back into the printer (`GS e 2`). Custom printers
+    /// retract by themselves after the `FS P` timeout: nothing is sent to them.
+    pub fn retract(&mut self) -> Result<(), PrinterError> {
+        match self.model.presenter {
+            Some(PresenterKind::GsE) => self.write(&[0x1D, b'e', 2]),
+            Some(PresenterKind::CustomFsP) | None => Ok(()),
+        }
     }
 
     /// Poll the four real-time statuses. An unplugged printer gives `NoDevice`.
@@ -230,7 +347,7 @@ impl<T: Transport> Printer<T> {
     fn check(&mut self) -> Result<Option<HoldReason>, PrinterError> {
         match self.status() {
             Ok(st) => Ok(Self::hold_reason(&st)),
-            Err(PrinterError::NoReply { n }) => {
+            Err(PrinterError::NoReply { n } | PrinterError::Inconsistent { n }) => {
                 tracing::warn!(n, "printer does not answer status requests");
                 Ok(Some(HoldReason::Offline))
             }
@@ -245,7 +362,7 @@ impl<T: Transport> Printer<T> {
             tracing::info!(?reason, "print held before start");
             return Ok(PrintOutcome::Held(reason));
         }
-        if self.profile.auto_status_back {
+        if self.profile.auto_status_back && self.model.auto_status_back {
             self.write(&GS_A_ALL)?;
         }
         let total = job.bytes.len().max(1);
@@ -270,6 +387,9 @@ impl<T: Transport> Printer<T> {
         }
         self.paper_used_mm += f64::from(job.paper_mm);
         self.last_job_mm = job.paper_mm;
+        if self.model.presenter.is_some() {
+            self.presenter.presented(Instant::now());
+        }
         tracing::info!(bytes = total, paper_mm = job.paper_mm, "receipt printed");
         Ok(PrintOutcome::Printed)
     }

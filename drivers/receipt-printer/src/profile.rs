@@ -51,6 +51,18 @@ pub struct PrinterProfile {
     pub roll_length_mm: u32,
     /// Report paper `Low` when fewer receipts than this are estimated to remain on the roll.
     pub low_paper_receipts: u32,
+    /// Printer model id (see [`crate::PrinterModel::all`], `printer models`); `"default"`
+    /// is the Epson-compatible profile, an unknown id the safe (raster) profile.
+    pub model: String,
+    /// Presenter models: seconds a receipt waits in the mouth before it is retracted.
+    pub retract_after_s: u8,
+}
+
+impl PrinterProfile {
+    /// The model this profile names.
+    pub fn printer_model(&self) -> crate::PrinterModel {
+        crate::PrinterModel::for_name(&self.model)
+    }
 }
 
 impl Default for PrinterProfile {
@@ -61,6 +73,8 @@ impl Default for PrinterProfile {
             auto_status_back: false,
             roll_length_mm: 80_000,
             low_paper_receipts: 30,
+            model: "default".to_string(),
+            retract_after_s: 30,
         }
     }
 }

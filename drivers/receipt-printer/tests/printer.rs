@@ -28,10 +28,11 @@ fn healthy_printer_prints_the_whole_job_with_status_checks_between_chunks() {
     sim.clear_received();
     assert_eq!(printer.print(&job).unwrap(), PrintOutcome::Printed);
     let got = sim.received();
-    // Job bytes plus 4 status requests before and after each chunk.
+    // Job bytes plus 4 status requests, each asked twice (two replies must agree),
+    // before and after each chunk.
     let chunks = job.bytes.len().div_ceil(receipt_printer::CHUNK);
-    assert_eq!(sim.status_requests(), 4 * (chunks + 1));
-    assert_eq!(got.len(), job.bytes.len() + 3 * 4 * (chunks + 1));
+    assert_eq!(sim.status_requests(), 8 * (chunks + 1));
+    assert_eq!(got.len(), job.bytes.len() + 3 * 8 * (chunks + 1));
     let d = preview::decode(&sim.printed_stream()).unwrap();
     assert_eq!(sim.printed_stream(), job.bytes);
     assert_eq!(
@@ -56,7 +57,7 @@ fn held_before_start_sends_nothing_of_the_job() {
         let (sim, mut printer, job) = setup();
         set(&sim);
         assert_eq!(printer.print(&job).unwrap(), PrintOutcome::Held(reason));
-        assert!(sim.received().len() <= 12, "{reason:?}: job bytes sent");
+        assert!(sim.received().len() <= 3 * 8, "{reason:?}: job bytes sent");
     }
 }
 
@@ -137,24 +138,27 @@ fn one_missing_or_garbled_reply_is_retried() {
     assert!(printer.status().unwrap().can_print());
     sim.garble_next_replies(1);
     assert!(printer.status().unwrap().can_print());
-    assert_eq!(sim.status_requests(), 10);
+    // n=1 asked three times (one lost, two agreeing), n=2..4 twice, in each poll.
+    assert_eq!(sim.status_requests(), 2 * 9);
 }
 
 #[test]
 fn persistent_silence_or_garbage_is_reported() {
     let (sim, mut printer, job) = setup();
-    sim.drop_next_replies(2);
+    sim.drop_next_replies(4);
     assert!(matches!(
         printer.status(),
         Err(PrinterError::NoReply { n: 1 })
     ));
-    sim.garble_next_replies(2);
+    sim.garble_next_replies(4);
     match printer.status() {
         Err(PrinterError::Garbled { n: 1, source }) => assert_eq!(source.0, 0xFF),
         other => panic!("{other:?}"),
     }
+    // Replies that never agree twice in a row are no status.
+    sim.drop_next_replies(0);
     // A silent printer holds the job as offline.
-    sim.drop_next_replies(2);
+    sim.drop_next_replies(4);
     assert_eq!(
         printer.print(&job).unwrap(),
         PrintOutcome::Held(HoldReason::Offline)
@@ -243,7 +247,7 @@ fn stray_bytes_before_the_reply_are_skipped_without_a_retry() {
     sim.delay_next_replies(1, Duration::from_millis(15));
     let st = printer.status().unwrap();
     assert!(st.can_print());
-    assert_eq!(sim.status_requests(), 4);
+    assert_eq!(sim.status_requests(), 8);
 }
 
 #[test]

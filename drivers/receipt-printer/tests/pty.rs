@@ -86,3 +86,26 @@ fn printer_unplugged_and_plugged_back() {
     assert_eq!(p.print(&job).unwrap(), PrintOutcome::Printed);
     assert_eq!(emu.printed_stream(), job.bytes);
 }
+
+/// The usblp transport is a non-blocking device file: here the emulator's pty stands in
+/// for `/dev/usb/lp0`, and status is read back through the file.
+#[test]
+fn usblp_device_file_prints_and_reads_status_back() {
+    let emu = PtyPrinterEmulator::start().unwrap();
+    let t = receipt_printer::UsbLpTransport::open(emu.path()).unwrap();
+    let mut p =
+        Printer::new(t, PrinterProfile::default()).with_reply_timeout(Duration::from_millis(500));
+    assert!(p.status().unwrap().can_print());
+    emu.set_paper(PaperLevel::Low);
+    assert_eq!(p.status().unwrap().paper, PaperLevel::Low);
+    emu.set_paper(PaperLevel::Ok);
+    emu.clear_received();
+    let job = encode_receipt(&receipt(ReceiptLang::Az), &PrinterProfile::default());
+    assert_eq!(p.print(&job).unwrap(), PrintOutcome::Printed);
+    assert_eq!(emu.printed_stream(), job.bytes);
+    // Unplugged: the file goes away, the printer is reported missing, then found again.
+    assert!(emu.unplug());
+    assert_eq!(p.status().unwrap().device, DeviceState::NoDevice);
+    assert!(emu.replug());
+    assert_eq!(p.status().unwrap().device, DeviceState::Online);
+}

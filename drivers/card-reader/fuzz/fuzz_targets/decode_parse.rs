@@ -2,7 +2,7 @@
 #![no_main]
 
 use card_reader::Framing;
-use card_reader::reader::ReadPipeline;
+use card_reader::ReadPipeline;
 use chrono::NaiveDate;
 use libfuzzer_sys::fuzz_target;
 
