@@ -133,10 +133,7 @@ impl CentralClient {
 
     /// `POST /v1/applications`; checks the answer matches the batch item by item.
     pub async fn submit(&self, batch: &SubmitBatch) -> Result<SubmitBatchResponse, SyncError> {
-        let mut req = self.http.post(self.url("/applications")).json(batch);
-        if let [only] = batch.applications.as_slice() {
-            req = req.header("Idempotency-Key", &only.idempotency_key);
-        }
+        let req = self.http.post(self.url("/applications")).json(batch);
         let resp: SubmitBatchResponse = self.send(req).await?;
         check_batch_answer(&batch.applications, &resp)?;
         Ok(resp)
@@ -156,10 +153,13 @@ impl CentralClient {
             .await
     }
 
-    /// `GET /v1/applications?fin=…`.
+    /// `POST /v1/citizens/applications`: the FİN goes in the body, never in the URL.
     pub async fn applications_for(&self, fin: &str) -> Result<ApplicationList, SyncError> {
-        let url = format!("{}?fin={}", self.url("/applications"), fin);
-        self.send(self.http.get(url)).await
+        let body = dost_api::ApplicationQuery {
+            fin: fin.to_owned(),
+        };
+        let url = self.url(dost_api::CITIZEN_APPLICATIONS_PATH);
+        self.send(self.http.post(url).json(&body)).await
     }
 
     /// `GET /v1/applications/{id}`.

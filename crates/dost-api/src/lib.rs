@@ -10,7 +10,10 @@ use serde::{Deserialize, Serialize};
 
 /// Version prefix of every path.
 pub const API_PREFIX: &str = "/v1";
-/// Largest batch the server accepts in one `POST /v1/applications`.
+/// Path (under [`API_PREFIX`]) of `POST /v1/citizens/applications`, a citizen's applications
+/// looked up by the FİN in the body ([`ApplicationQuery`]).
+pub const CITIZEN_APPLICATIONS_PATH: &str = "/citizens/applications";
+/// Largest batch the server accepts in one `POST /v1/applications` or `POST /v1/ratings`.
 pub const MAX_BATCH: usize = 500;
 /// Media type of RFC 9457 problem documents.
 pub const PROBLEM_JSON: &str = "application/problem+json";
@@ -124,7 +127,7 @@ pub struct StatusEntry {
     pub note: Option<String>,
 }
 
-/// Answer to `GET /v1/applications/{id}`; items of `GET /v1/applications?fin=…`.
+/// Answer to `GET /v1/applications/{id}`; items of `POST /v1/citizens/applications`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApplicationStatus {
     pub application_id: String,
@@ -134,7 +137,16 @@ pub struct ApplicationStatus {
     pub history: Vec<StatusEntry>,
 }
 
-/// Answer to `GET /v1/applications?fin=…`.
+/// Body of `POST /v1/citizens/applications`.
+///
+/// The FİN travels in the request body, never in the URL: a URL ends up in proxy and access
+/// logs and in browser-style histories even over TLS, a body does not.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplicationQuery {
+    pub fin: String,
+}
+
+/// Answer to `POST /v1/citizens/applications`: the citizen's applications, newest first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApplicationList {
     pub applications: Vec<ApplicationStatus>,
