@@ -70,6 +70,7 @@ impl CentralConfig {
 #[serde(default)]
 pub struct Faults {
     /// Added to every request, in milliseconds.
+    #[serde(deserialize_with = "dost_api::int::u64")]
     pub latency_ms: u64,
     /// Answer 500 or 503 (with `Retry-After: 1`), either before or after the request was
     /// handled (so a batch may be stored although the kiosk sees an error).

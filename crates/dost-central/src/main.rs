@@ -49,7 +49,8 @@ Tokens:
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Serve the API (the default).
-    Serve(ServeArgs),
+    #[command(after_help = AUTH_HELP)]
+    Serve(Box<ServeArgs>),
     /// Print every stored application as one JSON object per line.
     Export {
         #[arg(long)]
@@ -134,7 +135,7 @@ fn main() -> ExitCode {
         .init();
     let result = match cli.command {
         Some(Command::Export { db }) => export(db),
-        Some(Command::Serve(args)) => serve(args),
+        Some(Command::Serve(args)) => serve(*args),
         None => serve(cli.serve),
     };
     match result {

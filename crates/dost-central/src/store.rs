@@ -560,7 +560,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("c.db")).unwrap();
         let a = submission();
-        store.submit_batch(&[a.clone()], Utc::now()).unwrap();
+        store
+            .submit_batch(std::slice::from_ref(&a), Utc::now())
+            .unwrap();
         let (got, _) = store.get(&a.application_id).unwrap().unwrap();
         assert_eq!(got.submitted_at, a.submitted_at);
 
