@@ -131,9 +131,7 @@ pub fn validate_submission(a: &ApplicationSubmission) -> Result<(), String> {
     if !fin_is_valid(&a.fin) {
         return Err("fin must be 7 characters of digits and capital Latin letters except O".into());
     }
-    if a.document_number.len() > MAX_DOCUMENT_LEN
-        || !a.document_number.bytes().all(|b| b.is_ascii_alphanumeric())
-    {
+    if !(a.document_number.is_empty() || document_is_valid(&a.document_number)) {
         return Err(format!(
             "document_number must be at most {MAX_DOCUMENT_LEN} ASCII letters and digits"
         ));

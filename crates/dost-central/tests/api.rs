@@ -731,3 +731,49 @@ async fn ratings_are_stored_once_per_id() {
     assert_eq!(counts["3"], 0);
     c.stop().await;
 }
+
+/// JSON Schema's `integer` admits a zero fraction (`3600.0`), and an optional field may be
+/// `null`: the centre accepts what the contract allows.
+#[tokio::test]
+async fn integers_with_a_zero_fraction_and_null_optionals() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = Central::start(cfg(&dir)).await;
+    let hb = serde_json::json!({
+        "kiosk_id": "YAS01", "version": "0.1.0", "uptime_s": 3600.0,
+        "sent_at": "2026-11-24T09:30:00Z",
+        "devices": [{"name": "printer", "state": "online", "supply": null, "detail": null}],
+        "outbox_depth": 2.0, "held_receipts": 0, "receipts_left": null, "config_error": null
+    });
+    let resp = c
+        .post("/v1/kiosks/YAS01/heartbeat")
+        .json(&hb)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 204);
+    let stored: Heartbeat = c
+        .admin(reqwest::Method::GET, "/admin/kiosks/YAS01/heartbeat")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!((stored.uptime_s, stored.outbox_depth), (3600, 2));
+    let ratings = serde_json::json!({"ratings": [{
+        "rating_id": "r1", "kiosk_id": "YAS01", "service_id": null, "score": 4.0,
+        "lang": "az", "rated_at": "2026-11-24T09:30:00Z"
+    }]});
+    let resp = c.post("/v1/ratings").json(&ratings).send().await.unwrap();
+    assert_eq!(resp.status(), 200);
+    let fraction = serde_json::json!({"ratings": [{
+        "rating_id": "r2", "kiosk_id": "YAS01", "score": 4.5,
+        "lang": "az", "rated_at": "2026-11-24T09:30:00Z"
+    }]});
+    problem(
+        c.post("/v1/ratings").json(&fraction).send().await.unwrap(),
+        422,
+    )
+    .await;
+    c.stop().await;
+}
