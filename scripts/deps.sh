@@ -4,6 +4,7 @@
 #   scripts/deps.sh run     # + what the kiosk window needs (X11 libraries, Xvfb)
 #   scripts/deps.sh kms     # + what the DRM/KMS backend (feature linuxkms) needs to build
 #   scripts/deps.sh bench   # + Chromium and a window manager, for the peer benchmark
+#   scripts/deps.sh contract # + Python with venv, for schemathesis (scripts/contract.sh)
 set -euo pipefail
 what="${1:-build}"
 # systemd: `systemd-analyze verify` checks the kiosk's unit file in the tests; xvfb and the X11
@@ -19,6 +20,9 @@ if [ "$what" = "kms" ]; then
 fi
 if [ "$what" = "bench" ]; then
   pkgs+=(chromium matchbox-window-manager imagemagick python3)
+fi
+if [ "$what" = "contract" ]; then
+  pkgs+=(python3 python3-venv)
 fi
 missing=()
 for p in "${pkgs[@]}"; do

@@ -153,10 +153,7 @@ impl CentralClient {
 
     /// `POST /v1/applications`; checks the answer matches the batch item by item.
     pub async fn submit(&self, batch: &SubmitBatch) -> Result<SubmitBatchResponse, CentralError> {
-        let mut req = self.http.post(self.url("/applications")).json(batch);
-        if let [only] = batch.applications.as_slice() {
-            req = req.header("Idempotency-Key", &only.idempotency_key);
-        }
+        let req = self.http.post(self.url("/applications")).json(batch);
         let resp: SubmitBatchResponse = self.send(req).await?;
         check_batch_answer(&batch.applications, &resp)?;
         Ok(resp)
@@ -176,13 +173,17 @@ impl CentralClient {
             .await
     }
 
-    /// The citizen's applications at the centre.
+    /// The citizen's applications at the centre: `POST /v1/citizens/applications`, the FİN in
+    /// the body, never in the URL.
     pub async fn applications_for(
         &self,
         citizen: &CitizenKey,
     ) -> Result<ApplicationList, CentralError> {
-        let url = format!("{}?fin={}", self.url("/applications"), citizen.expose());
-        self.send(self.http.get(url)).await
+        let body = dost_api::ApplicationQuery {
+            fin: citizen.expose().to_owned(),
+        };
+        let url = self.url(dost_api::CITIZEN_APPLICATIONS_PATH);
+        self.send(self.http.post(url).json(&body)).await
     }
 
     /// `GET /v1/applications/{id}`.

@@ -15,10 +15,70 @@ pub use ids::{
 
 /// Version prefix of every path.
 pub const API_PREFIX: &str = "/v1";
-/// Largest batch the server accepts in one `POST /v1/applications`.
+/// Path (under [`API_PREFIX`]) of `POST /v1/citizens/applications`, a citizen's applications
+/// looked up by the FİN in the body ([`ApplicationQuery`]).
+pub const CITIZEN_APPLICATIONS_PATH: &str = "/citizens/applications";
+/// Largest batch the server accepts in one `POST /v1/applications` or `POST /v1/ratings`.
 pub const MAX_BATCH: usize = 500;
 /// Media type of RFC 9457 problem documents.
 pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// Whole numbers as JSON Schema sees them: `3` and `3.0` are both the integer 3 (the contract
+/// types counters as `integer`, which admits a zero fraction), so the readers accept both;
+/// writers always write `3`.
+pub mod int {
+    use std::fmt;
+
+    use serde::Deserialize;
+    use serde::de::{self, Deserializer, Visitor};
+
+    struct WholeU64;
+
+    impl Visitor<'_> for WholeU64 {
+        type Value = u64;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a whole number from 0 to 18446744073709551615")
+        }
+
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<u64, E> {
+            Ok(v)
+        }
+
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<u64, E> {
+            u64::try_from(v).map_err(|_| E::invalid_value(de::Unexpected::Signed(v), &self))
+        }
+
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<u64, E> {
+            // 2^64 is the first f64 above u64::MAX.
+            if v.fract() == 0.0 && (0.0..18_446_744_073_709_551_616.0).contains(&v) {
+                Ok(v as u64)
+            } else {
+                Err(E::invalid_value(de::Unexpected::Float(v), &self))
+            }
+        }
+    }
+
+    /// A `u64` written as a JSON integer or as a number with a zero fraction.
+    pub fn u64<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+        d.deserialize_any(WholeU64)
+    }
+
+    /// [`u64()`] or `null`.
+    pub fn opt_u64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+        #[derive(serde::Deserialize)]
+        struct Whole(#[serde(deserialize_with = "u64")] u64);
+        Ok(Option::<Whole>::deserialize(d)?.map(|w| w.0))
+    }
+
+    /// A `u8` written as a JSON integer or as a number with a zero fraction.
+    pub fn u8<'de, D: Deserializer<'de>>(d: D) -> Result<u8, D::Error> {
+        let v = u64(d)?;
+        u8::try_from(v).map_err(|_| {
+            de::Error::invalid_value(de::Unexpected::Unsigned(v), &"a whole number from 0 to 255")
+        })
+    }
+}
 
 /// One citizen application as the kiosk submits it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -131,7 +191,7 @@ pub struct StatusEntry {
     pub note: Option<String>,
 }
 
-/// Answer to `GET /v1/applications/{id}`; items of `GET /v1/applications?fin=…`.
+/// Answer to `GET /v1/applications/{id}`; items of `POST /v1/citizens/applications`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApplicationStatus {
     pub application_id: String,
@@ -141,7 +201,16 @@ pub struct ApplicationStatus {
     pub history: Vec<StatusEntry>,
 }
 
-/// Answer to `GET /v1/applications?fin=…`.
+/// Body of `POST /v1/citizens/applications`.
+///
+/// The FİN travels in the request body, never in the URL: a URL ends up in proxy and access
+/// logs and in browser-style histories even over TLS, a body does not.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplicationQuery {
+    pub fin: String,
+}
+
+/// Answer to `POST /v1/citizens/applications`: the citizen's applications, newest first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApplicationList {
     pub applications: Vec<ApplicationStatus>,
@@ -217,14 +286,21 @@ pub struct DeviceReport {
 pub struct Heartbeat {
     pub kiosk_id: String,
     pub version: String,
+    #[serde(deserialize_with = "int::u64")]
     pub uptime_s: u64,
     pub sent_at: DateTime<Utc>,
     pub devices: Vec<DeviceReport>,
     /// Applications waiting in the kiosk's outbox.
+    #[serde(deserialize_with = "int::u64")]
     pub outbox_depth: u64,
     /// Receipts held because they could not print.
+    #[serde(deserialize_with = "int::u64")]
     pub held_receipts: u64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "int::opt_u64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub receipts_left: Option<u64>,
     /// Why the last remote configuration was refused, if it was.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -242,6 +318,7 @@ pub struct Rating {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_id: Option<String>,
     /// 1 (very unhappy) to 5 (very happy).
+    #[serde(deserialize_with = "int::u8")]
     pub score: u8,
     pub lang: String,
     pub rated_at: DateTime<Utc>,
@@ -301,6 +378,37 @@ mod tests {
             assert_eq!(json, format!("\"{}\"", s.as_str()));
         }
         assert_eq!(ApplicationState::parse("lost"), None);
+    }
+
+    #[test]
+    fn whole_numbers_may_have_a_zero_fraction() {
+        #[derive(Deserialize)]
+        struct T {
+            #[serde(deserialize_with = "int::u64")]
+            a: u64,
+            #[serde(default, deserialize_with = "int::opt_u64")]
+            b: Option<u64>,
+            #[serde(deserialize_with = "int::u8")]
+            c: u8,
+        }
+        let t: T = serde_json::from_str(r#"{"a": 3.0, "b": 1e3, "c": 5.0}"#).unwrap();
+        assert_eq!((t.a, t.b, t.c), (3, Some(1000), 5));
+        let t: T =
+            serde_json::from_str(r#"{"a": 18446744073709551615, "b": null, "c": 255}"#).unwrap();
+        assert_eq!((t.a, t.b, t.c), (u64::MAX, None, 255));
+        let t: T = serde_json::from_str(r#"{"a": 0, "c": -0.0}"#).unwrap();
+        assert_eq!((t.a, t.b, t.c), (0, None, 0));
+        for bad in [
+            r#"{"a": 3.5, "c": 1}"#,
+            r#"{"a": -1, "c": 1}"#,
+            r#"{"a": 18446744073709551616, "c": 1}"#,
+            r#"{"a": 1.8446744073709552e19, "c": 1}"#,
+            r#"{"a": "3", "c": 1}"#,
+            r#"{"a": 1, "c": 256}"#,
+            r#"{"a": 1, "b": 2.5, "c": 1}"#,
+        ] {
+            assert!(serde_json::from_str::<T>(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

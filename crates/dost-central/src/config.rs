@@ -7,6 +7,11 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use crate::auth::KioskToken;
+
+/// Largest injected latency, in milliseconds.
+pub const MAX_LATENCY_MS: u64 = 60_000;
+
 /// Configuration of the reference central server.
 #[derive(Clone)]
 pub struct CentralConfig {
@@ -16,33 +21,42 @@ pub struct CentralConfig {
     pub faults: Faults,
     /// How applications move through their states as time passes.
     pub timeline: Timeline,
-    /// Accepted bearer tokens; empty = accept any non-empty token (development).
-    pub tokens: Vec<String>,
+    /// Kiosk bearer tokens, each bound to one kiosk id. Empty = development: `demo-<kiosk id>`
+    /// acts as that kiosk, any other non-empty token for every kiosk (see [`crate::auth`]).
+    pub kiosk_tokens: Vec<KioskToken>,
+    /// Bearer token of the `/admin` routes. `None`: they are open in development (no kiosk
+    /// tokens) and closed (403) once kiosk tokens are configured.
+    pub admin_token: Option<String>,
     /// Document served by `GET /v1/catalog` (404 when `None`).
     pub catalog_json: Option<serde_json::Value>,
 }
 
 impl fmt::Debug for CentralConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // Tokens are secrets: only their number is shown.
+        // Tokens are secrets: only the kiosk ids are shown.
         f.debug_struct("CentralConfig")
             .field("db_path", &self.db_path)
             .field("faults", &self.faults)
             .field("timeline", &self.timeline)
-            .field("tokens", &format_args!("<{} redacted>", self.tokens.len()))
+            .field("kiosk_tokens", &self.kiosk_tokens)
+            .field(
+                "admin_token",
+                &self.admin_token.as_ref().map(|_| "<redacted>"),
+            )
             .field("catalog_json", &self.catalog_json.is_some())
             .finish()
     }
 }
 
 impl CentralConfig {
-    /// Defaults: no faults, [`Timeline::demo`], any token, no catalog.
+    /// Defaults: no faults, [`Timeline::demo`], development tokens, no catalog.
     pub fn new(db_path: impl Into<PathBuf>) -> Self {
         Self {
             db_path: db_path.into(),
             faults: Faults::default(),
             timeline: Timeline::demo(),
-            tokens: Vec::new(),
+            kiosk_tokens: Vec::new(),
+            admin_token: None,
             catalog_json: None,
         }
     }
@@ -56,6 +70,7 @@ impl CentralConfig {
 #[serde(default)]
 pub struct Faults {
     /// Added to every request, in milliseconds.
+    #[serde(deserialize_with = "dost_api::int::u64")]
     pub latency_ms: u64,
     /// Answer 500 or 503 (with `Retry-After: 1`), either before or after the request was
     /// handled (so a batch may be stored although the kiosk sees an error).
@@ -75,8 +90,11 @@ impl Faults {
             && self.garbage_rate <= 0.0
     }
 
-    /// Checks that every rate is a probability.
+    /// Checks that every rate is a probability and the latency at most [`MAX_LATENCY_MS`].
     pub fn validate(&self) -> Result<(), ParseFaultsError> {
+        if self.latency_ms > MAX_LATENCY_MS {
+            return Err(ParseFaultsError::Latency(self.latency_ms));
+        }
         for (name, v) in [
             ("error-rate", self.error_rate),
             ("drop", self.drop_rate),
@@ -109,6 +127,8 @@ pub enum ParseFaultsError {
     },
     #[error("fault {key}: {value} is not a probability in [0, 1]")]
     Range { key: String, value: f64 },
+    #[error("fault latency: {0} ms is more than {MAX_LATENCY_MS} ms")]
+    Latency(u64),
 }
 
 impl FromStr for Faults {
@@ -288,10 +308,20 @@ mod tests {
     #[test]
     fn debug_hides_tokens() {
         let mut c = CentralConfig::new("/tmp/x.db");
-        c.tokens = vec!["s3cret".into()];
+        c.kiosk_tokens = vec![KioskToken::new("YAS01", "s3cret").unwrap()];
+        c.admin_token = Some("adm1n".into());
         let d = format!("{c:?}");
-        assert!(!d.contains("s3cret"), "{d}");
-        assert!(d.contains("1 redacted"));
+        assert!(!d.contains("s3cret") && !d.contains("adm1n"), "{d}");
+        assert!(d.contains("YAS01"), "{d}");
+    }
+
+    #[test]
+    fn latency_is_bounded() {
+        assert!("latency=60000".parse::<Faults>().is_ok());
+        assert!(matches!(
+            "latency=60001".parse::<Faults>(),
+            Err(ParseFaultsError::Latency(60001))
+        ));
     }
 
     #[test]

@@ -1,6 +1,9 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use crate::auth::TokenError;
+use crate::config::ParseFaultsError;
+
 /// Errors of the reference central server.
 #[derive(Debug, thiserror::Error)]
 pub enum CentralError {
@@ -9,6 +12,12 @@ pub enum CentralError {
         path: PathBuf,
         #[source]
         source: rusqlite::Error,
+    },
+    #[error("database {} has schema version {found}, newer than {supported}", path.display())]
+    SchemaTooNew {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
     },
     #[error("database error")]
     Db(#[from] rusqlite::Error),
@@ -26,6 +35,8 @@ pub enum CentralError {
     Json(#[from] serde_json::Error),
     #[error("background task failed")]
     Task(#[from] tokio::task::JoinError),
-    #[error("invalid configuration: {0}")]
-    Config(String),
+    #[error("invalid faults")]
+    Faults(#[from] ParseFaultsError),
+    #[error("invalid token configuration")]
+    Tokens(#[from] TokenError),
 }

@@ -4,8 +4,17 @@
 //! idempotency, moves statuses along a configurable timeline, and can inject network faults
 //! (latency, 5xx, dropped connections, garbage bodies) so the kiosk's outbox relay can be tested
 //! against a misbehaving centre. It is embedded in the kiosk demo (in-process, loopback) and run
-//! as a process by tests and benchmarks. It speaks plain HTTP and its `/admin` routes have no
-//! authentication: never expose it beyond loopback; production needs TLS.
+//! as a process by tests and benchmarks. It speaks plain HTTP: never expose it beyond loopback;
+//! production needs TLS.
+//!
+//! * **Tokens** ([`auth`]): kiosk tokens are bound to one kiosk id each (a kiosk cannot send
+//!   another's heartbeat, pull another's configuration, or submit applications and ratings in
+//!   another's name); `/admin` needs the admin token. With no kiosk token configured (the
+//!   embedded demo), `demo-<kiosk id>` acts as that kiosk and `/admin` is open unless an admin
+//!   token is set.
+//! * **Bounds**: request bodies (4 MiB for submissions, less elsewhere), batches (500 items),
+//!   and every string that is stored are bounded; a request beyond them gets a problem
+//!   document, never a crash.
 //!
 //! * **Idempotency**: per application, by `idempotency_key` (first answer stored and replayed,
 //!   with the first `received_at`); a batch is one SQLite transaction (WAL, `synchronous=FULL`).
@@ -16,7 +25,8 @@
 //!   500/503 or a dropped connection, each either before the handler runs or after it (so a
 //!   batch may be stored although the client sees a failure), or a 200 with a garbage body.
 //!   `GET/PUT /admin/faults` change them at run time.
-//! * Logs never carry a FİN (see [`mask_fin`]); request logs omit the query string.
+//! * Logs never carry a FİN (see [`mask_fin`]); request logs omit the query string, and no
+//!   route takes a FİN in its URL (`POST /v1/citizens/applications` takes it in the body).
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), dost_central::CentralError> {
@@ -30,11 +40,11 @@
 //! # Ok(()) }
 //! ```
 
+pub mod auth;
 mod config;
 mod error;
 mod http;
 mod server;
-mod sha256;
 mod status;
 mod store;
 mod validate;
@@ -47,13 +57,21 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-pub use config::{CentralConfig, Faults, ParseFaultsError, ParseTimelineError, Timeline};
+pub use auth::{KioskToken, TokenError};
+pub use config::{
+    CentralConfig, Faults, MAX_LATENCY_MS, ParseFaultsError, ParseTimelineError, Timeline,
+};
 pub use error::CentralError;
-pub use http::{AdminStateChange, MAX_BODY_BYTES, MAX_LIST, RevokeRequest};
+pub use http::{
+    AdminStateChange, MAX_BODY_BYTES, MAX_HEARTBEAT_BYTES, MAX_LIST, MAX_MEDIUM_BODY_BYTES,
+    MAX_SMALL_BODY_BYTES, RevokeRequest,
+};
 pub use status::decision_for;
 pub use store::ExportRecord;
 pub use validate::{
-    MAX_ANSWER_LEN, MAX_ANSWERS, MAX_ANSWERS_TOTAL, MAX_ID_LEN, MAX_KEY_LEN, fin_is_valid, mask_fin,
+    IdError, MAX_ANSWER_LEN, MAX_ANSWERS, MAX_ANSWERS_TOTAL, MAX_CONFIG_ERROR_CHARS,
+    MAX_DETAIL_CHARS, MAX_DEVICES, MAX_ID_LEN, MAX_KEY_LEN, MAX_NOTE_CHARS,
+    MAX_RATING_SERVICE_CHARS, MAX_VERSION_CHARS, fin_is_valid, mask_fin,
 };
 
 /// Serves the central API on `listener` until `shutdown` is cancelled.

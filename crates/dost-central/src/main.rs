@@ -2,7 +2,8 @@
 //!
 //! ```text
 //! dost-central [serve] --listen ADDR --db PATH [--fault SPEC] [--timeline demo|off|fast] \
-//!              [--token T ...] [--catalog FILE.json]
+//!              [--kiosk-token KIOSK_ID=TOKEN ...] [--tokens-file FILE] \
+//!              [--admin-token TOKEN | --admin-token-file FILE] [--catalog FILE.json]
 //! dost-central export --db PATH
 //! ```
 //! `serve` prints `listening on ADDR` as the first line on stdout (use port 0 for a free port);
@@ -14,14 +15,15 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use dost_central::{CentralConfig, CentralError, Faults, Timeline};
+use dost_central::{CentralConfig, CentralError, Faults, KioskToken, Timeline, TokenError};
 use tokio_util::sync::CancellationToken;
 
 #[derive(Parser, Debug)]
 #[command(
     name = "dost-central",
     version,
-    about = "Reference DOST central API (development and test tool: plain HTTP, unauthenticated /admin)",
+    about = "Reference DOST central API (development and test tool: plain HTTP, loopback only)",
+    after_help = AUTH_HELP,
     args_conflicts_with_subcommands = true,
     subcommand_negates_reqs = true
 )]
@@ -32,10 +34,23 @@ struct Cli {
     serve: ServeArgs,
 }
 
+const AUTH_HELP: &str = "\
+Tokens:
+  Kiosk tokens are bound to one kiosk id each (--kiosk-token KIOSK_ID=TOKEN, repeatable, or
+  --tokens-file with one KIOSK_ID=TOKEN a line, # for comments): a kiosk's token may send only
+  that kiosk's heartbeat, pull only its configuration and submit applications and ratings only
+  in its name (403 otherwise). /admin routes need --admin-token (or --admin-token-file);
+  without one they answer 403 once kiosk tokens are configured.
+  Development mode, with no kiosk token: `demo-<kiosk id>` acts as that kiosk (what a kiosk
+  without a token sends), any other non-empty token for every kiosk, and /admin is open unless
+  an admin token is given. Development mode and open /admin routes serve only on a loopback
+  address. Tokens are RFC 6750 b64token text (A-Z a-z 0-9 - . _ ~ + / and trailing =).";
+
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Serve the API (the default).
-    Serve(ServeArgs),
+    #[command(after_help = AUTH_HELP)]
+    Serve(Box<ServeArgs>),
     /// Print every stored application as one JSON object per line.
     Export {
         #[arg(long)]
@@ -57,9 +72,18 @@ struct ServeArgs {
     /// Status timeline: demo, fast, off or RECEIVED/IN_REVIEW/DECIDED (e.g. 0s/2s/5s).
     #[arg(long, default_value = "demo")]
     timeline: Timeline,
-    /// Accepted bearer token (repeatable); none = any non-empty token.
-    #[arg(long = "token")]
-    tokens: Vec<String>,
+    /// Kiosk bearer token bound to a kiosk id (repeatable); none = development mode.
+    #[arg(long = "kiosk-token", value_name = "KIOSK_ID=TOKEN")]
+    kiosk_tokens: Vec<KioskToken>,
+    /// File of kiosk tokens, one KIOSK_ID=TOKEN a line (keeps them out of the process list).
+    #[arg(long, value_name = "FILE")]
+    tokens_file: Option<PathBuf>,
+    /// Bearer token of the /admin routes.
+    #[arg(long, value_name = "TOKEN", conflicts_with = "admin_token_file")]
+    admin_token: Option<String>,
+    /// File whose first line is the admin token.
+    #[arg(long, value_name = "FILE")]
+    admin_token_file: Option<PathBuf>,
     /// JSON document served by GET /v1/catalog.
     #[arg(long)]
     catalog: Option<PathBuf>,
@@ -91,6 +115,12 @@ enum MainError {
     Stdout(#[source] std::io::Error),
     #[error("missing --db")]
     MissingDb,
+    #[error(transparent)]
+    Tokens(#[from] TokenError),
+    #[error(
+        "refusing to serve on {0}: a non-loopback address needs kiosk tokens and an admin token"
+    )]
+    OpenOnNetwork(SocketAddr),
 }
 
 fn main() -> ExitCode {
@@ -105,7 +135,7 @@ fn main() -> ExitCode {
         .init();
     let result = match cli.command {
         Some(Command::Export { db }) => export(db),
-        Some(Command::Serve(args)) => serve(args),
+        Some(Command::Serve(args)) => serve(*args),
         None => serve(cli.serve),
     };
     match result {
@@ -152,7 +182,20 @@ fn serve(args: ServeArgs) -> Result<(), MainError> {
     let mut cfg = CentralConfig::new(db);
     cfg.faults = args.fault;
     cfg.timeline = args.timeline;
-    cfg.tokens = args.tokens;
+    cfg.kiosk_tokens = args.kiosk_tokens;
+    if let Some(path) = &args.tokens_file {
+        cfg.kiosk_tokens
+            .extend(dost_central::auth::read_tokens_file(path)?);
+    }
+    cfg.admin_token = match (args.admin_token, &args.admin_token_file) {
+        (Some(t), _) => Some(t),
+        (None, Some(path)) => Some(dost_central::auth::read_secret_file(path)?),
+        (None, None) => None,
+    };
+    if !args.listen.ip().is_loopback() && (cfg.kiosk_tokens.is_empty() || cfg.admin_token.is_none())
+    {
+        return Err(MainError::OpenOnNetwork(args.listen));
+    }
     cfg.catalog_json = catalog_json;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

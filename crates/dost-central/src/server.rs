@@ -11,6 +11,7 @@ use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
+use crate::auth::Auth;
 use crate::config::CentralConfig;
 use crate::error::CentralError;
 use crate::http::{AppState, ConnKill, catalog_entry, router};
@@ -21,9 +22,8 @@ const DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Opens the database and builds the handler state.
 pub(crate) async fn prepare(cfg: CentralConfig) -> Result<Arc<AppState>, CentralError> {
-    cfg.faults
-        .validate()
-        .map_err(|e| CentralError::Config(e.to_string()))?;
+    cfg.faults.validate()?;
+    let auth = Auth::new(&cfg.kiosk_tokens, cfg.admin_token.as_deref())?;
     let catalog = cfg.catalog_json.as_ref().map(catalog_entry).transpose()?;
     let path = cfg.db_path.clone();
     let store = tokio::task::spawn_blocking(move || Store::open(&path)).await??;
@@ -31,14 +31,15 @@ pub(crate) async fn prepare(cfg: CentralConfig) -> Result<Arc<AppState>, Central
         db = %cfg.db_path.display(),
         faults = %cfg.faults,
         timeline = ?cfg.timeline,
-        tokens = cfg.tokens.len(),
+        kiosk_tokens = cfg.kiosk_tokens.len(),
+        admin_token = auth.has_admin_token(),
         catalog = catalog.is_some(),
         "central API ready"
     );
     Ok(Arc::new(AppState {
         store: Arc::new(store),
         timeline: cfg.timeline,
-        tokens: cfg.tokens,
+        auth,
         faults: RwLock::new(cfg.faults),
         catalog,
     }))

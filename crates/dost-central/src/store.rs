@@ -6,7 +6,7 @@ use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use dost_api::{ApplicationState, ApplicationSubmission, ItemOutcome, Problem, SubmitItemResult};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use serde::Serialize;
@@ -110,12 +110,6 @@ fn from_ms(ms: i64) -> Result<DateTime<Utc>, CentralError> {
         .ok_or_else(|| CentralError::Corrupt(format!("timestamp {ms} out of range")))
 }
 
-fn parse_time(s: &str) -> Result<DateTime<Utc>, CentralError> {
-    DateTime::parse_from_rfc3339(s)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|_| CentralError::Corrupt(format!("bad timestamp {s:?}")))
-}
-
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.busy_timeout(Duration::from_secs(5))?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
@@ -137,10 +131,11 @@ impl Store {
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .map_err(open_err)?;
         if version > SCHEMA_VERSION {
-            return Err(CentralError::Config(format!(
-                "database {} has schema version {version}, newer than {SCHEMA_VERSION}",
-                path.display()
-            )));
+            return Err(CentralError::SchemaTooNew {
+                path: path.to_owned(),
+                found: version,
+                supported: SCHEMA_VERSION,
+            });
         }
         conn.execute_batch(SCHEMA).map_err(open_err)?;
         conn.pragma_update(None, "user_version", SCHEMA_VERSION)
@@ -246,7 +241,7 @@ impl Store {
                     a.fin,
                     a.document_number,
                     a.lang,
-                    a.submitted_at.to_rfc3339_opts(SecondsFormat::AutoSi, true),
+                    a.submitted_at,
                     serde_json::to_string(&a.answers)?,
                     hash,
                     received_at.timestamp_millis(),
@@ -283,17 +278,26 @@ impl Store {
         Ok(out)
     }
 
-    fn app_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(String, String, String, i64)> {
+    /// `submitted_at` is TEXT, read through rusqlite's chrono conversion (which also reads
+    /// the RFC 3339 `…T…Z` form that older databases hold).
+    fn app_from_row(
+        r: &rusqlite::Row<'_>,
+    ) -> rusqlite::Result<(String, String, DateTime<Utc>, i64)> {
         Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
     }
 
     fn app_from_parts(
-        (application_id, service_id, submitted_at, received_ms): (String, String, String, i64),
+        (application_id, service_id, submitted_at, received_ms): (
+            String,
+            String,
+            DateTime<Utc>,
+            i64,
+        ),
     ) -> Result<StoredApp, CentralError> {
         Ok(StoredApp {
             application_id,
             service_id,
-            submitted_at: parse_time(&submitted_at)?,
+            submitted_at,
             received_at: from_ms(received_ms)?,
         })
     }
@@ -527,4 +531,55 @@ pub fn export_json_lines(db: &Path, out: &mut impl Write) -> Result<usize, Centr
         out.write_all(b"\n")?;
         Ok(())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn submission() -> ApplicationSubmission {
+        ApplicationSubmission {
+            application_id: "K1-261124-0001".into(),
+            idempotency_key: "key-1".into(),
+            kiosk_id: "K1".into(),
+            service_id: "pension".into(),
+            fin: "5AB12C7".into(),
+            document_number: "AA1234567".into(),
+            lang: "az".into(),
+            submitted_at: Utc.with_ymd_and_hms(2026, 11, 24, 9, 30, 0).unwrap()
+                + chrono::Duration::milliseconds(250),
+            answers: Default::default(),
+        }
+    }
+
+    /// New rows and rows written by earlier versions (RFC 3339 with `T` and `Z`) read back
+    /// as the same instant.
+    #[test]
+    fn submitted_at_round_trips_in_both_text_forms() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("c.db")).unwrap();
+        let a = submission();
+        store
+            .submit_batch(std::slice::from_ref(&a), Utc::now())
+            .unwrap();
+        let (got, _) = store.get(&a.application_id).unwrap().unwrap();
+        assert_eq!(got.submitted_at, a.submitted_at);
+
+        store
+            .conn()
+            .execute(
+                "UPDATE applications SET submitted_at = '2026-11-24T09:30:00.25Z'",
+                [],
+            )
+            .unwrap();
+        let (old, _) = store.get(&a.application_id).unwrap().unwrap();
+        assert_eq!(old.submitted_at, a.submitted_at);
+
+        store
+            .conn()
+            .execute("UPDATE applications SET submitted_at = 'yesterday'", [])
+            .unwrap();
+        assert!(store.get(&a.application_id).is_err(), "garbage is an error");
+    }
 }

@@ -1,6 +1,11 @@
-//! Validation of submissions, FİN handling and the content hash used for idempotency.
+//! Validation of what kiosks send, FİN handling and the content hash used for idempotency.
+//!
+//! Limits counted in characters (`…_CHARS`) are the ones `docs/central-api.yaml` states as
+//! `maxLength` (JSON Schema counts characters); the others are counted in bytes, as the
+//! document's prose says.
 
-use dost_api::ApplicationSubmission;
+use dost_api::{ApplicationSubmission, Heartbeat, Rating};
+use sha2::{Digest, Sha256};
 
 /// Most answers one application may carry.
 pub const MAX_ANSWERS: usize = 64;
@@ -16,36 +21,68 @@ pub const MAX_ANSWERS_TOTAL: usize = 64 * 1024;
 pub const MAX_DOCUMENT_LEN: usize = 32;
 /// Languages a citizen can use.
 pub const LANGS: [&str; 3] = ["az", "ru", "en"];
+/// Most devices one heartbeat may report.
+pub const MAX_DEVICES: usize = 32;
+/// Longest kiosk software version in a heartbeat, in characters.
+pub const MAX_VERSION_CHARS: usize = 64;
+/// Longest device detail in a heartbeat, in characters.
+pub const MAX_DETAIL_CHARS: usize = 1024;
+/// Longest `config_error` in a heartbeat, in characters.
+pub const MAX_CONFIG_ERROR_CHARS: usize = 8192;
+/// Longest service id of a rating, in characters.
+pub const MAX_RATING_SERVICE_CHARS: usize = 64;
+/// Longest note of a state set by hand, in characters.
+pub const MAX_NOTE_CHARS: usize = 1024;
 
-/// True when `fin` is 7 characters of digits and Latin capitals, without the letter `O`.
-pub fn fin_is_valid(fin: &str) -> bool {
-    fin.len() == 7
-        && fin
-            .bytes()
-            .all(|b| b.is_ascii_digit() || (b.is_ascii_uppercase() && b != b'O'))
-}
-
-/// A FİN fit for logs: only the first two characters are kept (`5A*****`).
-pub fn mask_fin(fin: &str) -> String {
-    let head: String = fin.chars().take(2).collect();
-    format!("{head}*****")
-}
+/// The FİN rules and the one masking rule are the shared vocabulary's.
+pub use dost_api::{is_fin as fin_is_valid, mask_fin};
 
 /// True for characters safe in a URL path segment without escaping (RFC 3986 unreserved).
 fn is_unreserved(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
 }
 
-/// Checks an identifier that also appears in URL paths.
-pub fn check_path_id(field: &str, v: &str) -> Result<(), String> {
+/// Why an identifier is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum IdError {
+    #[error("is empty")]
+    Empty,
+    #[error("is longer than {MAX_ID_LEN} bytes")]
+    TooLong,
+    #[error("may only hold A-Z a-z 0-9 - . _ ~")]
+    Characters,
+}
+
+/// Checks an identifier that also appears in URL paths (1 to [`MAX_ID_LEN`] unreserved
+/// characters).
+pub fn check_id(v: &str) -> Result<(), IdError> {
     if v.is_empty() {
-        return Err(format!("{field} is empty"));
+        Err(IdError::Empty)
+    } else if v.len() > MAX_ID_LEN {
+        Err(IdError::TooLong)
+    } else if !v.bytes().all(is_unreserved) {
+        Err(IdError::Characters)
+    } else {
+        Ok(())
     }
-    if v.len() > MAX_ID_LEN {
-        return Err(format!("{field} is longer than {MAX_ID_LEN} bytes"));
-    }
-    if !v.bytes().all(is_unreserved) {
-        return Err(format!("{field} may only hold A-Z a-z 0-9 - . _ ~"));
+}
+
+/// [`check_id`] with the field named, as a problem detail.
+pub fn check_path_id(field: &str, v: &str) -> Result<(), String> {
+    check_id(v).map_err(|e| format!("{field} {e}"))
+}
+
+/// True when `doc` is 1 to [`MAX_DOCUMENT_LEN`] ASCII letters and digits.
+pub fn document_is_valid(doc: &str) -> bool {
+    !doc.is_empty()
+        && doc.len() <= MAX_DOCUMENT_LEN
+        && doc.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
+/// At most `max` characters.
+fn check_chars(field: &str, v: &str, max: usize) -> Result<(), String> {
+    if v.chars().count() > max {
+        return Err(format!("{field} is longer than {max} characters"));
     }
     Ok(())
 }
@@ -83,9 +120,7 @@ pub fn validate_submission(a: &ApplicationSubmission) -> Result<(), String> {
     if !fin_is_valid(&a.fin) {
         return Err("fin must be 7 characters of digits and capital Latin letters except O".into());
     }
-    if a.document_number.len() > MAX_DOCUMENT_LEN
-        || !a.document_number.bytes().all(|b| b.is_ascii_alphanumeric())
-    {
+    if !(a.document_number.is_empty() || document_is_valid(&a.document_number)) {
         return Err(format!(
             "document_number must be at most {MAX_DOCUMENT_LEN} ASCII letters and digits"
         ));
@@ -111,6 +146,50 @@ pub fn validate_submission(a: &ApplicationSubmission) -> Result<(), String> {
     Ok(())
 }
 
+/// Validates a heartbeat (the path id is checked by the handler).
+pub fn validate_heartbeat(hb: &Heartbeat) -> Result<(), String> {
+    check_path_id("kiosk_id", &hb.kiosk_id)?;
+    if hb.version.is_empty() {
+        return Err("version is empty".into());
+    }
+    check_chars("version", &hb.version, MAX_VERSION_CHARS)?;
+    if hb.devices.len() > MAX_DEVICES {
+        return Err(format!("more than {MAX_DEVICES} devices"));
+    }
+    for d in &hb.devices {
+        check_path_id("device name", &d.name)?;
+        if let Some(detail) = &d.detail {
+            check_chars("device detail", detail, MAX_DETAIL_CHARS)?;
+        }
+    }
+    if let Some(e) = &hb.config_error {
+        check_chars("config_error", e, MAX_CONFIG_ERROR_CHARS)?;
+    }
+    Ok(())
+}
+
+/// Validates one rating.
+pub fn validate_rating(r: &Rating) -> Result<(), String> {
+    check_path_id("rating_id", &r.rating_id)?;
+    check_path_id("kiosk_id", &r.kiosk_id)?;
+    if !(1..=5).contains(&r.score) {
+        return Err("score must be 1 to 5".into());
+    }
+    if !LANGS.contains(&r.lang.as_str()) {
+        return Err("lang must be az, ru or en".into());
+    }
+    if let Some(s) = &r.service_id {
+        if s.is_empty() {
+            return Err("service_id is empty".into());
+        }
+        check_chars("service_id", s, MAX_RATING_SERVICE_CHARS)?;
+        if s.chars().any(char::is_control) {
+            return Err("service_id holds control characters".into());
+        }
+    }
+    Ok(())
+}
+
 /// SHA-256 (hex) over a canonical form of every field of the submission.
 ///
 /// The canonical form is a JSON array in a fixed field order (answers sorted by key, the
@@ -130,7 +209,7 @@ pub fn content_hash(a: &ApplicationSubmission) -> String {
             .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
         a.answers,
     ]);
-    crate::sha256::hex(canonical.to_string().as_bytes())
+    hex::encode(Sha256::digest(canonical.to_string().as_bytes()))
 }
 
 #[cfg(test)]
@@ -146,7 +225,7 @@ mod tests {
         assert!(!fin_is_valid("5AB12C"));
         assert!(!fin_is_valid("5AB12C78"));
         assert!(!fin_is_valid("5AB12Ç7"));
-        assert_eq!(mask_fin("5AB12C7"), "5A*****");
+        assert_eq!(mask_fin("5AB12C7"), "5AB****");
         assert!(!mask_fin("5AB12C7").contains("12C7"));
     }
 
@@ -156,5 +235,89 @@ mod tests {
         assert!(check_path_id("x", "").is_err());
         assert!(check_path_id("x", "a/b").is_err());
         assert!(check_path_id("x", &"a".repeat(65)).is_err());
+        assert_eq!(check_id(""), Err(IdError::Empty));
+        assert_eq!(check_id("a b"), Err(IdError::Characters));
+        assert_eq!(check_id(&"a".repeat(64)), Ok(()));
+    }
+
+    /// The content hash is SHA-256 over the canonical JSON: checked against a digest made by
+    /// another tool (`printf %s "$canonical" | sha256sum`), so that stored hashes stay valid.
+    #[test]
+    fn content_hash_is_sha256_of_the_canonical_form() {
+        let a = ApplicationSubmission {
+            application_id: "K1-261124-0001".into(),
+            idempotency_key: "key-1".into(),
+            kiosk_id: "K1".into(),
+            service_id: "pension".into(),
+            fin: "5AB12C7".into(),
+            document_number: "AA1234567".into(),
+            lang: "az".into(),
+            submitted_at: chrono::DateTime::from_timestamp(1_795_000_000, 0).unwrap(),
+            answers: [("phone".to_owned(), "0501234567".to_owned())].into(),
+        };
+        assert_eq!(
+            content_hash(&a),
+            "57e7ea5b4cc144a73386540b24073bab8216be1e50c2d0cfdcb519921e265367"
+        );
+    }
+
+    #[test]
+    fn heartbeat_and_rating_bounds() {
+        let hb = Heartbeat {
+            kiosk_id: "K1".into(),
+            version: "0.1.0".into(),
+            uptime_s: 1,
+            sent_at: chrono::Utc::now(),
+            devices: vec![],
+            outbox_depth: 0,
+            held_receipts: 0,
+            receipts_left: None,
+            config_error: None,
+        };
+        assert!(validate_heartbeat(&hb).is_ok());
+        let bad = |f: &dyn Fn(&mut Heartbeat)| {
+            let mut h = hb.clone();
+            f(&mut h);
+            validate_heartbeat(&h).is_err()
+        };
+        assert!(bad(&|h| h.kiosk_id.clear()));
+        assert!(bad(&|h| h.version.clear()));
+        assert!(bad(&|h| h.version = "ə".repeat(MAX_VERSION_CHARS + 1)));
+        assert!(!bad(&|h| h.version = "ə".repeat(MAX_VERSION_CHARS)));
+        assert!(bad(
+            &|h| h.config_error = Some("x".repeat(MAX_CONFIG_ERROR_CHARS + 1))
+        ));
+        assert!(bad(&|h| {
+            h.devices = vec![
+                dost_api::DeviceReport {
+                    name: "printer".into(),
+                    state: dost_api::DeviceState::Online,
+                    supply: None,
+                    detail: None,
+                };
+                MAX_DEVICES + 1
+            ]
+        }));
+
+        let r = Rating {
+            rating_id: "r1".into(),
+            kiosk_id: "K1".into(),
+            service_id: Some("pension".into()),
+            score: 5,
+            lang: "az".into(),
+            rated_at: chrono::Utc::now(),
+        };
+        assert!(validate_rating(&r).is_ok());
+        let bad = |f: &dyn Fn(&mut Rating)| {
+            let mut x = r.clone();
+            f(&mut x);
+            validate_rating(&x).is_err()
+        };
+        assert!(bad(&|x| x.rating_id.clear()));
+        assert!(bad(&|x| x.kiosk_id.clear()));
+        assert!(bad(&|x| x.score = 0));
+        assert!(bad(&|x| x.lang = "de".into()));
+        assert!(bad(&|x| x.service_id = Some(String::new())));
+        assert!(bad(&|x| x.service_id = Some("a\u{7}b".into())));
     }
 }

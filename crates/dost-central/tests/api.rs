@@ -4,30 +4,16 @@ mod common;
 
 use std::time::Duration;
 
-use common::{Central, TOKEN, app, db_in};
+use common::{Central, app, db_in, problem};
 use dost_api::{
-    ApplicationList, ApplicationState, ApplicationStatus, DeviceReport, DeviceState, Heartbeat,
-    ItemOutcome, MAX_BATCH, PROBLEM_JSON, Problem, SubmitBatch, SubmitBatchResponse, SupplyLevel,
+    ApplicationList, ApplicationQuery, ApplicationState, ApplicationStatus, DeviceReport,
+    DeviceState, Heartbeat, ItemOutcome, MAX_BATCH, SubmitBatch, SubmitBatchResponse, SupplyLevel,
     VerifyRequest, VerifyResponse,
 };
 use dost_central::{CentralConfig, Timeline};
 
 fn cfg(dir: &tempfile::TempDir) -> CentralConfig {
-    let mut c = CentralConfig::new(db_in(dir.path()));
-    c.tokens = vec![TOKEN.to_owned()];
-    c.timeline = Timeline::off();
-    c
-}
-
-async fn problem(resp: reqwest::Response, status: u16) -> Problem {
-    assert_eq!(resp.status(), status);
-    assert_eq!(
-        resp.headers()["content-type"].to_str().unwrap(),
-        PROBLEM_JSON
-    );
-    let p: Problem = resp.json().await.unwrap();
-    assert_eq!(p.status, status);
-    p
+    common::cfg(dir.path())
 }
 
 #[tokio::test]
@@ -191,44 +177,32 @@ async fn batch_and_body_limits_and_malformed_json() {
     c.stop().await;
 }
 
+/// The per-application `idempotency_key` is the only key: an `Idempotency-Key` header is not
+/// part of the contract and changes nothing (it used to refuse batches of more than one).
 #[tokio::test]
-async fn idempotency_key_header() {
+async fn idempotency_key_header_is_ignored() {
     let dir = tempfile::tempdir().unwrap();
     let c = Central::start(cfg(&dir)).await;
-    let one = SubmitBatch {
-        applications: vec![app(1)],
-    };
-    let resp = c
-        .post("/v1/applications")
-        .header("Idempotency-Key", "key-1")
-        .json(&one)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 200);
-    let body: SubmitBatchResponse = resp.json().await.unwrap();
-    assert_eq!(body.results[0].outcome, ItemOutcome::Accepted);
-
-    let resp = c
-        .post("/v1/applications")
-        .header("Idempotency-Key", "other")
-        .json(&one)
-        .send()
-        .await
-        .unwrap();
-    problem(resp, 422).await;
-
-    let two = SubmitBatch {
-        applications: vec![app(2), app(3)],
-    };
-    let resp = c
-        .post("/v1/applications")
-        .header("Idempotency-Key", "key-2")
-        .json(&two)
-        .send()
-        .await
-        .unwrap();
-    problem(resp, 422).await;
+    for batch in [vec![app(1), app(2)], vec![app(3)], vec![]] {
+        let n = batch.len();
+        let resp = c
+            .post("/v1/applications")
+            .header("Idempotency-Key", "unrelated")
+            .json(&SubmitBatch {
+                applications: batch,
+            })
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200);
+        let body: SubmitBatchResponse = resp.json().await.unwrap();
+        assert_eq!(body.results.len(), n);
+        assert!(
+            body.results
+                .iter()
+                .all(|r| r.outcome == ItemOutcome::Accepted)
+        );
+    }
     c.stop().await;
 }
 
@@ -277,11 +251,10 @@ async fn status_follows_timeline_and_admin_override() {
 
     // Override the second one by hand before the timeline decides it.
     let resp = c
-        .client
-        .post(c.url(&format!(
-            "/admin/applications/{}/state",
-            app(2).application_id
-        )))
+        .admin(
+            reqwest::Method::POST,
+            &format!("/admin/applications/{}/state", app(2).application_id),
+        )
         .json(&dost_central::AdminStateChange {
             state: ApplicationState::Rejected,
             note: Some("documents missing".into()),
@@ -336,16 +309,17 @@ async fn status_follows_timeline_and_admin_override() {
     let resp = c.get("/v1/applications/NOPE-1").send().await.unwrap();
     problem(resp, 404).await;
     let resp = c
-        .client
-        .post(c.url("/admin/applications/NOPE-1/state"))
+        .admin(reqwest::Method::POST, "/admin/applications/NOPE-1/state")
         .json(&serde_json::json!({"state": "approved"}))
         .send()
         .await
         .unwrap();
     problem(resp, 404).await;
     let resp = c
-        .client
-        .post(c.url(&format!("/admin/applications/{id}/state")))
+        .admin(
+            reqwest::Method::POST,
+            &format!("/admin/applications/{id}/state"),
+        )
         .json(&serde_json::json!({"state": "lost"}))
         .send()
         .await
@@ -355,7 +329,7 @@ async fn status_follows_timeline_and_admin_override() {
 }
 
 #[tokio::test]
-async fn list_by_fin_newest_first() {
+async fn citizen_applications_newest_first() {
     let dir = tempfile::tempdir().unwrap();
     let c = Central::start(cfg(&dir)).await;
     c.submit(&[app(1)]).await;
@@ -365,14 +339,11 @@ async fn list_by_fin_newest_first() {
     other.fin = "7XY89Z1".into();
     c.submit(&[other]).await;
 
-    let list: ApplicationList = c
-        .get("/v1/applications?fin=5AB12C7")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let query = |fin: &str| {
+        c.post("/v1/citizens/applications")
+            .json(&ApplicationQuery { fin: fin.into() })
+    };
+    let list: ApplicationList = query("5AB12C7").send().await.unwrap().json().await.unwrap();
     let ids: Vec<_> = list
         .applications
         .iter()
@@ -380,18 +351,41 @@ async fn list_by_fin_newest_first() {
         .collect();
     assert_eq!(ids, ["YAS01-261124-0002", "YAS01-261124-0001"]);
 
-    let none: ApplicationList = c
-        .get("/v1/applications?fin=1234567")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let none: ApplicationList = query("1234567").send().await.unwrap().json().await.unwrap();
     assert!(none.applications.is_empty());
 
-    problem(c.get("/v1/applications").send().await.unwrap(), 400).await;
-    problem(c.get("/v1/applications?fin=bad").send().await.unwrap(), 422).await;
+    problem(query("bad").send().await.unwrap(), 422).await;
+    let missing = c
+        .post("/v1/citizens/applications")
+        .json(&serde_json::json!({}))
+        .send()
+        .await
+        .unwrap();
+    problem(missing, 422).await;
+    let malformed = c
+        .post("/v1/citizens/applications")
+        .header("content-type", "application/json")
+        .body("{\"fin\": ")
+        .send()
+        .await
+        .unwrap();
+    problem(malformed, 400).await;
+    c.stop().await;
+}
+
+/// The FİN no longer travels in a URL: the old `GET /v1/applications?fin=` route is gone.
+#[tokio::test]
+async fn fin_query_string_route_is_gone() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = Central::start(cfg(&dir)).await;
+    c.submit(&[app(1)]).await;
+    for path in [
+        "/v1/applications?fin=5AB12C7",
+        "/v1/citizens/applications?fin=5AB12C7",
+    ] {
+        let resp = c.get(path).send().await.unwrap();
+        problem(resp, 405).await;
+    }
     c.stop().await;
 }
 
@@ -426,8 +420,7 @@ async fn verify_citizen() {
     assert_eq!(bad.reason.as_deref(), Some("malformed"));
 
     let resp = c
-        .client
-        .post(c.url("/admin/revoked"))
+        .admin(reqwest::Method::POST, "/admin/revoked")
         .json(&dost_central::RevokeRequest {
             document_number: "AA1234567".into(),
         })
@@ -480,8 +473,7 @@ async fn catalog_and_kiosk_config_etags() {
     // Kiosk configuration.
     problem(c.get("/v1/kiosks/YAS01/config").send().await.unwrap(), 404).await;
     let resp = c
-        .client
-        .put(c.url("/admin/kiosks/YAS01/config"))
+        .admin(reqwest::Method::PUT, "/admin/kiosks/YAS01/config")
         .json(&serde_json::json!({"idle_timeout_s": 45}))
         .send()
         .await
@@ -499,8 +491,7 @@ async fn catalog_and_kiosk_config_etags() {
         .await
         .unwrap();
     assert_eq!(resp.status(), 304);
-    c.client
-        .put(c.url("/admin/kiosks/YAS01/config"))
+    c.admin(reqwest::Method::PUT, "/admin/kiosks/YAS01/config")
         .json(&serde_json::json!({"idle_timeout_s": 30}))
         .send()
         .await
@@ -551,8 +542,7 @@ async fn heartbeat_is_stored() {
         assert_eq!(resp.status(), 204);
     }
     let last: Heartbeat = c
-        .client
-        .get(c.url("/admin/kiosks/YAS01/heartbeat"))
+        .admin(reqwest::Method::GET, "/admin/kiosks/YAS01/heartbeat")
         .send()
         .await
         .unwrap()
@@ -568,10 +558,9 @@ async fn heartbeat_is_stored() {
         .send()
         .await
         .unwrap();
-    problem(resp, 422).await;
+    problem(resp, 403).await;
     let resp = c
-        .client
-        .get(c.url("/admin/kiosks/OTHER/heartbeat"))
+        .admin(reqwest::Method::GET, "/admin/kiosks/OTHER/heartbeat")
         .send()
         .await
         .unwrap();
@@ -617,7 +606,7 @@ async fn bearer_token_required() {
     // Dev mode: no configured tokens accepts any non-empty token, still not none.
     let dir = tempfile::tempdir().unwrap();
     let mut dev = cfg(&dir);
-    dev.tokens.clear();
+    dev.kiosk_tokens.clear();
     let c = Central::start(dev).await;
     let resp = c
         .client
@@ -729,7 +718,9 @@ async fn ratings_are_stored_once_per_id() {
         ratings: vec![rating("r3", 9)],
     };
     problem(c.post("/v1/ratings").json(&bad).send().await.unwrap(), 422).await;
-    let counts: serde_json::Value = reqwest::get(c.url("/admin/ratings"))
+    let counts: serde_json::Value = c
+        .admin(reqwest::Method::GET, "/admin/ratings")
+        .send()
         .await
         .unwrap()
         .json()
@@ -738,5 +729,51 @@ async fn ratings_are_stored_once_per_id() {
     assert_eq!(counts["5"], 1);
     assert_eq!(counts["2"], 1);
     assert_eq!(counts["3"], 0);
+    c.stop().await;
+}
+
+/// JSON Schema's `integer` admits a zero fraction (`3600.0`), and an optional field may be
+/// `null`: the centre accepts what the contract allows.
+#[tokio::test]
+async fn integers_with_a_zero_fraction_and_null_optionals() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = Central::start(cfg(&dir)).await;
+    let hb = serde_json::json!({
+        "kiosk_id": "YAS01", "version": "0.1.0", "uptime_s": 3600.0,
+        "sent_at": "2026-11-24T09:30:00Z",
+        "devices": [{"name": "printer", "state": "online", "supply": null, "detail": null}],
+        "outbox_depth": 2.0, "held_receipts": 0, "receipts_left": null, "config_error": null
+    });
+    let resp = c
+        .post("/v1/kiosks/YAS01/heartbeat")
+        .json(&hb)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 204);
+    let stored: Heartbeat = c
+        .admin(reqwest::Method::GET, "/admin/kiosks/YAS01/heartbeat")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!((stored.uptime_s, stored.outbox_depth), (3600, 2));
+    let ratings = serde_json::json!({"ratings": [{
+        "rating_id": "r1", "kiosk_id": "YAS01", "service_id": null, "score": 4.0,
+        "lang": "az", "rated_at": "2026-11-24T09:30:00Z"
+    }]});
+    let resp = c.post("/v1/ratings").json(&ratings).send().await.unwrap();
+    assert_eq!(resp.status(), 200);
+    let fraction = serde_json::json!({"ratings": [{
+        "rating_id": "r2", "kiosk_id": "YAS01", "score": 4.5,
+        "lang": "az", "rated_at": "2026-11-24T09:30:00Z"
+    }]});
+    problem(
+        c.post("/v1/ratings").json(&fraction).send().await.unwrap(),
+        422,
+    )
+    .await;
     c.stop().await;
 }

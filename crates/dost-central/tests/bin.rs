@@ -17,10 +17,20 @@ async fn serve_then_export() {
     let db = dir.path().join("c.db");
     let catalog = dir.path().join("catalog.json");
     std::fs::write(&catalog, r#"{"services":[]}"#).unwrap();
+    // Kiosk YAS01 has two tokens (one on the command line, one in the file: a rotation);
+    // YAS02 one; the admin token comes from a file.
+    let tokens = dir.path().join("tokens");
+    std::fs::write(&tokens, "# kiosks\nYAS01=t2\n\nYAS02=t3\n").unwrap();
+    let admin = dir.path().join("admin");
+    std::fs::write(&admin, "adm-1\n").unwrap();
     let mut child = Command::new(BIN)
         .args(["serve", "--listen", "127.0.0.1:0", "--db"])
         .arg(&db)
-        .args(["--timeline", "fast", "--token", "t1", "--token", "t2"])
+        .args(["--timeline", "fast", "--kiosk-token", "YAS01=t1"])
+        .arg("--tokens-file")
+        .arg(&tokens)
+        .arg("--admin-token-file")
+        .arg(&admin)
         .arg("--catalog")
         .arg(&catalog)
         .stdout(Stdio::piped())
@@ -62,6 +72,25 @@ async fn serve_then_export() {
         .await
         .unwrap();
     assert_eq!(catalog.status(), 200);
+    // YAS02's token cannot submit YAS01's applications.
+    let forbidden = client
+        .post(format!("http://{addr}/v1/applications"))
+        .bearer_auth("t3")
+        .json(&SubmitBatch {
+            applications: vec![app(3)],
+        })
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forbidden.status(), 403);
+    // /admin takes the admin token only.
+    for (token, status) in [(None, 401), (Some("t1"), 401), (Some("adm-1"), 200)] {
+        let mut req = client.get(format!("http://{addr}/admin/faults"));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        assert_eq!(req.send().await.unwrap().status(), status, "{token:?}");
+    }
 
     // SIGTERM: graceful exit with status 0.
     let status = Command::new("kill")
@@ -95,6 +124,38 @@ async fn serve_then_export() {
     assert_eq!(lines[1]["application_id"], "YAS01-261124-0002");
 
     // Bad arguments fail cleanly.
+    let fails = |args: &[&str]| {
+        let out = Command::new(BIN)
+            .args(["--db"])
+            .arg(&db)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{args:?}");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let err = fails(&["--listen", "0.0.0.0:0"]);
+    assert!(err.contains("non-loopback"), "{err}");
+    let err = fails(&["--listen", "0.0.0.0:0", "--kiosk-token", "K1=t1"]);
+    assert!(err.contains("admin token"), "{err}");
+    assert!(fails(&["--listen", "127.0.0.1:0", "--kiosk-token", "K1"]).contains("KIOSK_ID=TOKEN"));
+    let err = fails(&[
+        "--listen",
+        "127.0.0.1:0",
+        "--kiosk-token",
+        "K1=t",
+        "--kiosk-token",
+        "K2=t",
+    ]);
+    assert!(err.contains("K1 and K2"), "{err}");
+    let missing = dir.path().join("missing-tokens");
+    let err = fails(&[
+        "--listen",
+        "127.0.0.1:0",
+        "--tokens-file",
+        missing.to_str().unwrap(),
+    ]);
+    assert!(err.contains("cannot read"), "{err}");
     let out = Command::new(BIN)
         .args(["--listen", "127.0.0.1:0", "--db"])
         .arg(&db)

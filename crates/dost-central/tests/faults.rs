@@ -4,14 +4,12 @@ mod common;
 
 use std::collections::HashSet;
 
-use common::{Central, TOKEN, app, db_in};
+use common::{Central, app, db_in};
 use dost_api::{ItemOutcome, SubmitBatch, SubmitBatchResponse};
-use dost_central::{CentralConfig, Faults, Timeline};
+use dost_central::{CentralConfig, Faults};
 
 fn cfg(dir: &tempfile::TempDir, faults: &str) -> CentralConfig {
-    let mut c = CentralConfig::new(db_in(dir.path()));
-    c.tokens = vec![TOKEN.to_owned()];
-    c.timeline = Timeline::off();
+    let mut c = common::cfg(dir.path());
     c.faults = faults.parse().unwrap();
     c
 }
@@ -47,7 +45,11 @@ async fn error_rate_one_gives_5xx_problems() {
     let resp = c.get("/v1/catalog").send().await.unwrap();
     assert!(resp.status().is_server_error());
     // Admin routes are never faulted.
-    let resp = c.client.get(c.url("/admin/faults")).send().await.unwrap();
+    let resp = c
+        .admin(reqwest::Method::GET, "/admin/faults")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 200);
     c.stop().await;
 }
@@ -84,8 +86,7 @@ async fn drop_one_closes_the_connection() {
         assert!(!err.is_timeout(), "dropped, not stalled: {err}");
     }
     // The server still works for later connections.
-    c.client
-        .put(c.url("/admin/faults"))
+    c.admin(reqwest::Method::PUT, "/admin/faults")
         .json(&Faults::default())
         .send()
         .await
@@ -103,7 +104,12 @@ async fn latency_is_added() {
     let dir = tempfile::tempdir().unwrap();
     let c = Central::start(cfg(&dir, "latency=200")).await;
     let t = std::time::Instant::now();
-    let resp = c.get("/v1/applications?fin=5AB12C7").send().await.unwrap();
+    let resp = c
+        .post("/v1/citizens/applications")
+        .json(&serde_json::json!({"fin": "5AB12C7"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 200);
     assert!(t.elapsed() >= std::time::Duration::from_millis(200));
     c.stop().await;
@@ -121,8 +127,7 @@ async fn retries_after_injected_errors_store_each_application_once() {
         let resp = c.post("/v1/applications").json(&all).send().await.unwrap();
         assert!(resp.status().is_server_error());
     }
-    c.client
-        .put(c.url("/admin/faults"))
+    c.admin(reqwest::Method::PUT, "/admin/faults")
         .json(&Faults::default())
         .send()
         .await
@@ -144,8 +149,7 @@ async fn retries_after_injected_errors_store_each_application_once() {
     );
 
     // A mixed-fault relay: keep retrying each batch until it is answered.
-    c.client
-        .put(c.url("/admin/faults"))
+    c.admin(reqwest::Method::PUT, "/admin/faults")
         .json(
             &"error-rate=0.4,drop=0.2,garbage=0.2"
                 .parse::<Faults>()

@@ -6,12 +6,32 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use chrono::{TimeZone, Utc};
-use dost_api::{ApplicationSubmission, SubmitBatch, SubmitBatchResponse};
-use dost_central::{CentralConfig, CentralError, spawn_local};
+use dost_api::{ApplicationSubmission, PROBLEM_JSON, Problem, SubmitBatch, SubmitBatchResponse};
+use dost_central::{CentralConfig, CentralError, KioskToken, Timeline, spawn_local};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
+/// Token of kiosk [`KIOSK`] in [`cfg`].
 pub const TOKEN: &str = "test-token";
+/// The kiosk of [`app`].
+pub const KIOSK: &str = "YAS01";
+/// Token of a second kiosk, [`OTHER_KIOSK`].
+pub const OTHER_TOKEN: &str = "other-token";
+pub const OTHER_KIOSK: &str = "YAS02";
+/// Admin token in [`cfg`].
+pub const ADMIN: &str = "admin-token";
+
+/// A centre with two kiosk tokens, an admin token and no automatic status steps.
+pub fn cfg(dir: &Path) -> CentralConfig {
+    let mut c = CentralConfig::new(db_in(dir));
+    c.kiosk_tokens = vec![
+        KioskToken::new(KIOSK, TOKEN).unwrap(),
+        KioskToken::new(OTHER_KIOSK, OTHER_TOKEN).unwrap(),
+    ];
+    c.admin_token = Some(ADMIN.to_owned());
+    c.timeline = Timeline::off();
+    c
+}
 
 /// The workspace builds reqwest with rustls and no default crypto provider (the kiosk picks
 /// ring): install it before building a client.
@@ -55,6 +75,13 @@ impl Central {
         self.client.post(self.url(path)).bearer_auth(TOKEN)
     }
 
+    /// A request to an `/admin` route with the admin token.
+    pub fn admin(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        self.client
+            .request(method, self.url(path))
+            .bearer_auth(ADMIN)
+    }
+
     pub async fn submit(&self, apps: &[ApplicationSubmission]) -> SubmitBatchResponse {
         let resp = self
             .post("/v1/applications")
@@ -93,4 +120,16 @@ pub fn app(n: u32) -> ApplicationSubmission {
         submitted_at: Utc.with_ymd_and_hms(2026, 11, 24, 9, 30, 0).unwrap(),
         answers,
     }
+}
+
+/// Checks that `resp` is a problem document with `status`.
+pub async fn problem(resp: reqwest::Response, status: u16) -> Problem {
+    assert_eq!(resp.status(), status);
+    assert_eq!(
+        resp.headers()["content-type"].to_str().unwrap(),
+        PROBLEM_JSON
+    );
+    let p: Problem = resp.json().await.unwrap();
+    assert_eq!(p.status, status);
+    p
 }
