@@ -1,0 +1,10 @@
+//! eMRTD chip driver (ICAO Doc 9303 parts 10 and 11) for DOST kiosks.
+
+pub mod apdu;
+pub mod bac;
+pub mod crypto;
+pub mod key;
+pub mod sm;
+pub mod tlv;
+
+pub use key::{AccessKey, AccessKeyError};
