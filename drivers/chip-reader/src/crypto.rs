@@ -226,6 +226,22 @@ pub fn mac(cipher: Cipher, key: &[u8], data: &[u8]) -> Result<[u8; 8], CryptoErr
     Ok(out)
 }
 
+/// AES-CMAC over `data` as is (no ISO padding first), first 8 bytes.
+pub fn cmac(cipher: Cipher, key: &[u8], data: &[u8]) -> Result<[u8; 8], CryptoError> {
+    if key.len() != cipher.key_len() {
+        return Err(CryptoError::KeyLength(key.len()));
+    }
+    let full = match cipher {
+        Cipher::Tdes => return Err(CryptoError::KeyLength(key.len())),
+        Cipher::Aes128 => cmac_of!(Aes128, key, data),
+        Cipher::Aes192 => cmac_of!(Aes192, key, data),
+        Cipher::Aes256 => cmac_of!(Aes256, key, data),
+    };
+    let mut out = [0u8; 8];
+    out.copy_from_slice(&full[..8]);
+    Ok(out)
+}
+
 /// Constant-time comparison of two MACs (or tokens).
 pub fn mac_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && bool::from(a.ct_eq(b))

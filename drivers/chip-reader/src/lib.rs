@@ -3,7 +3,9 @@
 pub mod apdu;
 pub mod bac;
 pub mod crypto;
+pub mod ec;
 pub mod key;
+pub mod pace;
 pub mod sm;
 pub mod tlv;
 

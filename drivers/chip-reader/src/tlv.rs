@@ -29,6 +29,8 @@ pub struct Tlv<'a> {
     pub value: &'a [u8],
     /// Length of the whole encoded object (tag + length + value).
     pub encoded_len: usize,
+    /// The whole encoded object.
+    pub raw: &'a [u8],
 }
 
 impl<'a> Tlv<'a> {
@@ -125,6 +127,7 @@ pub fn parse(input: &[u8]) -> Result<(Tlv<'_>, &[u8]), TlvError> {
         tag,
         value: &input[header..end],
         encoded_len: end,
+        raw: &input[..end],
     };
     Ok((tlv, &input[end..]))
 }
