@@ -5,8 +5,12 @@ pub mod bac;
 pub mod crypto;
 pub mod ec;
 pub mod key;
+pub mod lds;
+pub mod pa;
 pub mod pace;
+pub mod sig;
 pub mod sm;
 pub mod tlv;
+pub mod trust;
 
 pub use key::{AccessKey, AccessKeyError};
