@@ -33,9 +33,16 @@ pub enum LdsError {
         source: TlvError,
     },
     #[error("{file}: expected tag {expected:#x}, found {found:#x}")]
-    Tag { file: &'static str, expected: u32, found: u32 },
+    Tag {
+        file: &'static str,
+        expected: u32,
+        found: u32,
+    },
     #[error("{file}: {detail}")]
-    Malformed { file: &'static str, detail: &'static str },
+    Malformed {
+        file: &'static str,
+        detail: &'static str,
+    },
     #[error("{file}: ASN.1: {source}")]
     Der {
         file: &'static str,
@@ -49,10 +56,18 @@ fn tlv_err(file: &'static str) -> impl Fn(TlvError) -> LdsError {
 }
 
 /// The one outer object of an LDS file, checked against `tag`; returns its value.
-pub fn unwrap_file<'a>(file: &'static str, bytes: &'a [u8], tag: u32) -> Result<&'a [u8], LdsError> {
+pub fn unwrap_file<'a>(
+    file: &'static str,
+    bytes: &'a [u8],
+    tag: u32,
+) -> Result<&'a [u8], LdsError> {
     let t = tlv::parse(bytes).map_err(tlv_err(file))?.0;
     if t.tag != tag {
-        return Err(LdsError::Tag { file, expected: tag, found: t.tag });
+        return Err(LdsError::Tag {
+            file,
+            expected: tag,
+            found: t.tag,
+        });
     }
     Ok(t.value)
 }
@@ -64,12 +79,18 @@ pub fn parse_com(bytes: &[u8]) -> Result<Vec<u8>, LdsError> {
         .map_err(tlv_err("EF.COM"))?
         .into_iter()
         .find(|t| t.tag == 0x5C)
-        .ok_or(LdsError::Malformed { file: "EF.COM", detail: "no tag list" })?;
+        .ok_or(LdsError::Malformed {
+            file: "EF.COM",
+            detail: "no tag list",
+        })?;
     let mut dgs = Vec::new();
     let mut i = 0;
     while i < tags.value.len() {
         let (tag, used) = match tags.value[i] {
-            0x5F | 0x7F => (u32::from(tags.value[i]) << 8 | u32::from(*tags.value.get(i + 1).unwrap_or(&0)), 2),
+            0x5F | 0x7F => (
+                u32::from(tags.value[i]) << 8 | u32::from(*tags.value.get(i + 1).unwrap_or(&0)),
+                2,
+            ),
             b => (u32::from(b), 1),
         };
         if let Some(n) = dg_of_tag(tag) {
@@ -108,7 +129,11 @@ pub fn tag_of_dg(n: u8) -> Option<u32> {
 pub fn encode_com(dgs: &[u8]) -> Vec<u8> {
     let mut v = tlv::encode(0x5F01, b"0107");
     v.extend_from_slice(&tlv::encode(0x5F36, b"040000"));
-    let tags: Vec<u8> = dgs.iter().filter_map(|d| tag_of_dg(*d)).map(|t| t as u8).collect();
+    let tags: Vec<u8> = dgs
+        .iter()
+        .filter_map(|d| tag_of_dg(*d))
+        .map(|t| t as u8)
+        .collect();
     v.extend_from_slice(&tlv::encode(0x5C, &tags));
     tlv::encode(0x60, &v)
 }
@@ -120,17 +145,36 @@ pub fn parse_dg1(bytes: &[u8]) -> Result<Vec<String>, LdsError> {
         .map_err(tlv_err("DG1"))?
         .into_iter()
         .find(|t| t.tag == 0x5F1F)
-        .ok_or(LdsError::Malformed { file: "DG1", detail: "no MRZ data object" })?;
+        .ok_or(LdsError::Malformed {
+            file: "DG1",
+            detail: "no MRZ data object",
+        })?;
     let line_len = match mrz.value.len() {
         90 => 30,
         72 => 36,
         88 => 44,
-        _ => return Err(LdsError::Malformed { file: "DG1", detail: "MRZ length is not TD1, TD2 or TD3" }),
+        _ => {
+            return Err(LdsError::Malformed {
+                file: "DG1",
+                detail: "MRZ length is not TD1, TD2 or TD3",
+            });
+        }
     };
-    if !mrz.value.iter().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == b'<') {
-        return Err(LdsError::Malformed { file: "DG1", detail: "MRZ has characters outside 0-9 A-Z <" });
+    if !mrz
+        .value
+        .iter()
+        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == b'<')
+    {
+        return Err(LdsError::Malformed {
+            file: "DG1",
+            detail: "MRZ has characters outside 0-9 A-Z <",
+        });
     }
-    Ok(mrz.value.chunks(line_len).map(|l| String::from_utf8_lossy(l).into_owned()).collect())
+    Ok(mrz
+        .value
+        .chunks(line_len)
+        .map(|l| String::from_utf8_lossy(l).into_owned())
+        .collect())
 }
 
 /// DG1 holding the given MRZ lines.
@@ -142,59 +186,107 @@ pub fn encode_dg1(lines: &[&str]) -> Vec<u8> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SecurityInfo {
     /// PACEInfo: protocol, version, standardized domain parameter id.
-    Pace { protocol: ObjectIdentifier, version: u32, parameter_id: Option<u32> },
+    Pace {
+        protocol: ObjectIdentifier,
+        version: u32,
+        parameter_id: Option<u32>,
+    },
     /// ChipAuthenticationInfo: protocol, version, key id.
-    ChipAuth { protocol: ObjectIdentifier, version: u32, key_id: Option<u32> },
+    ChipAuth {
+        protocol: ObjectIdentifier,
+        version: u32,
+        key_id: Option<u32>,
+    },
     /// ChipAuthenticationPublicKeyInfo (id-PK-ECDH).
-    ChipAuthKey { key: SubjectPublicKeyInfoOwned, key_id: Option<u32> },
+    ChipAuthKey {
+        key: SubjectPublicKeyInfoOwned,
+        key_id: Option<u32>,
+    },
     /// ActiveAuthenticationInfo: the signature algorithm.
-    ActiveAuth { signature_algorithm: ObjectIdentifier },
+    ActiveAuth {
+        signature_algorithm: ObjectIdentifier,
+    },
     /// Anything else (kept for completeness, ignored by the reader).
     Other { protocol: ObjectIdentifier },
 }
 
 fn small_int(file: &'static str, t: &tlv::Tlv<'_>) -> Result<u32, LdsError> {
     if t.tag != 0x02 || t.value.is_empty() || t.value.len() > 4 {
-        return Err(LdsError::Malformed { file, detail: "integer field" });
+        return Err(LdsError::Malformed {
+            file,
+            detail: "integer field",
+        });
     }
     Ok(t.value.iter().fold(0u32, |a, b| (a << 8) | u32::from(*b)))
 }
 
 fn oid_of(file: &'static str, t: &tlv::Tlv<'_>) -> Result<ObjectIdentifier, LdsError> {
     if t.tag != 0x06 {
-        return Err(LdsError::Malformed { file, detail: "object identifier expected" });
+        return Err(LdsError::Malformed {
+            file,
+            detail: "object identifier expected",
+        });
     }
-    ObjectIdentifier::from_bytes(t.value).map_err(|_| LdsError::Malformed { file, detail: "object identifier" })
+    ObjectIdentifier::from_bytes(t.value).map_err(|_| LdsError::Malformed {
+        file,
+        detail: "object identifier",
+    })
 }
 
 fn parse_info(file: &'static str, seq: &tlv::Tlv<'_>) -> Result<SecurityInfo, LdsError> {
     let f = seq.children().map_err(tlv_err(file))?;
-    let protocol = oid_of(file, f.first().ok_or(LdsError::Malformed { file, detail: "empty SecurityInfo" })?)?;
+    let protocol = oid_of(
+        file,
+        f.first().ok_or(LdsError::Malformed {
+            file,
+            detail: "empty SecurityInfo",
+        })?,
+    )?;
     let p = protocol.to_string();
-    let second = f.get(1).ok_or(LdsError::Malformed { file, detail: "SecurityInfo without data" })?;
+    let second = f.get(1).ok_or(LdsError::Malformed {
+        file,
+        detail: "SecurityInfo without data",
+    })?;
     let third = f.get(2);
     if p.starts_with(&format!("{ID_PACE}.")) {
         let parameter_id = third.map(|t| small_int(file, t)).transpose()?;
-        return Ok(SecurityInfo::Pace { protocol, version: small_int(file, second)?, parameter_id });
+        return Ok(SecurityInfo::Pace {
+            protocol,
+            version: small_int(file, second)?,
+            parameter_id,
+        });
     }
     if p.starts_with(&format!("{ID_CA_ECDH}.")) {
         let key_id = third.map(|t| small_int(file, t)).transpose()?;
-        return Ok(SecurityInfo::ChipAuth { protocol, version: small_int(file, second)?, key_id });
+        return Ok(SecurityInfo::ChipAuth {
+            protocol,
+            version: small_int(file, second)?,
+            key_id,
+        });
     }
     if p == ID_PK_ECDH {
-        let key = SubjectPublicKeyInfoOwned::from_der(second.raw).map_err(|source| LdsError::Der { file, source })?;
+        let key = SubjectPublicKeyInfoOwned::from_der(second.raw)
+            .map_err(|source| LdsError::Der { file, source })?;
         let key_id = third.map(|t| small_int(file, t)).transpose()?;
         return Ok(SecurityInfo::ChipAuthKey { key, key_id });
     }
     if p == ID_AA {
-        let alg = third.ok_or(LdsError::Malformed { file, detail: "ActiveAuthenticationInfo without algorithm" })?;
-        return Ok(SecurityInfo::ActiveAuth { signature_algorithm: oid_of(file, alg)? });
+        let alg = third.ok_or(LdsError::Malformed {
+            file,
+            detail: "ActiveAuthenticationInfo without algorithm",
+        })?;
+        return Ok(SecurityInfo::ActiveAuth {
+            signature_algorithm: oid_of(file, alg)?,
+        });
     }
     Ok(SecurityInfo::Other { protocol })
 }
 
 /// SecurityInfos (a DER SET) as found in EF.CardAccess.
-pub fn parse_security_infos(file: &'static str, bytes: &[u8]) -> Result<Vec<SecurityInfo>, LdsError> {
+pub fn parse_security_infos(
+    file: &'static str,
+    bytes: &[u8],
+) -> Result<Vec<SecurityInfo>, LdsError> {
     let set = unwrap_file(file, bytes, 0x31)?;
     tlv::parse_all(set)
         .map_err(tlv_err(file))?
@@ -213,7 +305,10 @@ pub fn parse_dg14(bytes: &[u8]) -> Result<Vec<SecurityInfo>, LdsError> {
 /// DG15: the Active Authentication public key.
 pub fn parse_dg15(bytes: &[u8]) -> Result<SubjectPublicKeyInfoOwned, LdsError> {
     let value = unwrap_file("DG15", bytes, 0x6F)?;
-    SubjectPublicKeyInfoOwned::from_der(value).map_err(|source| LdsError::Der { file: "DG15", source })
+    SubjectPublicKeyInfoOwned::from_der(value).map_err(|source| LdsError::Der {
+        file: "DG15",
+        source,
+    })
 }
 
 /// LDSSecurityObject (9303-10 §4.6.2.2).
@@ -241,11 +336,17 @@ pub struct LdsVersionInfo {
 
 impl LdsSecurityObject {
     pub fn from_der_bytes(bytes: &[u8]) -> Result<Self, LdsError> {
-        LdsSecurityObject::from_der(bytes).map_err(|source| LdsError::Der { file: "EF.SOD", source })
+        LdsSecurityObject::from_der(bytes).map_err(|source| LdsError::Der {
+            file: "EF.SOD",
+            source,
+        })
     }
 
     pub fn to_der_bytes(&self) -> Result<Vec<u8>, LdsError> {
-        self.to_der().map_err(|source| LdsError::Der { file: "EF.SOD", source })
+        self.to_der().map_err(|source| LdsError::Der {
+            file: "EF.SOD",
+            source,
+        })
     }
 
     /// The stored hash of data group `n`.
@@ -266,16 +367,25 @@ mod tests {
         // EF.COM read in 9303-11 Appendix D.4.
         let com = hex::decode("60145F0104303130365F36063034303030305C026175").unwrap();
         assert_eq!(parse_com(&com).unwrap(), vec![1, 2]);
-        assert_eq!(parse_com(&encode_com(&[1, 14, 15])).unwrap(), vec![1, 14, 15]);
+        assert_eq!(
+            parse_com(&encode_com(&[1, 14, 15])).unwrap(),
+            vec![1, 14, 15]
+        );
     }
 
     #[test]
     fn dg1_round_trips_and_refuses_garbage() {
-        let lines = ["P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", "L898902C<3UTO6908061F9406236ZE184226B<<<<<10"];
+        let lines = [
+            "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
+            "L898902C<3UTO6908061F9406236ZE184226B<<<<<10",
+        ];
         assert_eq!(parse_dg1(&encode_dg1(&lines)).unwrap(), lines);
         assert!(parse_dg1(&encode_dg1(&["ABC"])).is_err());
         assert!(parse_dg1(&[0x61, 0x03, 0x5F, 0x1F]).is_err());
-        assert!(matches!(parse_dg1(&[0x62, 0x00]), Err(LdsError::Tag { .. })));
+        assert!(matches!(
+            parse_dg1(&[0x62, 0x00]),
+            Err(LdsError::Tag { .. })
+        ));
     }
 
     #[test]

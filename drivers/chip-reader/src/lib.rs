@@ -9,6 +9,7 @@ pub mod lds;
 pub mod pa;
 pub mod pace;
 pub mod sig;
+pub mod sim;
 pub mod sm;
 pub mod tlv;
 pub mod trust;

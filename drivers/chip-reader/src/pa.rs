@@ -122,10 +122,18 @@ pub struct VerifyReport {
 
 /// Passive Authentication of files on disk, for `chip verify`: DG1's MRZ is included only
 /// when the outcome is valid.
-pub fn verify_files(sod: &[u8], dgs: &[(u8, Vec<u8>)], trust: &TrustStore, now: DateTime<Utc>) -> VerifyReport {
+pub fn verify_files(
+    sod: &[u8],
+    dgs: &[(u8, Vec<u8>)],
+    trust: &TrustStore,
+    now: DateTime<Utc>,
+) -> VerifyReport {
     let outcome = passive_authentication(sod, dgs, trust, now);
     let mrz = match outcome {
-        PaOutcome::Valid(_) => dgs.iter().find(|(n, _)| *n == 1).and_then(|(_, b)| lds::parse_dg1(b).ok()),
+        PaOutcome::Valid(_) => dgs
+            .iter()
+            .find(|(n, _)| *n == 1)
+            .and_then(|(_, b)| lds::parse_dg1(b).ok()),
         PaOutcome::Invalid(_) => None,
     };
     VerifyReport { outcome, mrz }
@@ -149,11 +157,27 @@ fn malformed(detail: impl Into<String>) -> PaFailure {
 fn raw_signed_attrs(content_info: &[u8]) -> Result<Vec<u8>, PaFailure> {
     let m = |_| malformed("CMS structure");
     let ci = tlv::parse_single(content_info).map_err(m)?;
-    let explicit = ci.child(0xA0).map_err(m)?.ok_or_else(|| malformed("no content"))?;
+    let explicit = ci
+        .child(0xA0)
+        .map_err(m)?
+        .ok_or_else(|| malformed("no content"))?;
     let sd = tlv::parse_single(explicit.value).map_err(m)?;
-    let infos = sd.children().map_err(m)?.pop().filter(|t| t.tag == 0x31).ok_or_else(|| malformed("no signerInfos"))?;
-    let first = infos.children().map_err(m)?.into_iter().next().ok_or_else(|| malformed("no signerInfo"))?;
-    let attrs = first.child(0xA0).map_err(m)?.ok_or_else(|| malformed("no signed attributes"))?;
+    let infos = sd
+        .children()
+        .map_err(m)?
+        .pop()
+        .filter(|t| t.tag == 0x31)
+        .ok_or_else(|| malformed("no signerInfos"))?;
+    let first = infos
+        .children()
+        .map_err(m)?
+        .into_iter()
+        .next()
+        .ok_or_else(|| malformed("no signerInfo"))?;
+    let attrs = first
+        .child(0xA0)
+        .map_err(m)?
+        .ok_or_else(|| malformed("no signed attributes"))?;
     let mut raw = attrs.raw.to_vec();
     raw[0] = 0x31;
     Ok(raw)
@@ -175,11 +199,19 @@ pub fn parse_sod(sod: &[u8]) -> Result<ParsedSod, PaFailure> {
     if signed_data.encap_content_info.econtent_type.to_string() != LDS_SECURITY_OBJECT {
         return Err(PaFailure::WrongContentType);
     }
-    let econtent_any = signed_data.encap_content_info.econtent.as_ref().ok_or_else(|| malformed("no encapsulated content"))?;
-    let econtent = der::asn1::OctetString::from_der(&econtent_any.to_der().map_err(|e| malformed(e.to_string()))?)
-        .map_err(|e| malformed(e.to_string()))?
-        .into_bytes()
-        .into_vec();
+    let econtent_any = signed_data
+        .encap_content_info
+        .econtent
+        .as_ref()
+        .ok_or_else(|| malformed("no encapsulated content"))?;
+    let econtent = der::asn1::OctetString::from_der(
+        &econtent_any
+            .to_der()
+            .map_err(|e| malformed(e.to_string()))?,
+    )
+    .map_err(|e| malformed(e.to_string()))?
+    .into_bytes()
+    .into_vec();
     let lds = LdsSecurityObject::from_der_bytes(&econtent).map_err(|e| malformed(e.to_string()))?;
     let mut infos = signed_data.signer_infos.0.iter();
     let signer = infos.next().ok_or_else(|| malformed("no signer"))?.clone();
@@ -187,7 +219,13 @@ pub fn parse_sod(sod: &[u8]) -> Result<ParsedSod, PaFailure> {
         return Err(malformed("more than one signer"));
     }
     let signed_attrs = raw_signed_attrs(ci_bytes)?;
-    Ok(ParsedSod { lds, econtent, signed_data, signer, signed_attrs })
+    Ok(ParsedSod {
+        lds,
+        econtent,
+        signed_data,
+        signer,
+        signed_attrs,
+    })
 }
 
 fn attribute<'a>(signer: &'a SignerInfo, oid: &str) -> Option<&'a der::Any> {
@@ -219,20 +257,33 @@ fn find_signer_cert(sod: &ParsedSod) -> Option<Certificate> {
 fn check_signature(sod: &ParsedSod) -> Result<(Certificate, SigAlg), PaFailure> {
     let digest_alg = HashAlg::from_oid(&sod.signer.digest_alg.oid)
         .ok_or_else(|| PaFailure::UnsupportedAlgorithm(sod.signer.digest_alg.oid.to_string()))?;
-    let ct = attribute(&sod.signer, ATTR_CONTENT_TYPE).ok_or_else(|| malformed("no content-type attribute"))?;
-    let ct = ct.decode_as::<const_oid::ObjectIdentifier>().map_err(|e| malformed(e.to_string()))?;
+    let ct = attribute(&sod.signer, ATTR_CONTENT_TYPE)
+        .ok_or_else(|| malformed("no content-type attribute"))?;
+    let ct = ct
+        .decode_as::<const_oid::ObjectIdentifier>()
+        .map_err(|e| malformed(e.to_string()))?;
     if ct.to_string() != LDS_SECURITY_OBJECT {
         return Err(PaFailure::WrongContentType);
     }
-    let md = attribute(&sod.signer, ATTR_MESSAGE_DIGEST).ok_or_else(|| malformed("no message-digest attribute"))?;
-    let md = md.decode_as::<der::asn1::OctetString>().map_err(|e| malformed(e.to_string()))?;
+    let md = attribute(&sod.signer, ATTR_MESSAGE_DIGEST)
+        .ok_or_else(|| malformed("no message-digest attribute"))?;
+    let md = md
+        .decode_as::<der::asn1::OctetString>()
+        .map_err(|e| malformed(e.to_string()))?;
     if !crate::crypto::mac_eq(md.as_bytes(), &digest_alg.digest(&sod.econtent)) {
         return Err(PaFailure::ContentDigestMismatch);
     }
     let ds = find_signer_cert(sod).ok_or(PaFailure::NoDocumentSigner)?;
-    let alg = sig::sig_alg(&sod.signer.signature_algorithm, Some(digest_alg)).map_err(|e| PaFailure::UnsupportedAlgorithm(e.to_string()))?;
+    let alg = sig::sig_alg(&sod.signer.signature_algorithm, Some(digest_alg))
+        .map_err(|e| PaFailure::UnsupportedAlgorithm(e.to_string()))?;
     let spki = ds.tbs_certificate().subject_public_key_info();
-    match sig::verify(spki, alg, &sod.signed_attrs, sod.signer.signature.as_bytes(), false) {
+    match sig::verify(
+        spki,
+        alg,
+        &sod.signed_attrs,
+        sod.signer.signature.as_bytes(),
+        false,
+    ) {
         Ok(()) => Ok((ds, alg)),
         Err(sig::SigError::Invalid) => Err(PaFailure::BadSignature),
         Err(e) => Err(PaFailure::UnsupportedAlgorithm(e.to_string())),
@@ -250,7 +301,14 @@ pub fn issued_by(cert: &Certificate, issuer: &Certificate) -> bool {
     let Some(signature) = cert.signature().as_bytes() else {
         return false;
     };
-    sig::verify(issuer.tbs_certificate().subject_public_key_info(), alg, &tbs, signature, false).is_ok()
+    sig::verify(
+        issuer.tbs_certificate().subject_public_key_info(),
+        alg,
+        &tbs,
+        signature,
+        false,
+    )
+    .is_ok()
 }
 
 fn secs(t: &x509_cert::time::Time) -> i64 {
@@ -258,7 +316,11 @@ fn secs(t: &x509_cert::time::Time) -> i64 {
 }
 
 /// Chain, validity and revocation of the Document Signer; returns the CSCA.
-fn check_chain<'a>(ds: &Certificate, trust: &'a TrustStore, now: DateTime<Utc>) -> Result<&'a Certificate, PaFailure> {
+fn check_chain<'a>(
+    ds: &Certificate,
+    trust: &'a TrustStore,
+    now: DateTime<Utc>,
+) -> Result<&'a Certificate, PaFailure> {
     let issuer = ds.tbs_certificate().issuer();
     let csca = trust
         .cscas()
@@ -279,17 +341,38 @@ fn check_chain<'a>(ds: &Certificate, trust: &'a TrustStore, now: DateTime<Utc>) 
     if issued < secs(&cv.not_before) || issued > secs(&cv.not_after) {
         return Err(PaFailure::CscaNotValid);
     }
-    for crl in trust.crls().iter().filter(|c| c.tbs_cert_list.issuer == *issuer) {
+    for crl in trust
+        .crls()
+        .iter()
+        .filter(|c| c.tbs_cert_list.issuer == *issuer)
+    {
         let Ok(alg) = sig::sig_alg(&crl.signature_algorithm, None) else {
             return Err(PaFailure::CrlInvalid);
         };
-        let tbs = crl.tbs_cert_list.to_der().map_err(|_| PaFailure::CrlInvalid)?;
+        let tbs = crl
+            .tbs_cert_list
+            .to_der()
+            .map_err(|_| PaFailure::CrlInvalid)?;
         let signature = crl.signature.as_bytes().ok_or(PaFailure::CrlInvalid)?;
-        if sig::verify(csca.tbs_certificate().subject_public_key_info(), alg, &tbs, signature, false).is_err() {
+        if sig::verify(
+            csca.tbs_certificate().subject_public_key_info(),
+            alg,
+            &tbs,
+            signature,
+            false,
+        )
+        .is_err()
+        {
             return Err(PaFailure::CrlInvalid);
         }
         let serial = ds.tbs_certificate().serial_number();
-        if crl.tbs_cert_list.revoked_certificates.iter().flatten().any(|r| r.serial_number.as_bytes() == serial.as_bytes()) {
+        if crl
+            .tbs_cert_list
+            .revoked_certificates
+            .iter()
+            .flatten()
+            .any(|r| r.serial_number.as_bytes() == serial.as_bytes())
+        {
             return Err(PaFailure::Revoked);
         }
     }
@@ -297,7 +380,12 @@ fn check_chain<'a>(ds: &Certificate, trust: &'a TrustStore, now: DateTime<Utc>) 
 }
 
 /// Passive Authentication of EF.SOD and the data groups read (number, file bytes).
-pub fn passive_authentication(sod: &[u8], dgs: &[(u8, Vec<u8>)], trust: &TrustStore, now: DateTime<Utc>) -> PaOutcome {
+pub fn passive_authentication(
+    sod: &[u8],
+    dgs: &[(u8, Vec<u8>)],
+    trust: &TrustStore,
+    now: DateTime<Utc>,
+) -> PaOutcome {
     match run(sod, dgs, trust, now) {
         Ok(d) => PaOutcome::Valid(d),
         Err(f) => {
@@ -307,14 +395,23 @@ pub fn passive_authentication(sod: &[u8], dgs: &[(u8, Vec<u8>)], trust: &TrustSt
     }
 }
 
-fn run(sod: &[u8], dgs: &[(u8, Vec<u8>)], trust: &TrustStore, now: DateTime<Utc>) -> Result<PaDetails, PaFailure> {
+fn run(
+    sod: &[u8],
+    dgs: &[(u8, Vec<u8>)],
+    trust: &TrustStore,
+    now: DateTime<Utc>,
+) -> Result<PaDetails, PaFailure> {
     let parsed = parse_sod(sod)?;
     let (ds, alg) = check_signature(&parsed)?;
     let csca = check_chain(&ds, trust, now)?;
-    let hash = HashAlg::from_oid(&parsed.lds.hash_algorithm.oid)
-        .ok_or_else(|| PaFailure::UnsupportedAlgorithm(parsed.lds.hash_algorithm.oid.to_string()))?;
+    let hash = HashAlg::from_oid(&parsed.lds.hash_algorithm.oid).ok_or_else(|| {
+        PaFailure::UnsupportedAlgorithm(parsed.lds.hash_algorithm.oid.to_string())
+    })?;
     for (n, bytes) in dgs {
-        let stored = parsed.lds.hash_of(*n).ok_or(PaFailure::DataGroupNotInSod(*n))?;
+        let stored = parsed
+            .lds
+            .hash_of(*n)
+            .ok_or(PaFailure::DataGroupNotInSod(*n))?;
         if !crate::crypto::mac_eq(stored, &hash.digest(bytes)) {
             return Err(PaFailure::TamperedDataGroup(*n));
         }

@@ -100,7 +100,10 @@ impl HashAlg {
 
 /// The scheme of a signature AlgorithmIdentifier; `digest` is the CMS digest algorithm, used
 /// when the identifier is the bare `rsaEncryption` or `ecPublicKey`.
-pub fn sig_alg(alg: &AlgorithmIdentifierOwned, digest: Option<HashAlg>) -> Result<SigAlg, SigError> {
+pub fn sig_alg(
+    alg: &AlgorithmIdentifierOwned,
+    digest: Option<HashAlg>,
+) -> Result<SigAlg, SigError> {
     let s = alg.oid.to_string();
     let need = |d: Option<HashAlg>| d.ok_or_else(|| SigError::Unsupported(s.clone()));
     Ok(match s.as_str() {
@@ -134,11 +137,15 @@ fn pss_params(alg: &AlgorithmIdentifierOwned) -> Result<SigAlg, SigError> {
             let inner = tlv::parse_single(field.value).map_err(|_| unsupported())?;
             match field.tag {
                 0xA0 => {
-                    let id = AlgorithmIdentifierOwned::from_der(inner.raw).map_err(|_| unsupported())?;
+                    let id =
+                        AlgorithmIdentifierOwned::from_der(inner.raw).map_err(|_| unsupported())?;
                     hash = HashAlg::from_oid(&id.oid).ok_or_else(unsupported)?;
                 }
                 0xA2 if inner.tag == 0x02 && !inner.value.is_empty() && inner.value.len() <= 4 => {
-                    salt = inner.value.iter().fold(0usize, |a, b| (a << 8) | usize::from(*b));
+                    salt = inner
+                        .value
+                        .iter()
+                        .fold(0usize, |a, b| (a << 8) | usize::from(*b));
                 }
                 0xA1 | 0xA3 => {}
                 _ => return Err(unsupported()),
@@ -151,25 +158,45 @@ fn pss_params(alg: &AlgorithmIdentifierOwned) -> Result<SigAlg, SigError> {
 /// The curve of an EC SubjectPublicKeyInfo (named, or explicit parameters matched by base
 /// point).
 pub fn ec_curve(spki: &SubjectPublicKeyInfoOwned) -> Result<Curve, SigError> {
-    let params = spki.algorithm.parameters.as_ref().ok_or(SigError::BadKey("EC key without parameters"))?;
-    let der = params.to_der().map_err(|_| SigError::BadKey("EC parameters"))?;
+    let params = spki
+        .algorithm
+        .parameters
+        .as_ref()
+        .ok_or(SigError::BadKey("EC key without parameters"))?;
+    let der = params
+        .to_der()
+        .map_err(|_| SigError::BadKey("EC parameters"))?;
     if let Ok(oid) = ObjectIdentifier::from_der(&der) {
         return Curve::from_oid(&oid).ok_or_else(|| SigError::Unsupported(oid.to_string()));
     }
     let seq = tlv::parse_single(&der).map_err(|_| SigError::BadKey("EC parameters"))?;
-    let fields = seq.children().map_err(|_| SigError::BadKey("EC parameters"))?;
-    let base = fields.get(3).filter(|f| f.tag == 0x04).ok_or(SigError::BadKey("EC parameters"))?;
-    Curve::from_generator(base.value).ok_or_else(|| SigError::Unsupported("explicit EC parameters".into()))
+    let fields = seq
+        .children()
+        .map_err(|_| SigError::BadKey("EC parameters"))?;
+    let base = fields
+        .get(3)
+        .filter(|f| f.tag == 0x04)
+        .ok_or(SigError::BadKey("EC parameters"))?;
+    Curve::from_generator(base.value)
+        .ok_or_else(|| SigError::Unsupported("explicit EC parameters".into()))
 }
 
 /// The raw public key bits of an SPKI.
 pub fn spki_key_bytes(spki: &SubjectPublicKeyInfoOwned) -> Result<&[u8], SigError> {
-    spki.subject_public_key.as_bytes().ok_or(SigError::BadKey("unused bits in key"))
+    spki.subject_public_key
+        .as_bytes()
+        .ok_or(SigError::BadKey("unused bits in key"))
 }
 
 /// Verifies `sig` over `message` with the key in `spki`. ECDSA signatures are DER unless
 /// `plain_ecdsa` (BSI TR-03111 `r‖s`, used by Active Authentication).
-pub fn verify(spki: &SubjectPublicKeyInfoOwned, alg: SigAlg, message: &[u8], sig: &[u8], plain_ecdsa: bool) -> Result<(), SigError> {
+pub fn verify(
+    spki: &SubjectPublicKeyInfoOwned,
+    alg: SigAlg,
+    message: &[u8],
+    sig: &[u8],
+    plain_ecdsa: bool,
+) -> Result<(), SigError> {
     match alg {
         SigAlg::RsaPkcs1(h) | SigAlg::RsaPss(h, _) => {
             let key = rsa_key(spki)?;
@@ -177,10 +204,18 @@ pub fn verify(spki: &SubjectPublicKeyInfoOwned, alg: SigAlg, message: &[u8], sig
             let res = match (alg, h) {
                 (SigAlg::RsaPss(..), _) => verify_pss(&key, h, alg, &hashed, sig),
                 (_, HashAlg::Sha1) => key.verify(rsa::Pkcs1v15Sign::new::<Sha1>(), &hashed, sig),
-                (_, HashAlg::Sha224) => key.verify(rsa::Pkcs1v15Sign::new::<Sha224>(), &hashed, sig),
-                (_, HashAlg::Sha256) => key.verify(rsa::Pkcs1v15Sign::new::<Sha256>(), &hashed, sig),
-                (_, HashAlg::Sha384) => key.verify(rsa::Pkcs1v15Sign::new::<Sha384>(), &hashed, sig),
-                (_, HashAlg::Sha512) => key.verify(rsa::Pkcs1v15Sign::new::<Sha512>(), &hashed, sig),
+                (_, HashAlg::Sha224) => {
+                    key.verify(rsa::Pkcs1v15Sign::new::<Sha224>(), &hashed, sig)
+                }
+                (_, HashAlg::Sha256) => {
+                    key.verify(rsa::Pkcs1v15Sign::new::<Sha256>(), &hashed, sig)
+                }
+                (_, HashAlg::Sha384) => {
+                    key.verify(rsa::Pkcs1v15Sign::new::<Sha384>(), &hashed, sig)
+                }
+                (_, HashAlg::Sha512) => {
+                    key.verify(rsa::Pkcs1v15Sign::new::<Sha512>(), &hashed, sig)
+                }
             };
             res.map_err(|_| SigError::Invalid)
         }
@@ -192,7 +227,13 @@ pub fn verify(spki: &SubjectPublicKeyInfoOwned, alg: SigAlg, message: &[u8], sig
     }
 }
 
-fn verify_pss(key: &rsa::PublicKey, h: HashAlg, alg: SigAlg, hashed: &[u8], sig: &[u8]) -> rsa::Result<()> {
+fn verify_pss(
+    key: &rsa::PublicKey,
+    h: HashAlg,
+    alg: SigAlg,
+    hashed: &[u8],
+    sig: &[u8],
+) -> rsa::Result<()> {
     let salt = match alg {
         SigAlg::RsaPss(_, s) => s,
         _ => 0,
@@ -214,7 +255,13 @@ pub fn rsa_key(spki: &SubjectPublicKeyInfoOwned) -> Result<rsa::PublicKey, SigEr
 }
 
 /// ECDSA verification of a prehashed message.
-pub fn verify_ecdsa(curve: Curve, point: &[u8], prehash: &[u8], sig: &[u8], plain: bool) -> Result<(), SigError> {
+pub fn verify_ecdsa(
+    curve: Curve,
+    point: &[u8],
+    prehash: &[u8],
+    sig: &[u8],
+    plain: bool,
+) -> Result<(), SigError> {
     with_curve!(curve, C => {
         let vk = ecdsa::VerifyingKey::<C>::from_sec1_bytes(point).map_err(|_| SigError::BadKey("EC point"))?;
         let s = if plain {
@@ -229,7 +276,12 @@ pub fn verify_ecdsa(curve: Curve, point: &[u8], prehash: &[u8], sig: &[u8], plai
 
 /// ECDSA signature (DER or plain) of a prehashed message with a raw private scalar; used by
 /// the card simulator and the test PKI.
-pub fn sign_ecdsa(curve: Curve, secret: &[u8], prehash: &[u8], plain: bool) -> Result<Vec<u8>, SigError> {
+pub fn sign_ecdsa(
+    curve: Curve,
+    secret: &[u8],
+    prehash: &[u8],
+    plain: bool,
+) -> Result<Vec<u8>, SigError> {
     with_curve!(curve, C => {
         let sk = ecdsa::SigningKey::<C>::from_slice(secret).map_err(|_| SigError::BadKey("EC scalar"))?;
         // Deterministic nonce (RFC 6979 with SHA-256) for every curve, brainpool included.

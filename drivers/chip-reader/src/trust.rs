@@ -61,7 +61,10 @@ impl TrustStore {
             .into_iter()
             .map(|c| Certificate::from_der(c.as_ref()))
             .collect::<Result<_, _>>()?;
-        Ok(TrustStore { cscas, crls: Vec::new() })
+        Ok(TrustStore {
+            cscas,
+            crls: Vec::new(),
+        })
     }
 
     /// From a folder (every file in it, not recursing), a certificate file (PEM with one or
@@ -69,10 +72,19 @@ impl TrustStore {
     pub fn load(path: impl AsRef<Path>) -> Result<TrustStore, TrustError> {
         let path = path.as_ref();
         let mut store = TrustStore::new();
-        let meta = std::fs::metadata(path).map_err(|source| TrustError::Io { path: path.into(), source })?;
+        let meta = std::fs::metadata(path).map_err(|source| TrustError::Io {
+            path: path.into(),
+            source,
+        })?;
         if meta.is_dir() {
-            let rd = std::fs::read_dir(path).map_err(|source| TrustError::Io { path: path.into(), source })?;
-            let mut files: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.is_file()).collect();
+            let rd = std::fs::read_dir(path).map_err(|source| TrustError::Io {
+                path: path.into(),
+                source,
+            })?;
+            let mut files: Vec<PathBuf> = rd
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.is_file())
+                .collect();
             files.sort();
             for f in files {
                 if is_documentation(&f) {
@@ -86,17 +98,27 @@ impl TrustStore {
         if store.cscas.is_empty() {
             return Err(TrustError::Empty(path.into()));
         }
-        tracing::info!(cscas = store.cscas.len(), crls = store.crls.len(), "trust store loaded");
+        tracing::info!(
+            cscas = store.cscas.len(),
+            crls = store.crls.len(),
+            "trust store loaded"
+        );
         Ok(store)
     }
 
     /// Adds the certificates, CRL or master list in one file.
     pub fn add_file(&mut self, path: &Path) -> Result<(), TrustError> {
-        let meta = std::fs::metadata(path).map_err(|source| TrustError::Io { path: path.into(), source })?;
+        let meta = std::fs::metadata(path).map_err(|source| TrustError::Io {
+            path: path.into(),
+            source,
+        })?;
         if meta.len() > MAX_FILE {
             return Err(TrustError::TooLarge { path: path.into() });
         }
-        let bytes = std::fs::read(path).map_err(|source| TrustError::Io { path: path.into(), source })?;
+        let bytes = std::fs::read(path).map_err(|source| TrustError::Io {
+            path: path.into(),
+            source,
+        })?;
         self.add_bytes(&bytes).map_err(|e| e.at(path))
     }
 
@@ -119,23 +141,37 @@ impl TrustStore {
     }
 
     fn add_pem(&mut self, bytes: &[u8]) -> Result<(), BytesError> {
-        let text = std::str::from_utf8(bytes).map_err(|_| BytesError::Unrecognised("PEM is not text"))?;
+        let text =
+            std::str::from_utf8(bytes).map_err(|_| BytesError::Unrecognised("PEM is not text"))?;
         let mut found = false;
         for block in text.split("-----END ") {
-            let Some(start) = block.find("-----BEGIN ") else { continue };
-            let label_end = block[start..].find("-----\n").or_else(|| block[start..].find("-----\r\n"));
+            let Some(start) = block.find("-----BEGIN ") else {
+                continue;
+            };
+            let label_end = block[start..]
+                .find("-----\n")
+                .or_else(|| block[start..].find("-----\r\n"));
             let Some(label_end) = label_end else { continue };
             let label = &block[start + 11..start + label_end];
             let body = format!("{}-----END {label}-----\n", &block[start..]);
-            let (_, der_bytes) = der::pem::decode_vec(body.as_bytes()).map_err(|_| BytesError::Unrecognised("PEM block does not decode"))?;
+            let (_, der_bytes) = der::pem::decode_vec(body.as_bytes())
+                .map_err(|_| BytesError::Unrecognised("PEM block does not decode"))?;
             match label {
-                "CERTIFICATE" => self.cscas.push(Certificate::from_der(&der_bytes).map_err(BytesError::Der)?),
-                "X509 CRL" => self.crls.push(CertificateList::from_der(&der_bytes).map_err(BytesError::Der)?),
+                "CERTIFICATE" => self
+                    .cscas
+                    .push(Certificate::from_der(&der_bytes).map_err(BytesError::Der)?),
+                "X509 CRL" => self
+                    .crls
+                    .push(CertificateList::from_der(&der_bytes).map_err(BytesError::Der)?),
                 _ => continue,
             }
             found = true;
         }
-        if found { Ok(()) } else { Err(BytesError::Unrecognised("no CERTIFICATE or X509 CRL block")) }
+        if found {
+            Ok(())
+        } else {
+            Err(BytesError::Unrecognised("no CERTIFICATE or X509 CRL block"))
+        }
     }
 
     /// Adds one CRL.
@@ -162,7 +198,10 @@ impl TrustStore {
 }
 
 fn is_documentation(path: &Path) -> bool {
-    matches!(path.extension().and_then(|e| e.to_str()), Some("md" | "txt"))
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("md" | "txt")
+    )
 }
 
 /// Why bytes are not trust material (before the file name is known).
@@ -177,8 +216,14 @@ pub enum BytesError {
 impl BytesError {
     fn at(self, path: &Path) -> TrustError {
         match self {
-            BytesError::Unrecognised(detail) => TrustError::Unrecognised { path: path.into(), detail },
-            BytesError::Der(source) => TrustError::Der { path: path.into(), source },
+            BytesError::Unrecognised(detail) => TrustError::Unrecognised {
+                path: path.into(),
+                detail,
+            },
+            BytesError::Der(source) => TrustError::Der {
+                path: path.into(),
+                source,
+            },
         }
     }
 }
@@ -188,17 +233,34 @@ impl BytesError {
 pub fn master_list_certificates(bytes: &[u8]) -> Result<Vec<Certificate>, BytesError> {
     use cms::content_info::ContentInfo;
     use cms::signed_data::SignedData;
-    let ci = ContentInfo::from_der(bytes).map_err(|_| BytesError::Unrecognised("not DER CMS either"))?;
+    let ci =
+        ContentInfo::from_der(bytes).map_err(|_| BytesError::Unrecognised("not DER CMS either"))?;
     let sd_der = ci.content.to_der().map_err(BytesError::Der)?;
     let sd = SignedData::from_der(&sd_der).map_err(BytesError::Der)?;
     if sd.encap_content_info.econtent_type.to_string() != CSCA_MASTER_LIST {
-        return Err(BytesError::Unrecognised("CMS content is not a CSCA master list"));
+        return Err(BytesError::Unrecognised(
+            "CMS content is not a CSCA master list",
+        ));
     }
-    let econtent = sd.encap_content_info.econtent.ok_or(BytesError::Unrecognised("master list without content"))?;
-    let octets = der::asn1::OctetString::from_der(&econtent.to_der().map_err(BytesError::Der)?).map_err(BytesError::Der)?;
-    let list = tlv::parse_single(octets.as_bytes()).map_err(|_| BytesError::Unrecognised("master list content"))?;
-    let fields = list.children().map_err(|_| BytesError::Unrecognised("master list content"))?;
-    let set = fields.get(1).filter(|t| t.tag == 0x31).ok_or(BytesError::Unrecognised("master list without certList"))?;
-    let certs = tlv::parse_all(set.value).map_err(|_| BytesError::Unrecognised("master list certList"))?;
-    certs.iter().map(|c| Certificate::from_der(c.raw).map_err(BytesError::Der)).collect()
+    let econtent = sd
+        .encap_content_info
+        .econtent
+        .ok_or(BytesError::Unrecognised("master list without content"))?;
+    let octets = der::asn1::OctetString::from_der(&econtent.to_der().map_err(BytesError::Der)?)
+        .map_err(BytesError::Der)?;
+    let list = tlv::parse_single(octets.as_bytes())
+        .map_err(|_| BytesError::Unrecognised("master list content"))?;
+    let fields = list
+        .children()
+        .map_err(|_| BytesError::Unrecognised("master list content"))?;
+    let set = fields
+        .get(1)
+        .filter(|t| t.tag == 0x31)
+        .ok_or(BytesError::Unrecognised("master list without certList"))?;
+    let certs =
+        tlv::parse_all(set.value).map_err(|_| BytesError::Unrecognised("master list certList"))?;
+    certs
+        .iter()
+        .map(|c| Certificate::from_der(c.raw).map_err(BytesError::Der))
+        .collect()
 }
