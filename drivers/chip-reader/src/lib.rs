@@ -10,6 +10,8 @@ pub mod key;
 pub mod lds;
 pub mod pa;
 pub mod pace;
+#[cfg(feature = "pcsc")]
+pub mod pcsc_transport;
 pub mod reader;
 pub mod sig;
 pub mod sim;
@@ -17,5 +19,6 @@ pub mod sm;
 pub mod tlv;
 pub mod transport;
 pub mod trust;
+pub mod vpcd;
 
 pub use key::{AccessKey, AccessKeyError};

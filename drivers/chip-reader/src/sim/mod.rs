@@ -8,3 +8,4 @@ pub mod sod;
 
 pub use card::SimCard;
 pub use profile::{AaKey, CaKey, CardProfile, DocumentSigner, Forgery, Personalisation, SimAccess};
+pub mod demo;
