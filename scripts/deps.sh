@@ -4,6 +4,9 @@
 #   scripts/deps.sh run     # + what the kiosk window needs (X11 libraries, Xvfb)
 #   scripts/deps.sh kms     # + what the DRM/KMS backend (feature linuxkms) needs to build
 #   scripts/deps.sh bench   # + Chromium and a window manager, for the peer benchmark
+#   scripts/deps.sh chip    # + PC/SC (pcscd, libpcsclite-dev) and the vsmartcard-vpcd virtual
+#                           #   reader: drivers/chip-reader builds with PC/SC and its tests run
+#                           #   the simulated chip through pcscd; openssl makes test SODs
 set -euo pipefail
 what="${1:-build}"
 # systemd: `systemd-analyze verify` checks the kiosk's unit file in the tests; xvfb and the X11
@@ -16,6 +19,9 @@ if [ "$what" = "run" ] || [ "$what" = "bench" ]; then
 fi
 if [ "$what" = "kms" ]; then
   pkgs+=(libinput-dev libxkbcommon-dev libudev-dev)
+fi
+if [ "$what" = "chip" ]; then
+  pkgs+=(pcscd libpcsclite-dev vsmartcard-vpcd pcsc-tools openssl)
 fi
 if [ "$what" = "bench" ]; then
   pkgs+=(chromium matchbox-window-manager imagemagick python3)
