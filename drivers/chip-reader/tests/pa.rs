@@ -27,10 +27,10 @@ struct Pki {
 
 fn pki(csca_key: SignerKey, ds_key: SignerKey, ds_until: u64) -> Pki {
     let csca =
-        pki::csca_certificate(&csca_key, "C=UT,O=Test,CN=Test CSCA", 1, Y2020, Y2040).unwrap();
+        pki::csca_certificate(&csca_key, "CN=Test CSCA,O=Test,C=UT", 1, Y2020, Y2040).unwrap();
     let ds = pki::ds_certificate(
         &ds_key,
-        "C=UT,O=Test,CN=Test DS",
+        "CN=Test DS,O=Test,C=UT",
         7,
         Y2020,
         ds_until,
@@ -105,7 +105,7 @@ fn valid_under_ecdsa_brainpool_rsa_and_pss() {
             panic!("{out:?}")
         };
         assert_eq!(d.data_groups, vec![1, 15]);
-        assert_eq!(d.csca, "C=UT,O=Test,CN=Test CSCA");
+        assert_eq!(d.csca, "CN=Test CSCA,O=Test,C=UT");
         let report =
             serde_json::to_value(verify_files(&sod, &[(1, dg1.clone())], &trust(&p), now()))
                 .unwrap();
@@ -238,7 +238,7 @@ fn trust_store_loads_folders_pem_der_and_crls() {
 fn ec_pki_other() -> Certificate {
     pki::csca_certificate(
         &SignerKey::ec_from_seed(Curve::P384, "o"),
-        "C=XX,CN=Other CSCA",
+        "CN=Other CSCA,C=XX",
         2,
         Y2020,
         Y2040,

@@ -2,6 +2,7 @@
 //!
 //!     chip-sim [--port 35963] [--host 127.0.0.1] [--specimen NAME | --mrz LINE...]
 //!              [--photocopy] [--once]
+//!     chip-sim --print-demo-csca      # the demo root as PEM (NOT FOR PRODUCTION)
 //!
 //! The chip is signed by the demo CSCA (drivers/chip-reader/demo/demo-csca.pem, NOT FOR
 //! PRODUCTION). Specimen names are those of `card_reader::sim::specimens` (default
@@ -54,6 +55,7 @@ fn parse_args() -> Result<Args, String> {
             }
             "--photocopy" => photocopy = true,
             "--once" => once = true,
+            "--print-demo-csca" => return Err("print-demo-csca".into()),
             "--help" | "-h" => return Err(String::new()),
             other => return Err(format!("unknown argument {other}")),
         }
@@ -77,6 +79,18 @@ fn parse_args() -> Result<Args, String> {
 fn main() -> ExitCode {
     let args = match parse_args() {
         Ok(a) => a,
+        Err(e) if e == "print-demo-csca" => {
+            use der::EncodePem;
+            return match chip_reader::sim::demo::demo_csca()
+                .map(|c| c.to_pem(der::pem::LineEnding::LF))
+            {
+                Ok(Ok(pem)) => {
+                    print!("{pem}");
+                    ExitCode::SUCCESS
+                }
+                _ => ExitCode::from(1),
+            };
+        }
         Err(e) => {
             eprintln!(
                 "{e}\nusage: chip-sim [--port N] [--host H] [--specimen NAME | --mrz LINE...] [--photocopy] [--once]"

@@ -11,10 +11,10 @@ use x509_cert::Certificate;
 
 /// Subject of the demo CSCA.
 pub const DEMO_CSCA_DN: &str =
-    "C=AZ,O=DOST Kiosk demo NOT FOR PRODUCTION,CN=DOST demo CSCA NOT FOR PRODUCTION";
+    "CN=DOST demo CSCA NOT FOR PRODUCTION,O=DOST Kiosk demo NOT FOR PRODUCTION,C=AZ";
 /// Subject of the demo Document Signer.
 pub const DEMO_DS_DN: &str =
-    "C=AZ,O=DOST Kiosk demo NOT FOR PRODUCTION,CN=DOST demo Document Signer NOT FOR PRODUCTION";
+    "CN=DOST demo Document Signer NOT FOR PRODUCTION,O=DOST Kiosk demo NOT FOR PRODUCTION,C=AZ";
 
 const NOT_BEFORE: u64 = 1_704_067_200; // 2024-01-01
 const CSCA_NOT_AFTER: u64 = 2_335_219_200; // 2044-01-01

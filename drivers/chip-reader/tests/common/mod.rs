@@ -35,11 +35,11 @@ pub struct Pki {
 pub fn pki_named(seed: &str) -> Pki {
     let csca_key = SignerKey::ec_from_seed(Curve::P384, &format!("{seed} csca"));
     let csca =
-        pki::csca_certificate(&csca_key, "C=UT,O=Test,CN=Test CSCA", 1, Y2020, Y2040).unwrap();
+        pki::csca_certificate(&csca_key, "CN=Test CSCA,O=Test,C=UT", 1, Y2020, Y2040).unwrap();
     let ds_key = SignerKey::ec_from_seed(Curve::P256, &format!("{seed} ds"));
     let cert = pki::ds_certificate(
         &ds_key,
-        "C=UT,O=Test,CN=Test DS",
+        "CN=Test DS,O=Test,C=UT",
         2,
         Y2020,
         Y2035,
