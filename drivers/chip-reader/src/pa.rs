@@ -218,6 +218,7 @@ pub fn parse_sod(sod: &[u8]) -> Result<ParsedSod, PaFailure> {
     if infos.next().is_some() {
         return Err(malformed("more than one signer"));
     }
+    check_versions(&signed_data, &signer)?;
     let signed_attrs = raw_signed_attrs(ci_bytes)?;
     Ok(ParsedSod {
         lds,
@@ -226,6 +227,36 @@ pub fn parse_sod(sod: &[u8]) -> Result<ParsedSod, PaFailure> {
         signer,
         signed_attrs,
     })
+}
+
+/// The unsigned framing must agree with the signer: SignedData version 1 or 3, SignerInfo
+/// version 1 with an issuer-and-serial signer id or 3 with a key id, and the signer's digest
+/// algorithm listed in `digestAlgorithms` (RFC 5652 §5.1, §5.3).
+fn check_versions(sd: &SignedData, signer: &SignerInfo) -> Result<(), PaFailure> {
+    use cms::content_info::CmsVersion;
+    if !matches!(sd.version, CmsVersion::V1 | CmsVersion::V3) {
+        return Err(malformed("SignedData version"));
+    }
+    let ok = matches!(
+        (&signer.sid, signer.version),
+        (SignerIdentifier::IssuerAndSerialNumber(_), CmsVersion::V1)
+            | (SignerIdentifier::SubjectKeyIdentifier(_), CmsVersion::V3)
+    );
+    if !ok {
+        return Err(malformed(
+            "SignerInfo version does not match its signer identifier",
+        ));
+    }
+    if !sd
+        .digest_algorithms
+        .iter()
+        .any(|d| d.oid == signer.digest_alg.oid)
+    {
+        return Err(malformed(
+            "signer's digest algorithm not listed in digestAlgorithms",
+        ));
+    }
+    Ok(())
 }
 
 fn attribute<'a>(signer: &'a SignerInfo, oid: &str) -> Option<&'a der::Any> {
