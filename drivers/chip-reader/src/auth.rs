@@ -180,7 +180,7 @@ pub fn ca_setup(infos: &[SecurityInfo]) -> Option<Result<CaSetup, AuthError>> {
     let info = infos.iter().find_map(|i| match i {
         SecurityInfo::ChipAuth {
             protocol, key_id, ..
-        } => Some((protocol.clone(), *key_id)),
+        } => Some((*protocol, *key_id)),
         _ => None,
     })?;
     Some(ca_setup_for(infos, info.0, info.1))

@@ -128,7 +128,7 @@ fn check(cipher: Cipher, key: &[u8], data: &[u8]) -> Result<(), CryptoError> {
     if key.len() != cipher.key_len() {
         return Err(CryptoError::KeyLength(key.len()));
     }
-    if data.len() % cipher.block_size() != 0 {
+    if !data.len().is_multiple_of(cipher.block_size()) {
         return Err(CryptoError::NotBlockAligned(data.len()));
     }
     Ok(())
@@ -209,7 +209,7 @@ pub fn mac(cipher: Cipher, key: &[u8], data: &[u8]) -> Result<[u8; 8], CryptoErr
     }
     let full: Vec<u8> = match cipher {
         Cipher::Tdes => {
-            if data.len() % 8 != 0 {
+            if !data.len().is_multiple_of(8) {
                 return Err(CryptoError::NotBlockAligned(data.len()));
             }
             let mut m = <RetailMac<Des> as KeyInit>::new_from_slice(key)

@@ -530,7 +530,7 @@ impl<T: Transport> ChipReader<T> {
         let aa_alg = infos.iter().find_map(|i| match i {
             SecurityInfo::ActiveAuth {
                 signature_algorithm,
-            } => Some(signature_algorithm.clone()),
+            } => Some(*signature_algorithm),
             _ => None,
         });
         let (check, scheme) = match lds::parse_dg15(dg15)
