@@ -210,6 +210,24 @@ mod tests {
     }
 
     #[test]
+    fn from_an_ocr_document_equals_from_its_lines() {
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap();
+        for lines in [
+            card_reader::sim::specimens::aze_id_card(),
+            card_reader::sim::specimens::aze_td2_card(),
+            card_reader::sim::specimens::foreign_passport(),
+            card_reader::sim::specimens::long_document_number(),
+        ] {
+            let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+            let doc = card_reader::parse_mrz(&refs, today).unwrap();
+            assert_eq!(
+                AccessKey::from_document(&doc).unwrap(),
+                AccessKey::from_mrz_lines(&refs).unwrap()
+            );
+        }
+    }
+
+    #[test]
     fn refuses_bad_check_digits_and_shapes() {
         let lines = [
             "I<UTOD231458908<<<<<<<<<<<<<<<",

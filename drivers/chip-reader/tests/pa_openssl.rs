@@ -171,3 +171,50 @@ fn openssl_made_sods_verify_and_forgeries_do_not() {
         );
     }
 }
+
+#[test]
+fn a_csca_master_list_signed_by_openssl_loads_as_a_trust_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let (sod, dg1) = make(dir.path(), "EC", &[]);
+    let csca_pem = std::fs::read_to_string(dir.path().join("csca.pem")).unwrap();
+    let (_, csca_der) = der::pem::decode_vec(csca_pem.as_bytes()).unwrap();
+    let az = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/trust/az/az-csca-2023.pem"
+    ))
+    .unwrap();
+    let (_, az_der) = der::pem::decode_vec(az.as_bytes()).unwrap();
+    // CscaMasterList ::= SEQUENCE { version INTEGER (0), certList SET OF Certificate }
+    let mut list = tlv::encode(0x02, &[0]);
+    list.extend_from_slice(&tlv::encode(0x31, &[csca_der, az_der].concat()));
+    std::fs::write(dir.path().join("ml.der"), tlv::encode(0x30, &list)).unwrap();
+    openssl(
+        dir.path(),
+        &[
+            "cms",
+            "-sign",
+            "-nodetach",
+            "-binary",
+            "-in",
+            "ml.der",
+            "-outform",
+            "DER",
+            "-econtent_type",
+            "2.23.136.1.1.2",
+            "-md",
+            "sha256",
+            "-signer",
+            "csca.pem",
+            "-inkey",
+            "csca.key",
+            "-out",
+            "masterlist.ml",
+        ],
+    );
+    let trust = TrustStore::load(dir.path().join("masterlist.ml")).unwrap();
+    assert_eq!(trust.cscas().len(), 2);
+    assert!(passive_authentication(&sod, &[(1, dg1)], &trust, Utc::now()).is_valid());
+    // A CMS that is not a master list is refused with the file named.
+    let err = TrustStore::load(dir.path().join("sod.der")).unwrap_err();
+    assert!(err.to_string().contains("sod.der"), "{err}");
+}
