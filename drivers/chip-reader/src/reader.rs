@@ -173,6 +173,15 @@ mod hex_bytes {
     }
 }
 
+mod opt_hex_bytes {
+    pub fn serialize<S: serde::Serializer>(b: &Option<Vec<u8>>, s: S) -> Result<S::Ok, S::Error> {
+        match b {
+            Some(b) => s.serialize_str(&hex::encode_upper(b)),
+            None => s.serialize_none(),
+        }
+    }
+}
+
 /// Time spent per phase.
 #[derive(Debug, Clone, Copy, Default, Serialize)]
 pub struct Timings {
@@ -197,9 +206,11 @@ pub struct ChipReport {
     pub ef_sod: Vec<u8>,
     #[serde(with = "hex_bytes")]
     pub dg1: Vec<u8>,
-    #[serde(skip)]
+    /// DG14 (Chip/Active Authentication infos), when read.
+    #[serde(with = "opt_hex_bytes", skip_serializing_if = "Option::is_none")]
     pub dg14: Option<Vec<u8>>,
-    #[serde(skip)]
+    /// DG15 (the AA public key the centre checks the AA signature with), when read.
+    #[serde(with = "opt_hex_bytes", skip_serializing_if = "Option::is_none")]
     pub dg15: Option<Vec<u8>>,
     /// DG1's MRZ lines.
     pub mrz: Vec<String>,

@@ -379,3 +379,26 @@ fn small_chunks_and_bac_only_preference_still_read_everything() {
             <= 5
     );
 }
+
+#[test]
+fn a_chip_refusing_its_advertised_pace_is_read_with_bac() {
+    let p = pki();
+    let mut profile = card(&p, &TD1)
+        .access(SimAccess::Pace(PaceParams {
+            curve: Curve::P256,
+            cipher: Cipher::Aes128,
+        }))
+        .build()
+        .unwrap();
+    // EF.CardAccess advertises PACE-GM AES-256 on brainpoolP384r1, which this chip refuses.
+    profile.files.insert(
+        apdu::fid::CARD_ACCESS,
+        hex::decode("31143012060A04007F00070202040204020102020110").unwrap(),
+    );
+    let r = read(SimCard::new(profile), &TD1).unwrap();
+    assert_eq!(r.access, AccessProtocol::Bac);
+    assert!(r.passive_authentication.is_valid());
+    let json = serde_json::to_value(&r).unwrap();
+    assert!(json.get("dg15").is_none());
+    assert_eq!(json["access"]["protocol"], "BAC");
+}
