@@ -375,12 +375,26 @@ impl<T: Transport> ChipReader<T> {
                 .filter(|i| matches!(i, SecurityInfo::Pace { .. }))
                 .count();
             if let Some(params) = offered.first().copied() {
-                self.pace(key, params, paces > 1)?;
-                tracing::info!(curve = ?params.curve, cipher = params.cipher.name(), "chip opened with PACE-GM");
-                return Ok(AccessProtocol::PaceGm {
-                    curve: params.curve,
-                    cipher: params.cipher,
-                });
+                match self.pace(key, params, paces > 1) {
+                    Ok(()) => {
+                        tracing::info!(curve = ?params.curve, cipher = params.cipher.name(), "chip opened with PACE-GM");
+                        return Ok(AccessProtocol::PaceGm {
+                            curve: params.curve,
+                            cipher: params.cipher,
+                        });
+                    }
+                    // A chip that refuses the offered PACE set-up may still take BAC.
+                    Err(ChipError::Status {
+                        step: "PACE MSE:Set AT",
+                        sw,
+                    }) => {
+                        tracing::warn!(
+                            sw = format!("{sw:04X}"),
+                            "PACE refused at MSE:Set AT, trying BAC"
+                        );
+                    }
+                    Err(e) => return Err(e),
+                }
             }
         }
         self.bac(key)?;
