@@ -9,9 +9,12 @@ set -euo pipefail
 what="${1:-build}"
 # systemd: `systemd-analyze verify` checks the kiosk's unit file in the tests; xvfb and the X11
 # libraries: one test runs the real kiosk window on a private virtual display; fonts-dejavu-core:
-# the receipt printer's bitmap font is checked against DejaVu Sans Mono.
+# the receipt printer's bitmap font is checked against DejaVu Sans Mono; PC/SC (pcscd,
+# libpcsclite-dev) and the vsmartcard-vpcd virtual reader: the chip reader builds with PC/SC and
+# its tests run the simulated chip through pcscd; openssl makes the tests' independent SODs.
 pkgs=(gcc libc6-dev pkg-config libfontconfig-dev libudev-dev systemd fonts-dejavu-core
-      xvfb libx11-6 libx11-xcb1 libxcursor1 libxi6 libxrandr2 libxkbcommon-x11-0 libfontconfig1)
+      xvfb libx11-6 libx11-xcb1 libxcursor1 libxi6 libxrandr2 libxkbcommon-x11-0 libfontconfig1
+      pcscd libpcsclite-dev vsmartcard-vpcd openssl)
 if [ "$what" = "run" ] || [ "$what" = "bench" ]; then
   pkgs+=(xauth)
 fi
