@@ -363,3 +363,37 @@ fn which(name: &str) -> Result<std::path::PathBuf, ()> {
         })
         .ok_or(())
 }
+
+/// Without a display the kiosk says how to run it; with a display that is not there the window
+/// cannot open: each is a clear error and an exit code, never a panic.
+#[test]
+fn no_usable_display_is_a_clear_error() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let run = |display: Option<&str>| {
+        let mut cmd = kiosk();
+        cmd.args(["--config", "config/kiosk.toml", "--data-dir"])
+            .arg(dir.path())
+            .arg("run")
+            .env_remove("WAYLAND_DISPLAY");
+        match display {
+            Some(d) => cmd.env("DISPLAY", d),
+            None => cmd.env_remove("DISPLAY"),
+        };
+        cmd.output().expect("runs")
+    };
+    let out = run(None);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("no display") && err.contains("xvfb-run"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+
+    // An X display number nothing listens on.
+    let out = run(Some(":65011"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("cannot open the kiosk window"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}

@@ -6,10 +6,9 @@
 //! The invariant everywhere: every application number a citizen was told is at the centre
 //! exactly once, and the centre holds nothing the kiosk's database does not.
 //!
-//! `dost-central` belongs to another package of the workspace, so Cargo gives no
-//! `CARGO_BIN_EXE_dost-central` here: the binary is taken from the same target directory as
-//! `dost-kiosk` (`cargo test --workspace` builds it for the central's own tests); when it is
-//! missing, it is built with `cargo build -p dost-central`.
+//! The kiosk runs as its own `dost-kiosk burn-in` process (it is the one killed and stopped);
+//! the reference centre runs in this test's process (`dost_central::serve` on a real
+//! 127.0.0.1 socket, its own SQLite file), started and stopped by the test.
 
 mod common;
 
@@ -30,35 +29,6 @@ const PROCESS_LIMIT: Duration = Duration::from_secs(240);
 // ---------------------------------------------------------------------------------------------
 // Processes
 // ---------------------------------------------------------------------------------------------
-
-fn central_bin() -> PathBuf {
-    static BUILT: Mutex<()> = Mutex::new(());
-    let path =
-        Path::new(KIOSK).with_file_name(format!("dost-central{}", std::env::consts::EXE_SUFFIX));
-    let _guard = BUILT.lock().unwrap_or_else(|e| e.into_inner());
-    if !path.is_file() {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-        let release = Path::new(KIOSK)
-            .parent()
-            .and_then(Path::file_name)
-            .is_some_and(|p| p == "release");
-        let mut cmd = Command::new(cargo);
-        cmd.args(["build", "-p", "dost-central", "--bin", "dost-central"])
-            .current_dir(env!("CARGO_MANIFEST_DIR"));
-        if release {
-            cmd.arg("--release");
-        }
-        let mut child = cmd.spawn().expect("run cargo build -p dost-central");
-        let status = wait_bounded(
-            &mut child,
-            Duration::from_secs(900),
-            "cargo build -p dost-central",
-        );
-        assert!(status.success(), "cargo build -p dost-central failed");
-    }
-    assert!(path.is_file(), "no dost-central at {}", path.display());
-    path
-}
 
 fn log_file(path: &Path) -> std::fs::File {
     std::fs::File::options()
@@ -92,46 +62,50 @@ fn wait_bounded(child: &mut Child, limit: Duration, what: &str) -> ExitStatus {
 }
 
 /// A `dost-central` process; killed when dropped.
+/// The reference centre, in this process, on its own runtime.
 struct Central {
-    child: Child,
+    runtime: Option<tokio::runtime::Runtime>,
+    stop: tokio_util::sync::CancellationToken,
     addr: String,
     db: PathBuf,
 }
 
 impl Central {
-    fn start(listen: &str, db: &Path, fault: &str, log: &Path) -> Result<Central, String> {
-        let mut child = Command::new(central_bin())
-            .args(["--listen", listen, "--db"])
-            .arg(db)
-            .args(["--fault", fault, "--timeline", "off"])
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(log_file(log))
-            .spawn()
-            .map_err(|e| format!("spawn dost-central: {e}"))?;
-        let stdout = child.stdout.take().ok_or("no stdout")?;
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let mut line = String::new();
-            let _ = BufReader::new(stdout).read_line(&mut line);
-            let _ = tx.send(line);
-        });
-        let line = rx.recv_timeout(Duration::from_secs(30)).unwrap_or_default();
-        match line.trim().strip_prefix("listening on ") {
-            Some(addr) => Ok(Central {
-                child,
-                addr: addr.to_owned(),
-                db: db.to_owned(),
-            }),
-            None => {
-                let _ = child.kill();
-                let _ = child.wait();
-                Err(format!(
-                    "dost-central did not start ({line:?}):\n{}",
-                    tail(log)
-                ))
+    /// Serves on `listen` (`127.0.0.1:0` for any free port) with the faults `fault` (the
+    /// syntax of `dost-central --fault`).
+    fn start(listen: &str, db: &Path, fault: &str, _log: &Path) -> Result<Central, String> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .map_err(|e| format!("centre runtime: {e}"))?;
+        let mut cfg = dost_central::CentralConfig::new(db);
+        cfg.faults = fault.parse().map_err(|e| format!("--fault {fault}: {e}"))?;
+        cfg.timeline = dost_central::Timeline::off();
+        let listener = std::net::TcpListener::bind(listen).map_err(|e| format!("{listen}: {e}"))?;
+        let addr = listener
+            .local_addr()
+            .map_err(|e| e.to_string())?
+            .to_string();
+        listener.set_nonblocking(true).map_err(|e| e.to_string())?;
+        let stop = tokio_util::sync::CancellationToken::new();
+        let serving = stop.clone();
+        runtime.spawn(async move {
+            match tokio::net::TcpListener::from_std(listener) {
+                Ok(l) => {
+                    if let Err(e) = dost_central::serve(l, cfg, serving).await {
+                        eprintln!("centre stopped: {e}");
+                    }
+                }
+                Err(e) => eprintln!("centre listener: {e}"),
             }
-        }
+        });
+        Ok(Central {
+            runtime: Some(runtime),
+            stop,
+            addr,
+            db: db.to_owned(),
+        })
     }
 
     fn url(&self) -> String {
@@ -162,7 +136,7 @@ impl Central {
             .unwrap_or(0)
     }
 
-    /// Every stored application, by `dost-central export --db` (id → idempotency keys).
+    /// Every stored application (id → idempotency keys).
     fn export(&self) -> Vec<(String, String)> {
         export(&self.db)
     }
@@ -170,26 +144,18 @@ impl Central {
 
 impl Drop for Central {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        self.stop.cancel();
+        if let Some(rt) = self.runtime.take() {
+            rt.shutdown_timeout(Duration::from_secs(2));
+        }
     }
 }
 
 fn export(db: &Path) -> Vec<(String, String)> {
-    let out = Command::new(central_bin())
-        .args(["export", "--db"])
-        .arg(db)
-        .stderr(Stdio::null())
-        .output()
-        .expect("dost-central export");
-    assert!(out.status.success(), "export failed");
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| {
-            let v: serde_json::Value = serde_json::from_str(l).expect("export line is JSON");
-            let field = |k: &str| v[k].as_str().expect("string field").to_owned();
-            (field("application_id"), field("idempotency_key"))
-        })
+    dost_central::export_records(db)
+        .expect("the centre's records")
+        .into_iter()
+        .map(|r| (r.application_id, r.idempotency_key))
         .collect()
 }
 

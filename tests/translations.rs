@@ -133,6 +133,7 @@ fn azerbaijani_and_russian_are_not_left_in_english() {
         "plain: lines",
         "Serial port",
         "Normal",
+        "Disk",
     ];
     for lang in ["az", "ru"] {
         let cat = catalogue(lang);

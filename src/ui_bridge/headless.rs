@@ -8,8 +8,9 @@ use slint::platform::software_renderer::{MinimalSoftwareWindow, RepaintBufferTyp
 use slint::platform::{Platform, WindowAdapter};
 use slint::{ComponentHandle, PhysicalSize};
 
-use super::apply::{self, BridgeState};
+use super::controllers;
 use super::generated::{App, Theme};
+use super::state::BridgeState;
 use super::{DESIGN_HEIGHT, DESIGN_WIDTH, UiError};
 use kiosk_core::view::ViewModel;
 
@@ -62,7 +63,7 @@ pub fn render_app(vm: &ViewModel, width: u32, height: u32) -> Result<App, UiErro
     let app = App::new().map_err(|e| UiError::Platform(e.to_string()))?;
     let scale = (width as f32 / DESIGN_WIDTH as f32).min(height as f32 / DESIGN_HEIGHT as f32);
     app.global::<Theme>().set_scale(scale);
-    apply::apply(&app, &mut BridgeState::default(), vm);
+    controllers::apply(&app, &mut BridgeState::default(), vm);
     app.show().map_err(|e| UiError::Platform(e.to_string()))?;
     // Let bindings, `changed` handlers and layouts settle before the snapshot.
     for _ in 0..3 {

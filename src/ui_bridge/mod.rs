@@ -5,8 +5,8 @@
 //!   [`ViewModel`]s and turns the citizen's touches into [`UiEvent`]s on a channel.
 //! * [`render_png`] renders one view model headless (software renderer, no display).
 //!
-//! The `.slint` side talks to Rust only through the `Kiosk` adapter global (ui/globals.slint)
-//! plus the `Theme.scale` token.
+//! The `.slint` side talks to Rust only through the adapter globals of `ui/globals/`, one per
+//! concern, each with its controller in [`controllers`] (plus the `Theme.scale` token).
 //!
 //! # Platforms and threads
 //! A Slint platform is installed once per thread and cannot be swapped afterwards. So:
@@ -20,11 +20,11 @@
 //!   with `i_slint_backend_testing::ElementHandle::find_by_accessible_label(ui.app(), ..)`.
 //!   Tests that render PNGs live in a separate test binary (`tests/ui_render.rs`).
 
-mod apply;
+mod controllers;
 pub mod edit;
 mod headless;
 mod qr;
-mod texts;
+mod state;
 
 #[allow(clippy::all, missing_docs, unused_qualifications)]
 mod generated {
@@ -33,13 +33,12 @@ mod generated {
 
 use std::cell::RefCell;
 use std::rc::Rc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use slint::{ComponentHandle, SharedString};
+use kiosk_core::view::{Lang, UiEvent, ViewModel};
+use slint::ComponentHandle;
+use state::BridgeState;
 use tokio::sync::mpsc::UnboundedSender;
-
-use apply::BridgeState;
-use kiosk_core::view::{Lang, ServiceAction, UiEvent, ViewModel};
 
 /// The generated Slint root component. Exposed for UI tests (element search); other code
 /// should not need it.
@@ -51,9 +50,6 @@ pub use headless::{render_app, render_png};
 /// Design size of the screens, in pixels (portrait kiosk touchscreen).
 pub const DESIGN_WIDTH: u32 = 1080;
 pub const DESIGN_HEIGHT: u32 = 1920;
-
-/// At most one `UiEvent::Activity` per this interval.
-const ACTIVITY_THROTTLE: Duration = Duration::from_secs(1);
 
 #[derive(Debug, thiserror::Error)]
 pub enum UiError {
@@ -125,7 +121,7 @@ impl Presenter {
             if let Some(app) = app.upgrade()
                 && let Some(state) = state_of(&app)
             {
-                apply::apply(&app, &mut state.borrow_mut(), &vm);
+                controllers::apply(&app, &mut state.borrow_mut(), &vm);
             }
         })
         .map_err(|e| UiError::Platform(e.to_string()))
@@ -175,10 +171,17 @@ impl SlintUi {
             }
         };
         // Azerbaijani until the first view model says otherwise (not the system locale).
-        apply::select_language(Lang::Az);
+        controllers::session::select_language(Lang::Az);
         let state = Rc::new(RefCell::new(BridgeState::default()));
         STATES.with(|s| s.borrow_mut().push((app.as_weak(), state.clone())));
-        wire_callbacks(&app, &state, events);
+        controllers::wire(
+            &app,
+            &controllers::Wiring {
+                events,
+                app: app.as_weak(),
+                state: state.clone(),
+            },
+        );
         Ok(SlintUi {
             app,
             state,
@@ -195,7 +198,7 @@ impl SlintUi {
 
     /// Shows `vm` now (UI thread); applies only what changed since the last one.
     pub fn show(&self, vm: &ViewModel) {
-        apply::apply(&self.app, &mut self.state.borrow_mut(), vm);
+        controllers::apply(&self.app, &mut self.state.borrow_mut(), vm);
     }
 
     /// Kiosk mode: full screen without decorations. In kiosk mode the window also refuses
@@ -235,172 +238,5 @@ impl SlintUi {
     #[doc(hidden)]
     pub fn app(&self) -> &App {
         &self.app
-    }
-}
-
-fn wire_callbacks(app: &App, state: &Rc<RefCell<BridgeState>>, events: UnboundedSender<UiEvent>) {
-    let k = app.global::<generated::Kiosk>();
-    let send = {
-        let events = events.clone();
-        move |e: UiEvent| {
-            if events.send(e).is_err() {
-                tracing::debug!("UI event dropped: the core has stopped listening");
-            }
-        }
-    };
-    macro_rules! simple {
-        ($on:ident, $ev:expr) => {{
-            let send = send.clone();
-            k.$on(move || send($ev));
-        }};
-    }
-    simple!(on_demo_insert_card, UiEvent::DemoInsertCard);
-    simple!(on_open_catalog, UiEvent::OpenCatalog);
-    simple!(on_next, UiEvent::Next);
-    simple!(on_back, UiEvent::Back);
-    simple!(on_submit, UiEvent::Submit);
-    simple!(on_open_my_applications, UiEvent::OpenMyApplications);
-    simple!(on_end_session, UiEvent::EndSession);
-    simple!(on_start_form, UiEvent::StartForm);
-    simple!(on_toggle_large_text, UiEvent::ToggleLargeText);
-    simple!(on_toggle_high_contrast, UiEvent::ToggleHighContrast);
-    simple!(on_service_entry, UiEvent::ServiceEntry);
-    simple!(on_close_service, UiEvent::CloseService);
-
-    {
-        let send = send.clone();
-        k.on_open_application(move |id: SharedString| {
-            if let Ok(id) = dost_api::ApplicationId::parse(&id) {
-                send(UiEvent::OpenApplication(id));
-            }
-        });
-    }
-    {
-        let send = send.clone();
-        k.on_rate(move |n: i32| {
-            if let Ok(n @ 1..=5) = u8::try_from(n) {
-                send(UiEvent::Rate(n));
-            }
-        });
-    }
-    {
-        let send = send.clone();
-        k.on_service_action(move |a: generated::ServiceActionKind| {
-            use generated::ServiceActionKind as A;
-            send(UiEvent::ServiceAction(match a {
-                A::TestPrint => ServiceAction::TestPrint,
-                A::PaperRestocked => ServiceAction::PaperRestocked,
-                A::ReprintHeld => ServiceAction::ReprintHeld,
-                A::ExportDiagnostics => ServiceAction::ExportDiagnostics,
-                A::Restart => ServiceAction::Restart,
-                A::Refresh => ServiceAction::Refresh,
-                A::OpenSettings => ServiceAction::OpenSettings,
-                A::SaveSettings => ServiceAction::SaveSettings,
-            }));
-        });
-    }
-    {
-        let weak = app.as_weak();
-        let state = state.clone();
-        k.on_pin_key(move |key: SharedString| {
-            let Some(app) = weak.upgrade() else { return };
-            let mut st = state.borrow_mut();
-            if key.as_str() == edit::BACKSPACE {
-                st.pin.pop();
-            } else if key.len() == 1
-                && key.chars().all(|c| c.is_ascii_digit())
-                && st.pin.len() < apply::PIN_MAX
-            {
-                st.pin.push_str(&key);
-            }
-            app.global::<generated::Kiosk>()
-                .set_pin_length(st.pin.len() as i32);
-        });
-    }
-    {
-        let send = send.clone();
-        let weak = app.as_weak();
-        let state = state.clone();
-        k.on_pin_submit(move || {
-            let pin = std::mem::take(&mut state.borrow_mut().pin);
-            if let Some(app) = weak.upgrade() {
-                app.global::<generated::Kiosk>().set_pin_length(0);
-            }
-            if !pin.is_empty() {
-                send(UiEvent::PinEntered(pin));
-            }
-        });
-    }
-
-    {
-        let send = send.clone();
-        let state = state.clone();
-        k.on_demo_shortcut(move || {
-            if state.borrow().last.as_ref().is_some_and(|vm| vm.demo) {
-                send(UiEvent::DemoInsertCard);
-            }
-        });
-    }
-    {
-        let send = send.clone();
-        let weak = app.as_weak();
-        k.on_set_language(move |code: SharedString| {
-            let Some(lang) = Lang::parse(&code) else {
-                return;
-            };
-            // Switch at once; the core's next view model confirms it.
-            apply::select_language(lang);
-            if let Some(app) = weak.upgrade() {
-                app.global::<generated::Kiosk>().set_lang(code);
-            }
-            send(UiEvent::SetLanguage(lang));
-        });
-    }
-    {
-        let send = send.clone();
-        k.on_select_service(move |id: SharedString| send(UiEvent::SelectService(id.into())));
-    }
-    {
-        let send = send.clone();
-        let weak = app.as_weak();
-        let state = state.clone();
-        k.on_field_edited(move |id: SharedString, value: SharedString| {
-            let Some(app) = weak.upgrade() else { return };
-            let v = value.to_string();
-            if let Some(value) = apply::edit_field(&app, &mut state.borrow_mut(), &id, |_, _| v) {
-                send(UiEvent::FieldEdited {
-                    field_id: id.into(),
-                    value,
-                });
-            }
-        });
-    }
-    {
-        let send = send.clone();
-        let weak = app.as_weak();
-        let state = state.clone();
-        k.on_edit_key(move |id: SharedString, key: SharedString| {
-            let Some(app) = weak.upgrade() else { return };
-            let edited = apply::edit_field(&app, &mut state.borrow_mut(), &id, |kind, old| {
-                edit::apply_key(kind, old, &key)
-            });
-            if let Some(value) = edited {
-                send(UiEvent::FieldEdited {
-                    field_id: id.into(),
-                    value,
-                });
-            }
-        });
-    }
-    {
-        let last: Rc<RefCell<Option<Instant>>> = Rc::default();
-        k.on_activity(move || {
-            let now = Instant::now();
-            let mut last = last.borrow_mut();
-            if last.is_none_or(|t| now.duration_since(t) >= ACTIVITY_THROTTLE) {
-                *last = Some(now);
-                send(UiEvent::Activity);
-            }
-        });
     }
 }
