@@ -439,8 +439,6 @@ impl KioskConfig {
             paper: p.paper,
             az_glyphs: p.az_glyphs,
             auto_status_back: p.auto_status_back,
-            roll_length_mm: p.roll_length_mm,
-            low_paper_receipts: p.low_paper_receipts,
             model: p.model.clone(),
             retract_after_s: p.retract_after_s,
         }

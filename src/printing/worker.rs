@@ -101,10 +101,6 @@ pub fn run_worker<T: Transport>(
     };
     let mut last_status: Option<PrinterStatus> = None;
     let mut last_supply = None;
-    // The paper counter survives restarts in the store.
-    if let Ok(used) = w.store.call_blocking(|s| s.paper_used_mm()) {
-        w.printer.set_paper_used_mm(used);
-    }
     loop {
         match commands.recv_timeout(w.settings.poll) {
             Ok(PrinterCmd::Stop) | Err(std_mpsc::RecvTimeoutError::Disconnected) => return,
@@ -154,9 +150,8 @@ impl<T: Transport> Worker<T> {
         Some(self.settings.roll.supply(used, Some(facts(status).paper)))
     }
 
-    /// A new roll is in: the paper counter starts again, in the printer and in the store.
+    /// A new roll is in: the paper counter (kept in the store) starts again.
     fn restocked(&mut self) {
-        self.printer.reset_paper_counter();
         if let Err(e) = self
             .store
             .call_blocking(|s| s.restocked("staff", Utc::now()))

@@ -15,6 +15,8 @@ pub mod event_loop;
 pub mod housekeeping;
 pub mod service;
 pub mod supervisor;
+#[cfg(test)]
+mod tests;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};

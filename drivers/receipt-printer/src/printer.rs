@@ -94,8 +94,6 @@ pub struct Printer<T: Transport> {
     transport: T,
     profile: PrinterProfile,
     reply_timeout: Duration,
-    paper_used_mm: f64,
-    last_job_mm: f32,
     model: PrinterModel,
     presenter: PresenterTracker,
     last_garbled: Option<u8>,
@@ -115,8 +113,6 @@ impl<T: Transport> Printer<T> {
             presenter,
             last_garbled: None,
             reply_timeout: Duration::from_millis(250),
-            paper_used_mm: 0.0,
-            last_job_mm: 0.0,
         }
     }
 
@@ -136,30 +132,6 @@ impl<T: Transport> Printer<T> {
 
     pub fn into_transport(self) -> T {
         self.transport
-    }
-
-    /// Paper printed since the last [`Printer::reset_paper_counter`], mm.
-    pub fn paper_used_mm(&self) -> f64 {
-        self.paper_used_mm
-    }
-
-    /// Restore the roll counter (e.g. persisted across a kiosk restart).
-    pub fn set_paper_used_mm(&mut self, mm: f64) {
-        self.paper_used_mm = mm.max(0.0);
-    }
-
-    /// Staff action after a roll change.
-    pub fn reset_paper_counter(&mut self) {
-        self.paper_used_mm = 0.0;
-    }
-
-    /// Estimated receipts left on the roll (by the size of the last job).
-    pub fn receipts_left(&self) -> Option<u32> {
-        if self.last_job_mm <= 0.0 {
-            return None;
-        }
-        let left = (f64::from(self.profile.roll_length_mm) - self.paper_used_mm).max(0.0);
-        Some((left / f64::from(self.last_job_mm)) as u32)
     }
 
     /// One reply to `DLE EOT n`: the first byte with the status pattern within the
@@ -241,7 +213,7 @@ impl<T: Transport> Printer<T> {
     }
 
     fn query_report(&mut self) -> Result<StatusReport, PrinterError> {
-        let mut report = match self.model.status {
+        let report = match self.model.status {
             StatusFormat::CustomFull => {
                 let reply = self.ask_full_status()?;
                 status::parse_custom_full(reply)
@@ -259,14 +231,6 @@ impl<T: Transport> Printer<T> {
                     .map_err(|e| PrinterError::Garbled { n: 0, source: e })?
             }
         };
-        let st = &mut report.status;
-        if st.paper == PaperLevel::Ok
-            && self
-                .receipts_left()
-                .is_some_and(|left| left < self.profile.low_paper_receipts)
-        {
-            st.paper = PaperLevel::Low;
-        }
         Ok(report)
     }
 
@@ -379,14 +343,10 @@ impl<T: Transport> Printer<T> {
             }
             sent += chunk.len();
             if let Some(reason) = self.check()? {
-                let done_mm = job.paper_mm * sent as f32 / total as f32;
-                self.paper_used_mm += f64::from(done_mm);
                 tracing::warn!(?reason, sent, total, "print held during job");
                 return Ok(PrintOutcome::Held(reason));
             }
         }
-        self.paper_used_mm += f64::from(job.paper_mm);
-        self.last_job_mm = job.paper_mm;
         if self.model.presenter.is_some() {
             self.presenter.presented(Instant::now());
         }

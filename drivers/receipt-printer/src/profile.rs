@@ -47,10 +47,6 @@ pub struct PrinterProfile {
     pub az_glyphs: AzGlyphs,
     /// Turn on automatic status back (`GS a n`) before each job.
     pub auto_status_back: bool,
-    /// Length of a full roll, mm.
-    pub roll_length_mm: u32,
-    /// Report paper `Low` when fewer receipts than this are estimated to remain on the roll.
-    pub low_paper_receipts: u32,
     /// Printer model id (see [`crate::PrinterModel::all`], `printer models`); `"default"`
     /// is the Epson-compatible profile, an unknown id the safe (raster) profile.
     pub model: String,
@@ -71,8 +67,6 @@ impl Default for PrinterProfile {
             paper: PaperWidth::Mm80,
             az_glyphs: AzGlyphs::UserDefined,
             auto_status_back: false,
-            roll_length_mm: 80_000,
-            low_paper_receipts: 30,
             model: "default".to_string(),
             retract_after_s: 30,
         }
