@@ -374,172 +374,201 @@ fn step(
             }
             i + 3
         }
-        0x1B => {
-            let p = need(bytes, i, 2)?;
-            match p[1] {
-                b'@' => {
-                    st.reset();
-                    i + 2
-                }
-                b'2' => {
-                    st.spacing = DEFAULT_SPACING;
-                    i + 2
-                }
-                b'3' | b'E' | b'a' | b't' | b'%' | b'?' | b'M' | b'R' | b'!' | b'-' | b'G'
-                | b'd' | b'J' => {
-                    let n = need(bytes, i, 3)?[2];
-                    match p[1] {
-                        b'3' => st.spacing = u32::from(n),
-                        b'E' => st.bold = n & 1 == 1,
-                        b'a' => st.justify = justify_of(n),
-                        b't' => st.page = n,
-                        b'%' => st.udc_on = n & 1 == 1,
-                        b'?' => {
-                            st.udc.remove(&n);
-                        }
-                        b'!' => {
-                            st.bold = n & 0x08 != 0;
-                            st.hmul = if n & 0x10 != 0 { 2 } else { 1 };
-                            st.wmul = if n & 0x20 != 0 { 2 } else { 1 };
-                        }
-                        b'd' => {
-                            st.flush(out, None);
-                            let extra = u32::from(n.saturating_sub(1)) * st.spacing;
-                            if extra > 0 {
-                                out.elements.push(Element::Feed(extra));
-                                out.paper_dots += extra;
-                            }
-                        }
-                        b'J' => st.flush(out, Some(u32::from(n))),
-                        _ => {}
-                    }
-                    i + 3
-                }
-                0x1D => {
-                    // ESC GS t n: Star code page.
-                    let p = need(bytes, i, 4)?;
-                    if p[2] != b't' {
-                        return Err(unsupported(bytes, i, 3));
-                    }
-                    st.page = p[3];
-                    i + 4
-                }
-                b'&' => {
-                    let h = need(bytes, i, 5)?;
-                    let (y, c1, c2) = (usize::from(h[2]), h[3], h[4]);
-                    if c2 < c1 || y == 0 {
-                        return Err(unsupported(bytes, i, 5));
-                    }
-                    let mut j = i + 5;
-                    for c in c1..=c2 {
-                        let x = usize::from(need(bytes, j, 1)?[0]);
-                        let data = need(bytes, j + 1, x * y)?;
-                        if y == 3 {
-                            st.udc.insert(c, font::glyph_from_udc(data, x));
-                        }
-                        j += 1 + x * y;
-                    }
-                    j
-                }
-                _ => return Err(unsupported(bytes, i, 2)),
-            }
-        }
-        0x1D => {
-            let p = need(bytes, i, 2)?;
-            match p[1] {
-                b'!' => {
-                    let n = need(bytes, i, 3)?[2];
-                    st.wmul = (n >> 4) + 1;
-                    st.hmul = (n & 0x0F) + 1;
-                    i + 3
-                }
-                b'a' | b'B' | b'b' => {
-                    need(bytes, i, 3)?;
-                    i + 3
-                }
-                b'e' => {
-                    // Ejector: 3 m presents, 32 m t presents with a timeout, others alone.
-                    let n = need(bytes, i, 3)?[2];
-                    let len = match n {
-                        3 => 4,
-                        32 => 5,
-                        _ => 3,
-                    };
-                    need(bytes, i, len)?;
-                    i + len
-                }
-                b'V' => {
-                    let m = need(bytes, i, 3)?[2];
-                    st.flush_if_pending(out);
-                    let (partial, feed, len) = match m {
-                        0 | 48 => (false, 0, 3),
-                        1 | 49 => (true, 0, 3),
-                        65 | 66 => (m == 66, u32::from(need(bytes, i, 4)?[3]), 4),
-                        _ => return Err(unsupported(bytes, i, 3)),
-                    };
-                    out.elements.push(Element::Cut { partial, feed });
-                    out.paper_dots += feed;
-                    i + len
-                }
-                b'v' => {
-                    let h = need(bytes, i, 8)?;
-                    if h[2] != b'0' {
-                        return Err(unsupported(bytes, i, 3));
-                    }
-                    let m = h[3] & 0x03;
-                    let wb = usize::from(u16::from_le_bytes([h[4], h[5]]));
-                    let rows = usize::from(u16::from_le_bytes([h[6], h[7]]));
-                    let data = need(bytes, i + 8, wb * rows)?.to_vec();
-                    let (sx, sy) = match m {
-                        1 => (2, 1),
-                        2 => (1, 2),
-                        3 => (2, 2),
-                        _ => (1, 1),
-                    };
-                    let img = RasterImage {
-                        width_bytes: wb,
-                        rows,
-                        data,
-                        scale_x: sx,
-                        scale_y: sy,
-                        justify: st.justify,
-                    };
-                    out.paper_dots += (rows * usize::from(sy)) as u32;
-                    out.elements.push(Element::Image(img));
-                    i + 8 + wb * rows
-                }
-                b'(' => {
-                    let h = need(bytes, i, 5)?;
-                    if h[2] != b'k' {
-                        return Err(unsupported(bytes, i, 3));
-                    }
-                    let len = usize::from(u16::from_le_bytes([h[3], h[4]]));
-                    let body = need(bytes, i + 5, len)?;
-                    qr_function(body, st, out)
-                        .map_err(|()| unsupported(bytes, i, 5 + len.min(3)))?;
-                    i + 5 + len
-                }
-                _ => return Err(unsupported(bytes, i, 2)),
-            }
-        }
-        0x1C => {
-            // FS P n1 n2 c t: Custom's cut and present.
-            let p = need(bytes, i, 6)?;
-            if p[1] != b'P' {
-                return Err(unsupported(bytes, i, 2));
-            }
-            st.flush_if_pending(out);
-            out.elements.push(Element::Cut {
-                partial: false,
-                feed: 0,
-            });
-            i + 6
-        }
+        0x1B => esc(bytes, i, st, out)?,
+        0x1D => gs(bytes, i, st, out)?,
+        0x1C => fs(bytes, i, st, out)?,
         0x20..=0xFF => {
             st.push_char(b);
             i + 1
         }
         _ => return Err(unsupported(bytes, i, 1)),
+    })
+}
+
+/// `ESC` commands: modes, code pages, user-defined characters.
+fn esc(
+    bytes: &[u8],
+    i: usize,
+    st: &mut State,
+    out: &mut DecodedReceipt,
+) -> Result<usize, PreviewError> {
+    Ok({
+        let p = need(bytes, i, 2)?;
+        match p[1] {
+            b'@' => {
+                st.reset();
+                i + 2
+            }
+            b'2' => {
+                st.spacing = DEFAULT_SPACING;
+                i + 2
+            }
+            b'3' | b'E' | b'a' | b't' | b'%' | b'?' | b'M' | b'R' | b'!' | b'-' | b'G' | b'd'
+            | b'J' => {
+                let n = need(bytes, i, 3)?[2];
+                match p[1] {
+                    b'3' => st.spacing = u32::from(n),
+                    b'E' => st.bold = n & 1 == 1,
+                    b'a' => st.justify = justify_of(n),
+                    b't' => st.page = n,
+                    b'%' => st.udc_on = n & 1 == 1,
+                    b'?' => {
+                        st.udc.remove(&n);
+                    }
+                    b'!' => {
+                        st.bold = n & 0x08 != 0;
+                        st.hmul = if n & 0x10 != 0 { 2 } else { 1 };
+                        st.wmul = if n & 0x20 != 0 { 2 } else { 1 };
+                    }
+                    b'd' => {
+                        st.flush(out, None);
+                        let extra = u32::from(n.saturating_sub(1)) * st.spacing;
+                        if extra > 0 {
+                            out.elements.push(Element::Feed(extra));
+                            out.paper_dots += extra;
+                        }
+                    }
+                    b'J' => st.flush(out, Some(u32::from(n))),
+                    _ => {}
+                }
+                i + 3
+            }
+            0x1D => {
+                // ESC GS t n: Star code page.
+                let p = need(bytes, i, 4)?;
+                if p[2] != b't' {
+                    return Err(unsupported(bytes, i, 3));
+                }
+                st.page = p[3];
+                i + 4
+            }
+            b'&' => {
+                let h = need(bytes, i, 5)?;
+                let (y, c1, c2) = (usize::from(h[2]), h[3], h[4]);
+                if c2 < c1 || y == 0 {
+                    return Err(unsupported(bytes, i, 5));
+                }
+                let mut j = i + 5;
+                for c in c1..=c2 {
+                    let x = usize::from(need(bytes, j, 1)?[0]);
+                    let data = need(bytes, j + 1, x * y)?;
+                    if y == 3 {
+                        st.udc.insert(c, font::glyph_from_udc(data, x));
+                    }
+                    j += 1 + x * y;
+                }
+                j
+            }
+            _ => return Err(unsupported(bytes, i, 2)),
+        }
+    })
+}
+
+/// `GS` commands: sizes, cuts, raster images, QR codes.
+fn gs(
+    bytes: &[u8],
+    i: usize,
+    st: &mut State,
+    out: &mut DecodedReceipt,
+) -> Result<usize, PreviewError> {
+    Ok({
+        let p = need(bytes, i, 2)?;
+        match p[1] {
+            b'!' => {
+                let n = need(bytes, i, 3)?[2];
+                st.wmul = (n >> 4) + 1;
+                st.hmul = (n & 0x0F) + 1;
+                i + 3
+            }
+            b'a' | b'B' | b'b' => {
+                need(bytes, i, 3)?;
+                i + 3
+            }
+            b'e' => {
+                // Ejector: 3 m presents, 32 m t presents with a timeout, others alone.
+                let n = need(bytes, i, 3)?[2];
+                let len = match n {
+                    3 => 4,
+                    32 => 5,
+                    _ => 3,
+                };
+                need(bytes, i, len)?;
+                i + len
+            }
+            b'V' => {
+                let m = need(bytes, i, 3)?[2];
+                st.flush_if_pending(out);
+                let (partial, feed, len) = match m {
+                    0 | 48 => (false, 0, 3),
+                    1 | 49 => (true, 0, 3),
+                    65 | 66 => (m == 66, u32::from(need(bytes, i, 4)?[3]), 4),
+                    _ => return Err(unsupported(bytes, i, 3)),
+                };
+                out.elements.push(Element::Cut { partial, feed });
+                out.paper_dots += feed;
+                i + len
+            }
+            b'v' => {
+                let h = need(bytes, i, 8)?;
+                if h[2] != b'0' {
+                    return Err(unsupported(bytes, i, 3));
+                }
+                let m = h[3] & 0x03;
+                let wb = usize::from(u16::from_le_bytes([h[4], h[5]]));
+                let rows = usize::from(u16::from_le_bytes([h[6], h[7]]));
+                let data = need(bytes, i + 8, wb * rows)?.to_vec();
+                let (sx, sy) = match m {
+                    1 => (2, 1),
+                    2 => (1, 2),
+                    3 => (2, 2),
+                    _ => (1, 1),
+                };
+                let img = RasterImage {
+                    width_bytes: wb,
+                    rows,
+                    data,
+                    scale_x: sx,
+                    scale_y: sy,
+                    justify: st.justify,
+                };
+                out.paper_dots += (rows * usize::from(sy)) as u32;
+                out.elements.push(Element::Image(img));
+                i + 8 + wb * rows
+            }
+            b'(' => {
+                let h = need(bytes, i, 5)?;
+                if h[2] != b'k' {
+                    return Err(unsupported(bytes, i, 3));
+                }
+                let len = usize::from(u16::from_le_bytes([h[3], h[4]]));
+                let body = need(bytes, i + 5, len)?;
+                qr_function(body, st, out).map_err(|()| unsupported(bytes, i, 5 + len.min(3)))?;
+                i + 5 + len
+            }
+            _ => return Err(unsupported(bytes, i, 2)),
+        }
+    })
+}
+
+/// `FS P`: Custom's cut and present.
+fn fs(
+    bytes: &[u8],
+    i: usize,
+    st: &mut State,
+    out: &mut DecodedReceipt,
+) -> Result<usize, PreviewError> {
+    Ok({
+        // FS P n1 n2 c t: Custom's cut and present.
+        let p = need(bytes, i, 6)?;
+        if p[1] != b'P' {
+            return Err(unsupported(bytes, i, 2));
+        }
+        st.flush_if_pending(out);
+        out.elements.push(Element::Cut {
+            partial: false,
+            feed: 0,
+        });
+        i + 6
     })
 }
 
