@@ -64,13 +64,6 @@ pub const SIMULATED: &str = "simulated";
 
 /// Baud rates offered; a configured rate that is not here is offered too.
 const BAUDS: [u32; 5] = [9600, 19200, 38400, 57600, 115200];
-/// Framings offered.
-const FRAMINGS: [Framing; 4] = [
-    Framing::Plain,
-    Framing::StxEtx,
-    Framing::ThreeM,
-    Framing::Desko,
-];
 /// Line settings offered (data bits, parity, stop bits); a configured one not here is too.
 const LINES: [&str; 6] = ["8N1", "8E1", "8O1", "7E1", "7O1", "8N2"];
 
@@ -336,7 +329,7 @@ impl SettingsDraft {
                 Some(line) => self.edited.reader_line = line,
                 None => return false,
             },
-            F::ReaderFraming => match FRAMINGS.iter().find(|f| f.as_str() == value) {
+            F::ReaderFraming => match Framing::ALL.iter().find(|f| f.as_str() == value) {
                 Some(f) => self.edited.reader_framing = *f,
                 None => return false,
             },
@@ -391,7 +384,7 @@ impl SettingsDraft {
             }
             F::ReaderFraming => (
                 e.reader_framing.as_str().to_owned(),
-                FRAMINGS.iter().map(|f| f.as_str().to_owned()).collect(),
+                Framing::ALL.iter().map(|f| f.as_str().to_owned()).collect(),
             ),
             F::CentralUrl => (e.central_url.clone(), Vec::new()),
             F::KioskId => (e.kiosk_id.clone(), Vec::new()),
