@@ -355,6 +355,14 @@ fn bridge_turns_touches_into_events() {
         exists(&ui, "Submitted, 03.11.2026 10:14"),
         "history timeline"
     );
+    // Its receipt was not taken: the citizen prints it again.
+    click(&ui, "Print my receipt again");
+    assert_eq!(
+        actions(&mut rx),
+        vec![UiEvent::ReprintReceipt(
+            dost_api::ApplicationId::parse("YAS01-261103-0015").expect("number")
+        )]
+    );
 
     // Rating: each face sends its score; "Skip" ends the session.
     ui.show(&sample(ScreenId::Rating, Lang::En));

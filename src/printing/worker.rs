@@ -10,7 +10,9 @@ use dost_api::{ApplicationId, DeviceState};
 use kiosk_core::health::{PrinterFacts, SensorPaper};
 use kiosk_core::paper::{PaperRoll, Supply};
 use kiosk_core::print::HoldReason;
-use receipt_printer::{EncodedJob, PrintOutcome, Printer, PrinterStatus, Transport};
+use receipt_printer::{
+    EncodedJob, PresenterEvent, PrintOutcome, Printer, PrinterStatus, Transport,
+};
 use tokio::sync::mpsc;
 
 use super::preview::PreviewSink;
@@ -37,6 +39,10 @@ pub enum PrinterReport {
     },
     /// Paper left by the counter.
     Supply(Supply),
+    /// A receipt was left in the presenter and pulled back into the printer.
+    NotTaken {
+        application_id: Option<ApplicationId>,
+    },
 }
 
 /// Settings of the worker.
@@ -83,7 +89,19 @@ struct Worker<T: Transport> {
     store: StoreHandle,
     reports: mpsc::UnboundedSender<PrinterReport>,
     settings: WorkerSettings,
+    /// The job whose receipt waits in the presenter (presenter models).
+    presented: Option<PrintJobRef>,
 }
+
+/// A printed job, as the presenter's outcome is recorded against it.
+#[derive(Debug, Clone)]
+struct PrintJobRef {
+    id: i64,
+    application_id: Option<String>,
+}
+
+/// While a receipt waits in the presenter, its sensor is read this often.
+const PRESENTER_POLL: Duration = Duration::from_millis(500);
 
 /// Runs the worker on the calling thread until `Stop` or the command channel closes.
 pub fn run_worker<T: Transport>(
@@ -98,11 +116,17 @@ pub fn run_worker<T: Transport>(
         store,
         reports,
         settings,
+        presented: None,
     };
     let mut last_status: Option<PrinterStatus> = None;
     let mut last_supply = None;
     loop {
-        match commands.recv_timeout(w.settings.poll) {
+        let wait = if w.printer.receipt_waiting() {
+            w.settings.poll.min(PRESENTER_POLL)
+        } else {
+            w.settings.poll
+        };
+        match commands.recv_timeout(wait) {
             Ok(PrinterCmd::Stop) | Err(std_mpsc::RecvTimeoutError::Disconnected) => return,
             Ok(PrinterCmd::Restocked) => w.restocked(),
             Ok(PrinterCmd::Kick) | Err(std_mpsc::RecvTimeoutError::Timeout) => {}
@@ -121,7 +145,14 @@ pub fn run_worker<T: Transport>(
                 return;
             }
         }
-        if status.can_print() && w.print_pending(&commands) == Pending::Stop {
+        if w.printer.receipt_waiting() {
+            w.watch_presenter();
+        }
+        // The next receipt waits until the one in the presenter is taken or pulled back.
+        if status.can_print()
+            && !w.printer.receipt_waiting()
+            && w.print_pending(&commands) == Pending::Stop
+        {
             return;
         }
         let supply = w.supply(&status);
@@ -148,6 +179,32 @@ impl<T: Transport> Worker<T> {
     fn supply(&self, status: &PrinterStatus) -> Option<Supply> {
         let used = self.store.call_blocking(|s| s.paper_used_mm()).ok()?;
         Some(self.settings.roll.supply(used, Some(facts(status).paper)))
+    }
+
+    /// Reads the presenter: a receipt pulled back is recorded as not taken (its citizen can
+    /// print it again) and reported.
+    fn watch_presenter(&mut self) {
+        match self.printer.poll_presenter() {
+            Ok(Some(PresenterEvent::Taken)) => self.presented = None,
+            Ok(Some(PresenterEvent::Retracted)) => {
+                let Some(job) = self.presented.take() else {
+                    tracing::info!("a receipt the kiosk did not print was pulled back");
+                    return;
+                };
+                let id = job.id;
+                if let Err(e) = self.store.call_blocking(move |s| s.job_not_taken(id)) {
+                    tracing::error!(error = %e, "cannot record a receipt not taken");
+                }
+                let _ = self.reports.send(PrinterReport::NotTaken {
+                    application_id: job
+                        .application_id
+                        .as_deref()
+                        .and_then(|a| ApplicationId::parse(a).ok()),
+                });
+            }
+            Ok(Some(PresenterEvent::Presented) | None) => {}
+            Err(e) => tracing::warn!(error = %e, "presenter status unavailable"),
+        }
     }
 
     /// A new roll is in: the paper counter (kept in the store) starts again.
@@ -183,7 +240,8 @@ impl<T: Transport> Worker<T> {
                     return Pending::Done;
                 }
             };
-            if !self.print_one(job) {
+            // A receipt in the presenter: the next one waits until it is taken.
+            if !self.print_one(job) || self.printer.receipt_waiting() {
                 return Pending::Done;
             }
         }
@@ -220,6 +278,12 @@ impl<T: Transport> Worker<T> {
             tracing::error!(error = %e, "cannot record job outcome");
         }
         let printed = reason.is_none();
+        if printed && self.printer.receipt_waiting() {
+            self.presented = Some(PrintJobRef {
+                id,
+                application_id: job.application_id.clone(),
+            });
+        }
         tracing::info!(
             job = id,
             printed,
@@ -331,6 +395,175 @@ mod tests {
             "one page counted: {used}"
         );
         drop(tx);
+        Ok(())
+    }
+
+    /// A worker on a simulated presenter printer (Citizen PPU-700) that retracts after 1 s,
+    /// with one application's receipt queued.
+    struct PresenterRig {
+        sim: SimulatedPrinter,
+        store: StoreHandle,
+        tx: std_mpsc::Sender<PrinterCmd>,
+        reports: mpsc::UnboundedReceiver<PrinterReport>,
+        worker: std::thread::JoinHandle<()>,
+        application_id: String,
+        _dir: tempfile::TempDir,
+    }
+
+    fn presenter_rig() -> Result<PresenterRig, Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let (store, _thread) = StoreHandle::spawn(crate::store::Store::open_dir(dir.path())?)?;
+        let citizen = kiosk_core::card::CitizenKey::new(
+            dost_api::Fin::parse("5ZX7K2P").ok().as_ref(),
+            "AA1234567",
+        );
+        let submission = kiosk_core::session::Submission {
+            service_id: "disability-assessment".into(),
+            lang: dost_api::Lang::Az,
+            citizen,
+            document_number: "AA1234567".into(),
+            answers: Default::default(),
+        };
+        let template = kiosk_core::print::ReceiptTemplate {
+            center_name: "DOST Yasamal".into(),
+            kiosk_id: "K1".into(),
+            service_title: "Əlilliyin qiymətləndirilməsi".into(),
+            next_steps: vec![],
+        };
+        let stored = store.call_blocking(move |s| {
+            s.submit("YAS01", "K1", &submission, Utc::now(), Some(&template))
+        })?;
+        let sim = SimulatedPrinter::instant();
+        let model = receipt_printer::PrinterModel::find("PPU-700").ok_or("no PPU-700")?;
+        sim.set_model(model);
+        let profile = receipt_printer::PrinterProfile {
+            model: "PPU-700".into(),
+            retract_after_s: 1,
+            ..Default::default()
+        };
+        let (tx, rx) = std_mpsc::channel();
+        let (reports_tx, reports) = mpsc::unbounded_channel();
+        let printer =
+            Printer::new(sim.clone(), profile).with_reply_timeout(Duration::from_millis(40));
+        let worker_store = store.clone();
+        let worker = std::thread::spawn(move || {
+            run_worker(
+                printer,
+                worker_store,
+                rx,
+                reports_tx,
+                WorkerSettings {
+                    poll: Duration::from_secs(60),
+                    roll: PaperRoll {
+                        roll_length_mm: 80_000,
+                        low_receipts: 30,
+                    },
+                    preview: None,
+                },
+            )
+        });
+        tx.send(PrinterCmd::Kick)?;
+        Ok(PresenterRig {
+            sim,
+            store,
+            tx,
+            reports,
+            worker,
+            application_id: stored.application_id.to_string(),
+            _dir: dir,
+        })
+    }
+
+    /// The next report that is not a status or supply change (10 s at most).
+    fn next_job_report(r: &mut PresenterRig) -> Option<PrinterReport> {
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while std::time::Instant::now() < deadline {
+            match r.reports.try_recv() {
+                Ok(PrinterReport::Status(_) | PrinterReport::Supply(_)) => {}
+                Ok(other) => return Some(other),
+                Err(_) => std::thread::sleep(Duration::from_millis(20)),
+            }
+        }
+        None
+    }
+
+    fn job_states(store: &StoreHandle) -> Result<Vec<String>, crate::store::StoreError> {
+        store.call_blocking(|s| {
+            let mut stmt = s
+                .connection()
+                .prepare("SELECT state FROM print_jobs ORDER BY id")?;
+            let rows = stmt.query_map([], |r| r.get(0))?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+    }
+
+    #[test]
+    fn a_receipt_left_in_the_presenter_is_pulled_back_and_recorded_not_taken()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let mut r = presenter_rig()?;
+        let printed = next_job_report(&mut r);
+        assert!(
+            matches!(printed, Some(PrinterReport::Job { printed: true, .. })),
+            "{printed:?}"
+        );
+        assert!(r.sim.receipt_in_presenter());
+        let not_taken = next_job_report(&mut r);
+        let Some(PrinterReport::NotTaken { application_id }) = not_taken else {
+            panic!("expected not taken, got {not_taken:?}");
+        };
+        assert_eq!(
+            application_id.map(|a| a.to_string()),
+            Some(r.application_id.clone())
+        );
+        assert_eq!(r.sim.retracted_receipts(), 1);
+        assert_eq!(job_states(&r.store)?, vec!["not_taken".to_owned()]);
+        // The citizen asks for it again: it prints, and this time it is taken.
+        let app = r.application_id.clone();
+        assert!(r.store.call_blocking(move |s| s.reprint_not_taken(&app))?);
+        r.tx.send(PrinterCmd::Kick)?;
+        let again = next_job_report(&mut r);
+        assert!(matches!(
+            again,
+            Some(PrinterReport::Job { printed: true, .. })
+        ));
+        assert!(r.sim.take_receipt());
+        std::thread::sleep(Duration::from_millis(1_500));
+        assert_eq!(
+            r.sim.retracted_receipts(),
+            1,
+            "a taken receipt is not pulled back"
+        );
+        assert_eq!(job_states(&r.store)?, vec!["printed".to_owned()]);
+        r.tx.send(PrinterCmd::Stop)?;
+        r.worker.join().map_err(|_| "worker panicked")?;
+        Ok(())
+    }
+
+    #[test]
+    fn the_next_receipt_waits_until_the_presenter_is_clear()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let mut r = presenter_rig()?;
+        assert!(matches!(
+            next_job_report(&mut r),
+            Some(PrinterReport::Job { printed: true, .. })
+        ));
+        r.store
+            .call_blocking(|s| s.queue_job(&PrintDoc::TestPage, Utc::now()))?;
+        r.tx.send(PrinterCmd::Kick)?;
+        std::thread::sleep(Duration::from_millis(300));
+        assert_eq!(
+            job_states(&r.store)?,
+            vec!["printed".to_owned(), "queued".to_owned()],
+            "printed over the receipt in the presenter"
+        );
+        assert!(r.sim.take_receipt());
+        let next = next_job_report(&mut r);
+        assert!(
+            matches!(next, Some(PrinterReport::Job { printed: true, .. })),
+            "{next:?}"
+        );
+        r.tx.send(PrinterCmd::Stop)?;
+        r.worker.join().map_err(|_| "worker panicked")?;
         Ok(())
     }
 }

@@ -7,7 +7,7 @@ use std::pin::Pin;
 use std::sync::mpsc as std_mpsc;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use dost_api::{ApplicationStatus, Lang};
+use dost_api::{ApplicationId, ApplicationStatus, Lang};
 use kiosk_core::card::CitizenKey;
 use kiosk_core::print::ReceiptTemplate;
 use kiosk_core::session::{AppRecord, Submission, VerifyOutcome};
@@ -59,8 +59,8 @@ impl Centre for CentralClient {
     }
 }
 
-/// What the citizen's effects store: applications (with their receipts), cached statuses and
-/// ratings.
+/// What the citizen's effects store: applications (with their receipts), cached statuses,
+/// ratings, and receipts printed again.
 pub trait Outbox: Send + Sync + 'static {
     fn submit(
         &self,
@@ -82,6 +82,8 @@ pub trait Outbox: Send + Sync + 'static {
         lang: Lang,
         now: DateTime<Utc>,
     ) -> BoxFut<Result<(), StoreError>>;
+    /// Queues again the receipt of an application that was not taken (false: there is none).
+    fn reprint(&self, application_id: ApplicationId) -> BoxFut<Result<bool, StoreError>>;
 }
 
 /// The store of a kiosk with this identity.
@@ -148,6 +150,15 @@ impl Outbox for StoreOutbox {
                     s.add_rating(&kiosk_id, service_id.as_deref(), score, lang, now)
                         .map(drop)
                 })
+                .await
+        })
+    }
+
+    fn reprint(&self, application_id: ApplicationId) -> BoxFut<Result<bool, StoreError>> {
+        let store = self.store.clone();
+        Box::pin(async move {
+            store
+                .call(move |s| s.reprint_not_taken(application_id.as_str()))
                 .await
         })
     }

@@ -81,6 +81,28 @@ impl Executor {
                     load_applications(&e, citizen, generation, send).await;
                 });
             }
+            Effect::Reprint {
+                generation,
+                application_id,
+            } => {
+                self.tasks.spawn(async move {
+                    let queued = match e.outbox.reprint(application_id.clone()).await {
+                        Ok(queued) => queued,
+                        Err(err) => {
+                            tracing::warn!(error = %err, "receipt not queued again");
+                            false
+                        }
+                    };
+                    if queued {
+                        e.printer.kick();
+                    }
+                    send(Event::Reprinted {
+                        generation,
+                        application_id,
+                        queued,
+                    });
+                });
+            }
             Effect::Wiped => tracing::info!("session ended and wiped"),
             Effect::Rate {
                 service_id,

@@ -244,6 +244,17 @@ impl EventLoop {
                     self.refresh_service_facts();
                 }
             }
+            PrinterReport::NotTaken { application_id } => {
+                if let Some(application_id) = application_id {
+                    self.step(Event::Receipt {
+                        application_id,
+                        receipt: ReceiptState::NotTaken,
+                    });
+                }
+                if self.session.in_service_mode() {
+                    self.refresh_service_facts();
+                }
+            }
         }
     }
 

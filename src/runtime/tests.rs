@@ -10,7 +10,9 @@ use dost_api::{ApplicationId, ApplicationState, ApplicationStatus, Lang};
 use kiosk_core::card::CitizenKey;
 use kiosk_core::pin::PinGate;
 use kiosk_core::print::ReceiptTemplate;
-use kiosk_core::session::{AppRecord, Event, Phase, Session, Submission, VerifyOutcome};
+use kiosk_core::session::{
+    AppRecord, Event, Phase, ReceiptFate, Session, Submission, VerifyOutcome,
+};
 use kiosk_core::view::{ReceiptState, ScreenId, UiEvent, ViewModel};
 use tokio::sync::{Notify, mpsc, watch};
 use tokio_util::sync::CancellationToken;
@@ -112,6 +114,15 @@ impl Outbox for FakeOutbox {
     ) -> BoxFut<Result<(), StoreError>> {
         self.ratings.lock().unwrap().push((service_id, score));
         Box::pin(async { Ok(()) })
+    }
+
+    fn reprint(&self, application_id: ApplicationId) -> BoxFut<Result<bool, StoreError>> {
+        let mut records = self.records.lock().unwrap();
+        let found = records
+            .iter_mut()
+            .find(|r| r.application_id == application_id && r.receipt == ReceiptFate::NotTaken);
+        let queued = found.map(|r| r.receipt = ReceiptFate::Normal).is_some();
+        Box::pin(async move { Ok(queued) })
     }
 }
 
@@ -421,6 +432,7 @@ fn record(seq: u32, state: ApplicationState) -> AppRecord {
         as_of: None,
         pending_upload: true,
         history: Vec::new(),
+        receipt: ReceiptFate::Normal,
     }
 }
 
@@ -469,6 +481,32 @@ async fn applications_without_the_centre_say_offline() {
     };
     assert!(list.offline, "the centre did not answer");
     assert_eq!(r.outbox.cached.load(Ordering::SeqCst), 0);
+}
+
+#[tokio::test]
+async fn a_receipt_not_taken_is_queued_again_and_printed() {
+    let outbox = FakeOutbox::default();
+    let mut not_taken = record(7, ApplicationState::Received);
+    not_taken.receipt = ReceiptFate::NotTaken;
+    let id = not_taken.application_id.clone();
+    outbox.records.lock().unwrap().push(not_taken);
+    let welcome = kiosk_core::samples::session(ScreenId::Welcome, Lang::Az).0;
+    let mut r = rig(welcome, outbox).await;
+    *r.centre.statuses.lock().unwrap() = Some(Vec::new());
+    r.event_loop.on_ui(UiEvent::OpenMyApplications);
+    r.feed_next().await;
+    r.feed_next().await;
+    r.event_loop.on_ui(UiEvent::OpenApplication(id.clone()));
+    assert_eq!(r.screen(), ScreenId::ApplicationDetail);
+    r.event_loop.on_ui(UiEvent::ReprintReceipt(id.clone()));
+    let ev = r.feed_next().await;
+    assert!(
+        matches!(ev, Event::Reprinted { queued: true, .. }),
+        "{ev:?}"
+    );
+    assert_eq!(r.printer.kicks.load(Ordering::SeqCst), 1);
+    let detail = r.event_loop.view().application_detail.unwrap();
+    assert_eq!(detail.receipt, ReceiptFate::Reprinting);
 }
 
 #[tokio::test]

@@ -8,7 +8,7 @@ use dost_api::{
     ApplicationId, ApplicationState, ApplicationSubmission, ItemOutcome, SubmitItemResult,
 };
 use kiosk_core::print::{PrintDoc, ReceiptTemplate};
-use kiosk_core::session::{AppRecord, Submission};
+use kiosk_core::session::{AppRecord, ReceiptFate, Submission};
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 
 use super::status_cache::parse_history;
@@ -209,7 +209,9 @@ impl Store {
         let tag = self.keys.fin_tag(citizen_key);
         let mut out: BTreeMap<String, AppRecord> = BTreeMap::new();
         let mut stmt = self.conn.prepare_cached(
-            "SELECT a.id, a.service_id, a.sync_state, c.state, c.as_of, c.history
+            "SELECT a.id, a.service_id, a.sync_state, c.state, c.as_of, c.history,
+                EXISTS (SELECT 1 FROM print_jobs p WHERE p.application_id = a.id
+                        AND p.state = 'not_taken')
              FROM applications a LEFT JOIN status_cache c ON c.application_id = a.id
              WHERE a.fin_tag = ?1",
         )?;
@@ -221,6 +223,7 @@ impl Store {
                 state: r.get(3)?,
                 as_of: r.get(4)?,
                 history: r.get(5)?,
+                not_taken: r.get(6)?,
             })
         })?;
         for row in rows {
@@ -239,6 +242,7 @@ impl Store {
                 state: r.get(2)?,
                 as_of: r.get(3)?,
                 history: r.get(4)?,
+                not_taken: false,
             })
         })?;
         for row in rows {
@@ -281,6 +285,8 @@ struct Row {
     state: Option<String>,
     as_of: Option<DateTime<Utc>>,
     history: Option<String>,
+    /// Its receipt was pulled back by the presenter.
+    not_taken: bool,
 }
 
 impl Row {
@@ -301,6 +307,11 @@ impl Row {
             as_of: self.as_of,
             pending_upload: self.pending,
             history: parse_history(self.history.as_deref()),
+            receipt: if self.not_taken {
+                ReceiptFate::NotTaken
+            } else {
+                ReceiptFate::Normal
+            },
         });
     }
 }

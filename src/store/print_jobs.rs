@@ -1,8 +1,9 @@
 //! Print jobs (receipts and test pages) and the paper counter.
 //!
 //! A job keeps what to print as a document; it is laid out when it prints. A job prints once:
-//! `printed` is final. Jobs the printer could not print are `held` with the reason, and print
-//! again when the printer can.
+//! `printed` is final, unless a presenter pulled the receipt back (`not_taken`): then it
+//! prints again only when its citizen asks. Jobs the printer could not print are `held` with
+//! the reason, and print again when the printer can.
 
 use chrono::{DateTime, Utc};
 use dost_api::ApplicationId;
@@ -94,11 +95,16 @@ impl Store {
         }))
     }
 
-    /// Held receipts, oldest first.
+    /// Held receipts, oldest first, then receipts not taken in the last day (newest first),
+    /// for the staff.
     pub fn held_jobs(&self, limit: usize) -> Result<Vec<HeldJob>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, application_id, hold_reason FROM print_jobs
-             WHERE state = 'held' ORDER BY id LIMIT ?1",
+            "SELECT id, application_id,
+                CASE state WHEN 'not_taken' THEN 'not-taken' ELSE hold_reason END
+             FROM print_jobs WHERE state = 'held' OR (state = 'not_taken'
+                AND printed_at >= datetime('now', '-1 day'))
+             ORDER BY state = 'not_taken', CASE state WHEN 'held' THEN id ELSE -id END
+             LIMIT ?1",
         )?;
         let rows = stmt.query_map(params![limit as i64], |r| {
             Ok((
@@ -167,6 +173,26 @@ impl Store {
             params![id, reason.name()],
         )?;
         Ok(())
+    }
+
+    /// The presenter pulled a printed receipt back: it was not taken.
+    pub fn job_not_taken(&mut self, id: i64) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE print_jobs SET state = 'not_taken' WHERE id = ?1 AND state = 'printed'",
+            params![id],
+        )?;
+        Ok(())
+    }
+
+    /// Queues again the receipt of `application_id` that was not taken; false when there is
+    /// none (taken, never printed, or already queued again).
+    pub fn reprint_not_taken(&mut self, application_id: &str) -> Result<bool, StoreError> {
+        let n = self.conn.execute(
+            "UPDATE print_jobs SET state = 'queued' WHERE id = (
+                SELECT MAX(id) FROM print_jobs WHERE application_id = ?1 AND state = 'not_taken')",
+            params![application_id],
+        )?;
+        Ok(n == 1)
     }
 
     /// Staff restocked the paper: resets the counter and records it in the audit log.

@@ -3,7 +3,7 @@ use chrono::{DateTime, Utc};
 use dost_api::{ItemOutcome, Lang, SubmitItemResult};
 use kiosk_core::card::CitizenKey;
 use kiosk_core::print::{HoldReason, PrintDoc, ReceiptTemplate};
-use kiosk_core::session::Submission;
+use kiosk_core::session::{ReceiptFate, Submission};
 
 fn store() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
@@ -160,6 +160,53 @@ fn print_jobs_print_once_and_count_paper() {
 }
 
 #[test]
+fn a_receipt_not_taken_prints_again_only_when_asked() {
+    let (_d, mut s) = store();
+    let citizen = sub("5ZX7K2P");
+    let a = s
+        .submit("YAS01", "K1", &citizen, now(), Some(&template()))
+        .unwrap();
+    let app = a.application_id.as_str().to_owned();
+    let job = s.next_print_job().unwrap().unwrap();
+    assert!(
+        !s.reprint_not_taken(&app).unwrap(),
+        "nothing to print again yet"
+    );
+    s.job_printing(job.id).unwrap();
+    s.job_printed(job.id, 100.0, Utc::now()).unwrap();
+    s.job_not_taken(job.id).unwrap();
+    assert!(
+        s.next_print_job().unwrap().is_none(),
+        "a receipt not taken does not print by itself"
+    );
+    let fate = |s: &Store| {
+        s.applications_for(citizen.citizen.expose())
+            .unwrap()
+            .iter()
+            .map(|r| r.receipt)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(fate(&s), vec![ReceiptFate::NotTaken]);
+    let staff = s.held_jobs(10).unwrap();
+    assert_eq!(staff.len(), 1);
+    assert_eq!(staff[0].reason, Some(HoldReason::NotTaken));
+    assert_eq!(s.stats().unwrap().held_jobs, 0, "not a held receipt");
+    assert!(s.reprint_not_taken(&app).unwrap());
+    assert!(!s.reprint_not_taken(&app).unwrap(), "queued once");
+    assert_eq!(fate(&s), vec![ReceiptFate::Normal]);
+    let again = s.next_print_job().unwrap().unwrap();
+    assert_eq!(again.id, job.id);
+    s.job_printed(job.id, 100.0, Utc::now()).unwrap();
+    assert_eq!(
+        s.stats().unwrap().paper_used_mm,
+        200.0,
+        "the paper of both prints"
+    );
+    // Another citizen's number does nothing.
+    assert!(!s.reprint_not_taken("YAS01-261124-9999").unwrap());
+}
+
+#[test]
 fn personal_data_is_sealed_and_purged() {
     let dir = tempfile::tempdir().unwrap();
     let a = {
@@ -285,6 +332,42 @@ fn migrates_from_every_earlier_version() {
         );
         assert!(s.pending_ratings(1).unwrap().is_empty());
     }
+}
+
+/// Version 3's print jobs keep their ids, states and documents in version 4's table, which
+/// also takes receipts not taken, and new jobs do not reuse an old id.
+#[test]
+fn version_three_print_jobs_survive_the_new_states() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kiosk.db");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        migrate::build_legacy(&conn, 3);
+        conn.execute_batch(
+            "INSERT INTO print_jobs (id, application_id, state, bytes, paper_mm, created_at,
+                printed_at, doc)
+             VALUES (7, 'YAS01-261124-0001', 'printed', x'', 0, '2026-11-24 10:00:00+00:00',
+                '2026-11-24 10:00:05+00:00', '\"TestPage\"'),
+                    (9, NULL, 'held', x'', 0, '2026-11-24 10:01:00+00:00', NULL, NULL);",
+        )
+        .unwrap();
+    }
+    let mut s = Store::open(&path, [1u8; 32]).unwrap();
+    let states: Vec<(i64, String)> = {
+        let mut stmt = s
+            .connection()
+            .prepare("SELECT id, state FROM print_jobs ORDER BY id")
+            .unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    assert_eq!(states, vec![(7, "printed".into()), (9, "held".into())]);
+    s.job_not_taken(7).unwrap();
+    assert!(s.reprint_not_taken("YAS01-261124-0001").unwrap());
+    let next = s.queue_job(&PrintDoc::TestPage, now()).unwrap();
+    assert!(next > 9, "a new job took an old id: {next}");
 }
 
 /// A version-2 database, written the way version 2 wrote it: legacy keys and tags, RFC 3339

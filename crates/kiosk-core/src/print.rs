@@ -87,7 +87,8 @@ impl ReceiptDoc {
     }
 }
 
-/// Where a print job is. Stored by name (`queued`, `printing`, `printed`, `held`).
+/// Where a print job is. Stored by name (`queued`, `printing`, `printed`, `held`,
+/// `not_taken`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::EnumString, strum::IntoStaticStr)]
 #[strum(serialize_all = "snake_case")]
 pub enum JobState {
@@ -99,6 +100,9 @@ pub enum JobState {
     Printed,
     /// The printer could not print it; it waits for staff or the printer to recover.
     Held,
+    /// Printed, but not taken: the presenter pulled it back into the printer. It prints
+    /// again only when its citizen asks (from the application's detail screen).
+    NotTaken,
 }
 
 impl JobState {
@@ -127,6 +131,8 @@ pub enum HoldReason {
     Disconnected,
     CutterError,
     HardwareError,
+    /// Not a hold: the receipt printed but was not taken (staff see it with the held ones).
+    NotTaken,
 }
 
 impl HoldReason {

@@ -12,7 +12,7 @@ use crate::paper::Supply;
 use crate::pin::Role;
 use crate::print::HoldReason;
 use crate::screen::{self, Facts, HeldJob, ServiceFacts, StoreFacts, SyncFacts, ViewCtx};
-use crate::session::{AppList, AppRecord, Phase, Policy, ServiceState, Session};
+use crate::session::{AppList, AppRecord, Phase, Policy, ReceiptFate, ServiceState, Session};
 use crate::settings::{Line, PortInfo, Settings, SettingsDraft};
 use crate::validate::FieldError;
 use crate::view::{CardErrorKind, ReceiptState, ScreenId, ServiceMessage, ViewModel};
@@ -55,6 +55,7 @@ fn applications() -> AppList {
         as_of: as_of.map(at),
         pending_upload: as_of.is_none(),
         history: Vec::new(),
+        receipt: ReceiptFate::Normal,
     };
     let mut in_review = record(
         DETAIL_ID,
@@ -67,6 +68,8 @@ fn applications() -> AppList {
         (ApplicationState::Received, at("2026-11-03T06:16:00Z")),
         (ApplicationState::InReview, at("2026-11-05T05:40:00Z")),
     ];
+    // Its receipt was left in the printer's mouth and pulled back: "print again" shows.
+    in_review.receipt = ReceiptFate::NotTaken;
     AppList {
         records: vec![
             record(
@@ -167,6 +170,11 @@ pub fn facts() -> Facts {
                         job_id: 42,
                         application_id: Some(id("YAS01-261124-0009")),
                         reason: Some(HoldReason::PaperOut),
+                    },
+                    HeldJob {
+                        job_id: 39,
+                        application_id: Some(id("YAS01-261124-0006")),
+                        reason: Some(HoldReason::NotTaken),
                     },
                 ],
             })),
@@ -333,7 +341,7 @@ mod tests {
         assert_eq!(form.fields.len(), 2);
         assert_eq!(form.fields[1].error, Some(FieldError::OutOfRange));
         let staff = view(ScreenId::ServiceStaff, Lang::En, &catalog);
-        assert_eq!(staff.service.map(|s| s.held.len()), Some(2));
+        assert_eq!(staff.service.map(|s| s.held.len()), Some(3));
         let settings = view(ScreenId::ServiceSettings, Lang::Ru, &catalog);
         assert!(
             settings

@@ -177,6 +177,8 @@ pub enum ReceiptState {
     /// The printer cannot print now (paper out, cover open, offline): the receipt waits; the
     /// screen shows the number and the QR code instead.
     NotAvailable,
+    /// Printed but not taken: the presenter pulled it back ("my applications" prints it again).
+    NotTaken,
 }
 
 /// The finished application.
@@ -225,6 +227,8 @@ pub struct ApplicationDetailView {
     pub row: ApplicationRow,
     /// Oldest first.
     pub history: Vec<HistoryRow>,
+    /// Its receipt was not taken ("print again" is offered), or is printing again.
+    pub receipt: crate::session::ReceiptFate,
 }
 
 /// A part of the kiosk on the technician's screen.
@@ -497,6 +501,8 @@ pub enum UiEvent {
     ServiceAction(ServiceAction),
     /// Leave service mode.
     CloseService,
+    /// From an application's detail: print its receipt again (it was not taken).
+    ReprintReceipt(ApplicationId),
 }
 
 /// A date as Azerbaijanis write it, `24.11.2026`.

@@ -2,6 +2,7 @@
 //! the rating (`ApplicationsAdapter`).
 
 use dost_api::ApplicationState;
+use kiosk_core::session::ReceiptFate;
 use kiosk_core::view::{ApplicationRow, ReceiptState, UiEvent, ViewModel};
 use slint::{ComponentHandle, Image, SharedString};
 
@@ -50,6 +51,7 @@ pub(super) fn apply(app: &App, state: &mut BridgeState, prev: Option<&ViewModel>
                         ReceiptState::Printing => ui::Receipt::Printing,
                         ReceiptState::Printed => ui::Receipt::Printed,
                         ReceiptState::NotAvailable => ui::Receipt::NotAvailable,
+                        ReceiptState::NotTaken => ui::Receipt::NotTaken,
                     },
                     qr,
                 }
@@ -70,6 +72,11 @@ pub(super) fn apply(app: &App, state: &mut BridgeState, prev: Option<&ViewModel>
         match &vm.application_detail {
             Some(d) => {
                 g.set_detail(app_row(&d.row));
+                g.set_detail_receipt(match d.receipt {
+                    ReceiptFate::Normal => ui::ReceiptFate::Normal,
+                    ReceiptFate::NotTaken => ui::ReceiptFate::NotTaken,
+                    ReceiptFate::Reprinting => ui::ReceiptFate::Reprinting,
+                });
                 g.set_detail_history(model(
                     d.history
                         .iter()
@@ -82,6 +89,7 @@ pub(super) fn apply(app: &App, state: &mut BridgeState, prev: Option<&ViewModel>
             }
             None => {
                 g.set_detail(ui::AppRow::default());
+                g.set_detail_receipt(ui::ReceiptFate::Normal);
                 g.set_detail_history(model(Vec::new()));
             }
         }
@@ -95,6 +103,14 @@ pub(super) fn wire(app: &App, w: &Wiring) {
         g.on_open_application(move |id: SharedString| {
             if let Ok(id) = dost_api::ApplicationId::parse(&id) {
                 w.send(UiEvent::OpenApplication(id));
+            }
+        });
+    }
+    {
+        let w = w.clone();
+        g.on_reprint_receipt(move |id: SharedString| {
+            if let Ok(id) = dost_api::ApplicationId::parse(&id) {
+                w.send(UiEvent::ReprintReceipt(id));
             }
         });
     }

@@ -142,6 +142,7 @@ fn hold_reason(r: Option<HoldReason>) -> ui::HoldReason {
         Some(HoldReason::Disconnected) => ui::HoldReason::Disconnected,
         Some(HoldReason::CutterError) => ui::HoldReason::CutterError,
         Some(HoldReason::HardwareError) => ui::HoldReason::HardwareError,
+        Some(HoldReason::NotTaken) => ui::HoldReason::NotTaken,
     }
 }
 

@@ -106,6 +106,7 @@ pub(super) fn fill(vm: &mut ViewModel, s: &Session, ctx: &ViewCtx) -> ScreenId {
                             at: baku_time(*at),
                         })
                         .collect(),
+                    receipt: r.receipt,
                 });
             ScreenId::ApplicationDetail
         }

@@ -211,6 +211,16 @@ pub(super) fn on_receipt(mut s: Session, id: &ApplicationId, state: ReceiptState
     {
         *receipt = state;
     }
+    // The citizen's list offers to print again a receipt that was just pulled back.
+    if state == ReceiptState::NotTaken
+        && let Some(r) = s
+            .applications
+            .records
+            .iter_mut()
+            .find(|r| &r.application_id == id)
+    {
+        r.receipt = super::ReceiptFate::NotTaken;
+    }
     s
 }
 

@@ -1,6 +1,8 @@
 //! The citizen's own applications and the rating at the end of a visit.
 
-use super::{AppList, Ctx, Effect, Phase, Session};
+use dost_api::ApplicationId;
+
+use super::{AppList, Ctx, Effect, Phase, ReceiptFate, Session};
 use crate::view::UiEvent;
 
 pub(super) fn on_ui(s: Session, ui: UiEvent, ctx: &Ctx, fx: &mut Vec<Effect>) -> Session {
@@ -37,6 +39,7 @@ pub(super) fn on_ui(s: Session, ui: UiEvent, ctx: &Ctx, fx: &mut Vec<Effect>) ->
                 s
             }
         }
+        UiEvent::ReprintReceipt(id) => reprint(s, id, fx),
         UiEvent::Rate(score) => match &s.phase {
             Phase::Rating { service } => {
                 fx.push(Effect::Rate {
@@ -50,4 +53,39 @@ pub(super) fn on_ui(s: Session, ui: UiEvent, ctx: &Ctx, fx: &mut Vec<Effect>) ->
         },
         _ => s,
     }
+}
+
+/// "Print again" on the detail of an application whose receipt was not taken: once per
+/// receipt (a second tap finds it reprinting), only for the application shown.
+fn reprint(mut s: Session, id: ApplicationId, fx: &mut Vec<Effect>) -> Session {
+    let shown =
+        matches!(&s.phase, Phase::ApplicationDetail { application_id } if *application_id == id);
+    let generation = s.generation;
+    if let Some(r) = s
+        .applications
+        .records
+        .iter_mut()
+        .find(|r| shown && r.application_id == id && r.receipt == ReceiptFate::NotTaken)
+    {
+        r.receipt = ReceiptFate::Reprinting;
+        fx.push(Effect::Reprint {
+            generation,
+            application_id: id,
+        });
+    }
+    s
+}
+
+/// The store's answer to a reprint: a receipt that could not be queued is offered again.
+pub(super) fn on_reprinted(mut s: Session, id: &ApplicationId, queued: bool) -> Session {
+    if let Some(r) = s
+        .applications
+        .records
+        .iter_mut()
+        .find(|r| &r.application_id == id && r.receipt == ReceiptFate::Reprinting)
+        && !queued
+    {
+        r.receipt = ReceiptFate::NotTaken;
+    }
+    s
 }

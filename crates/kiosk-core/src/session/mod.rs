@@ -77,6 +77,20 @@ pub struct AppRecord {
     pub pending_upload: bool,
     /// Status history from the centre, oldest first.
     pub history: Vec<(ApplicationState, DateTime<Utc>)>,
+    /// What became of its receipt, as far as the citizen can act on it.
+    pub receipt: ReceiptFate,
+}
+
+/// A receipt the citizen may print again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ReceiptFate {
+    /// Printed and taken, waiting to print, or none: nothing to offer.
+    #[default]
+    Normal,
+    /// The presenter pulled it back: "print again" is offered.
+    NotTaken,
+    /// Asked to print again.
+    Reprinting,
 }
 
 /// The citizen's applications as loaded.
@@ -227,6 +241,12 @@ pub enum Event {
         application_id: ApplicationId,
         receipt: ReceiptState,
     },
+    /// A receipt that was not taken is queued again (`false`: it could not be).
+    Reprinted {
+        generation: u64,
+        application_id: ApplicationId,
+        queued: bool,
+    },
     /// The PIN pad's answer.
     PinChecked(PinResult),
     /// A service action finished with this message.
@@ -259,6 +279,11 @@ pub enum Effect {
     LoadApplications {
         generation: u64,
         citizen: CitizenKey,
+    },
+    /// Print again the receipt of one of the citizen's applications that was not taken.
+    Reprint {
+        generation: u64,
+        application_id: ApplicationId,
     },
     /// The session was wiped: forget anything kept for it.
     Wiped,
@@ -394,6 +419,11 @@ pub fn step(mut s: Session, event: Event, now_ms: u64, ctx: &Ctx) -> (Session, V
             applications: list,
             ..s
         },
+        Event::Reprinted {
+            generation,
+            application_id,
+            queued,
+        } if generation == s.generation => mine::on_reprinted(s, &application_id, queued),
         Event::PinChecked(result) => service::on_pin_checked(s, result, &mut fx),
         Event::ServiceDone(message) => service::on_done(s, message),
         Event::SettingsLoaded(result) => service::on_settings_loaded(s, result),
@@ -402,7 +432,8 @@ pub fn step(mut s: Session, event: Event, now_ms: u64, ctx: &Ctx) -> (Session, V
         Event::Verified { .. }
         | Event::Stored { .. }
         | Event::StoreFailed { .. }
-        | Event::Applications { .. } => s,
+        | Event::Applications { .. }
+        | Event::Reprinted { .. } => s,
     };
     (s, fx)
 }
@@ -423,9 +454,10 @@ fn on_ui(s: Session, ui: UiEvent, ctx: &Ctx, fx: &mut Vec<Effect>) -> Session {
         | UiEvent::Next
         | UiEvent::Back
         | UiEvent::Submit => form::on_ui(s, ui, ctx, fx),
-        UiEvent::OpenMyApplications | UiEvent::OpenApplication(_) | UiEvent::Rate(_) => {
-            mine::on_ui(s, ui, ctx, fx)
-        }
+        UiEvent::OpenMyApplications
+        | UiEvent::OpenApplication(_)
+        | UiEvent::Rate(_)
+        | UiEvent::ReprintReceipt(_) => mine::on_ui(s, ui, ctx, fx),
         UiEvent::SetLanguage(_)
         | UiEvent::DemoInsertCard
         | UiEvent::Activity

@@ -628,6 +628,7 @@ fn application_detail_only_for_listed_applications() {
             as_of: None,
             pending_upload: false,
             history: vec![],
+            receipt: ReceiptFate::Normal,
         }],
         offline: false,
         loading: false,
@@ -650,6 +651,128 @@ fn application_detail_only_for_listed_applications() {
     assert_eq!(phase(&s), P::Detail);
     let (s, _) = step(s, ui(UiEvent::Back), 50_003, &ctx);
     assert_eq!(phase(&s), P::Mine);
+}
+
+/// A session on the detail of an application whose receipt was not taken.
+fn detail_with_receipt(fate: ReceiptFate) -> (Session, ApplicationId) {
+    let cat = catalog();
+    let policy = Policy::default();
+    let ctx = Ctx {
+        policy: &policy,
+        catalog: &cat,
+    };
+    let (s, _) = run(
+        &policy,
+        vec![
+            good_card(),
+            verified(VerifyOutcome::Valid),
+            ui(UiEvent::OpenMyApplications),
+        ],
+    );
+    let id = app_id("YAS01-261124-0001");
+    let record = |n: &str, receipt| AppRecord {
+        application_id: app_id(n),
+        service_id: "disability-assessment".into(),
+        state: ApplicationState::Received,
+        as_of: None,
+        pending_upload: false,
+        history: vec![],
+        receipt,
+    };
+    let list = AppList {
+        records: vec![
+            record("YAS01-261124-0001", fate),
+            record("YAS01-261124-0002", ReceiptFate::NotTaken),
+        ],
+        offline: false,
+        loading: false,
+    };
+    let generation = s.generation;
+    let (s, _) = step(s, Event::Applications { generation, list }, 50_000, &ctx);
+    let (s, _) = step(s, ui(UiEvent::OpenApplication(id.clone())), 50_001, &ctx);
+    assert_eq!(phase(&s), P::Detail);
+    (s, id)
+}
+
+fn fate(s: &Session, id: &ApplicationId) -> Option<ReceiptFate> {
+    s.applications
+        .records
+        .iter()
+        .find(|r| &r.application_id == id)
+        .map(|r| r.receipt)
+}
+
+#[test]
+fn a_receipt_not_taken_prints_again_once_when_its_citizen_asks() {
+    let cat = catalog();
+    let policy = Policy::default();
+    let ctx = Ctx {
+        policy: &policy,
+        catalog: &cat,
+    };
+    let (s, id) = detail_with_receipt(ReceiptFate::NotTaken);
+    let (s, fx) = step(s, ui(UiEvent::ReprintReceipt(id.clone())), 50_100, &ctx);
+    assert_eq!(
+        fx,
+        vec![Effect::Reprint {
+            generation: s.generation,
+            application_id: id.clone()
+        }]
+    );
+    assert_eq!(fate(&s, &id), Some(ReceiptFate::Reprinting));
+    // A double tap asks once.
+    let (s, fx) = step(s, ui(UiEvent::ReprintReceipt(id.clone())), 50_150, &ctx);
+    assert!(fx.is_empty());
+    // Another application's receipt is not printed from this screen.
+    let other = app_id("YAS01-261124-0002");
+    let (s, fx) = step(s, ui(UiEvent::ReprintReceipt(other.clone())), 50_200, &ctx);
+    assert!(fx.is_empty());
+    assert_eq!(fate(&s, &other), Some(ReceiptFate::NotTaken));
+    let vctx = crate::screen::ViewCtx {
+        catalog: &cat,
+        policy: &policy,
+        center_name: "DOST",
+        demo: false,
+    };
+    let view = crate::screen::view(&s, &crate::screen::Facts::default(), &vctx);
+    assert_eq!(
+        view.application_detail.map(|d| d.receipt),
+        Some(ReceiptFate::Reprinting)
+    );
+}
+
+#[test]
+fn a_reprint_that_could_not_be_queued_is_offered_again() {
+    let cat = catalog();
+    let policy = Policy::default();
+    let ctx = Ctx {
+        policy: &policy,
+        catalog: &cat,
+    };
+    let (s, id) = detail_with_receipt(ReceiptFate::NotTaken);
+    let (s, _) = step(s, ui(UiEvent::ReprintReceipt(id.clone())), 50_100, &ctx);
+    let generation = s.generation;
+    let failed = Event::Reprinted {
+        generation,
+        application_id: id.clone(),
+        queued: false,
+    };
+    let (s, _) = step(s, failed, 50_200, &ctx);
+    assert_eq!(fate(&s, &id), Some(ReceiptFate::NotTaken));
+}
+
+#[test]
+fn a_taken_receipt_is_not_printed_again() {
+    let cat = catalog();
+    let policy = Policy::default();
+    let ctx = Ctx {
+        policy: &policy,
+        catalog: &cat,
+    };
+    let (s, id) = detail_with_receipt(ReceiptFate::Normal);
+    let (s, fx) = step(s, ui(UiEvent::ReprintReceipt(id.clone())), 50_100, &ctx);
+    assert!(fx.is_empty());
+    assert_eq!(fate(&s, &id), Some(ReceiptFate::Normal));
 }
 
 #[test]
