@@ -206,6 +206,42 @@ fn printer_commands_on_a_serial_port() {
 }
 
 #[test]
+fn printer_models_lists_what_printer_model_can_name() {
+    let out = kiosk()
+        .args(["printer", "models", "--json"])
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    let models: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).expect("JSON");
+    let find = |id: &str| {
+        models
+            .iter()
+            .find(|m| m["id"] == id)
+            .unwrap_or_else(|| panic!("{id} not listed"))
+    };
+    // The code page numbers that differ per vendor (PC857).
+    assert_eq!(find("TM-T20II")["pc857"], 13);
+    assert_eq!(find("CT-S651")["pc857"], 8);
+    assert_eq!(find("RP326")["pc857"], 29);
+    assert_eq!(find("XP-80")["pc857"], 61);
+    assert_eq!(find("PPU-700")["presenter"], "gs-e");
+    assert_eq!(find("VKP80III")["presenter"], "fs-p");
+    assert_eq!(find("KR403")["supported"], false);
+    assert!(
+        find("KR403")["unsupported_because"]
+            .as_str()
+            .is_some_and(|w| w.contains("ZPL"))
+    );
+    let table = kiosk().args(["printer", "models"]).output().expect("runs");
+    let text = String::from_utf8_lossy(&table.stdout);
+    assert_eq!(
+        text.lines().filter(|l| l.starts_with("PPU-700 ")).count(),
+        1
+    );
+    assert!(text.contains("safe profile"));
+}
+
+#[test]
 fn pin_hash_reads_stdin() {
     let mut child = kiosk()
         .args(["pin", "hash"])

@@ -96,6 +96,12 @@ pub enum PrinterCmd {
     },
     /// Staff restocked the paper: reset the counter and release held receipts.
     Restocked,
+    /// The printer models `printer.model` can name: code pages, QR, ə/Ə, presenter, support.
+    Models {
+        /// Machine-readable output (one JSON array).
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Clone, Args, Default)]

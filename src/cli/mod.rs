@@ -43,6 +43,7 @@ pub fn main() -> ExitCode {
         }
         Some(Command::Printer(PrinterCmd::Test { port })) => printer::test(g, port),
         Some(Command::Printer(PrinterCmd::Restocked)) => printer::restocked(g),
+        Some(Command::Printer(PrinterCmd::Models { json })) => Ok(printer::models(*json)),
         Some(Command::Receipt(ReceiptCmd::Preview { input, out, width })) => {
             printer::preview(input, out, *width)
         }

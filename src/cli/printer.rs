@@ -1,4 +1,4 @@
-//! `dost-kiosk printer status|test|restocked`, `receipt preview` and `ports`.
+//! `dost-kiosk printer status|test|restocked|models`, `receipt preview` and `ports`.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -165,4 +165,90 @@ pub(super) fn ports() -> Result<ExitCode, String> {
         Err(e) => return Err(format!("cannot list the serial ports: {e}")),
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// One printer model as `printer models` lists it.
+fn model_json(m: &receipt_printer::PrinterModel) -> serde_json::Value {
+    use receipt_printer::{PresenterKind, Support};
+    serde_json::json!({
+        "id": m.id,
+        "vendor": m.vendor,
+        "name": m.name,
+        "pc857": m.pc857,
+        "pc866": m.pc866,
+        "qr": m.qr,
+        "user_defined_chars": m.user_defined_chars,
+        "auto_status_back": m.auto_status_back,
+        "presenter": m.presenter.map(|p| match p {
+            PresenterKind::CustomFsP => "fs-p",
+            PresenterKind::GsE => "gs-e",
+        }),
+        "supported": m.support == Support::Supported,
+        "unsupported_because": match m.support {
+            Support::Supported => None,
+            Support::Unsupported(why) => Some(why),
+        },
+        "note": m.note,
+    })
+}
+
+/// `printer models`: every model `printer.model` can name.
+pub(super) fn models(json: bool) -> ExitCode {
+    let all = receipt_printer::PrinterModel::all();
+    if json {
+        let list: Vec<_> = all.iter().map(model_json).collect();
+        println!("{}", serde_json::Value::Array(list));
+        return ExitCode::SUCCESS;
+    }
+    let page = |p: Option<u8>| p.map_or_else(|| "raster".to_owned(), |n| n.to_string());
+    let mut rows = vec![[
+        "model".to_owned(),
+        "vendor".into(),
+        "CP857".into(),
+        "CP866".into(),
+        "QR".into(),
+        "ə/Ə".into(),
+        "presenter".into(),
+        "support".into(),
+    ]];
+    for m in all {
+        rows.push([
+            m.id.to_owned(),
+            if m.vendor.chars().count() > 18 {
+                format!("{}…", m.vendor.chars().take(17).collect::<String>())
+            } else {
+                m.vendor.to_owned()
+            },
+            page(m.pc857),
+            page(m.pc866),
+            (if m.qr { "yes" } else { "image" }).into(),
+            (if m.user_defined_chars {
+                "chars"
+            } else {
+                "raster"
+            })
+            .into(),
+            (if m.presenter.is_some() { "yes" } else { "-" }).into(),
+            match m.support {
+                receipt_printer::Support::Supported => "yes".to_owned(),
+                receipt_printer::Support::Unsupported(why) => format!("no: {why}"),
+            },
+        ]);
+    }
+    let mut widths = [0usize; 8];
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    for row in &rows {
+        let cells: Vec<String> = row
+            .iter()
+            .zip(widths)
+            .map(|(cell, w)| format!("{cell:<w$}"))
+            .collect();
+        println!("{}", cells.join("  ").trim_end());
+    }
+    println!("\nUnknown names print with the safe profile (ə/Ə and the QR code as images).");
+    ExitCode::SUCCESS
 }
