@@ -1,6 +1,6 @@
 //! A card read on an emulated serial reader (a real pseudo-terminal) opens a session in the
-//! kiosk; a garbled read shows the "insert again" error; unplugging the reader takes the kiosk
-//! out of service until it is back.
+//! kiosk in every framing; a garbled or cut read shows the "insert again" error; unplugging
+//! the reader takes the kiosk out of service until it is back.
 
 mod common;
 
@@ -15,12 +15,7 @@ use kiosk_core::view::{CardErrorKind, OutOfServiceKind, ScreenId, UiEvent};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn serial_reader_drives_the_session() {
-    for framing in [
-        Framing::Plain,
-        Framing::ThreeM,
-        Framing::Desko,
-        Framing::StxEtx,
-    ] {
+    for framing in Framing::ALL {
         let mut emu = PtyEmulator::new().expect("pty");
         let dir = tempfile::tempdir().expect("tmp");
         let mut cfg = common::demo_config(dir.path());
@@ -43,8 +38,18 @@ async fn serial_reader_drives_the_session() {
         ui.send(UiEvent::EndSession).expect("ui");
         wait(&mut h, "attract", |vm| vm.screen == ScreenId::Attract).await;
 
+        // A read cut in the middle: "insert again", and nothing of it is glued to the next.
         let card = specimens::aze_id_card();
         let refs: Vec<&str> = card.iter().map(String::as_str).collect();
+        let whole = card_reader::encode_frame(framing, &refs);
+        emu.send_raw(&whole[..whole.len() / 2]).expect("send");
+        wait(&mut h, "cut read refused", |vm| {
+            vm.card_error == Some(CardErrorKind::Unreadable)
+        })
+        .await;
+        ui.send(UiEvent::EndSession).expect("ui");
+        wait(&mut h, "attract", |vm| vm.screen == ScreenId::Attract).await;
+
         emu.send_read(&refs, framing).expect("send");
         wait(&mut h, "welcome", |vm| vm.screen == ScreenId::Welcome).await;
         ui.send(UiEvent::EndSession).expect("ui");
