@@ -312,6 +312,18 @@ mod tests {
     use kiosk_core::print::PrintDoc;
     use receipt_printer::emulator::SimulatedPrinter;
 
+    /// Settings of a worker that polls only when kicked.
+    fn quiet_settings() -> WorkerSettings {
+        WorkerSettings {
+            poll: Duration::from_secs(60),
+            roll: PaperRoll {
+                roll_length_mm: 80_000,
+                low_receipts: 30,
+            },
+            preview: None,
+        }
+    }
+
     /// The simulated printer, asking the worker to stop once `stop_after` bytes went out.
     struct StopMidQueue {
         inner: SimulatedPrinter,
@@ -365,14 +377,7 @@ mod tests {
                 worker_store,
                 rx,
                 reports,
-                WorkerSettings {
-                    poll: Duration::from_secs(60),
-                    roll: PaperRoll {
-                        roll_length_mm: 80_000,
-                        low_receipts: 30,
-                    },
-                    preview: None,
-                },
+                quiet_settings(),
             )
         });
         // The worker returns although four receipts are still queued and the command channel
@@ -447,20 +452,7 @@ mod tests {
             Printer::new(sim.clone(), profile).with_reply_timeout(Duration::from_millis(40));
         let worker_store = store.clone();
         let worker = std::thread::spawn(move || {
-            run_worker(
-                printer,
-                worker_store,
-                rx,
-                reports_tx,
-                WorkerSettings {
-                    poll: Duration::from_secs(60),
-                    roll: PaperRoll {
-                        roll_length_mm: 80_000,
-                        low_receipts: 30,
-                    },
-                    preview: None,
-                },
-            )
+            run_worker(printer, worker_store, rx, reports_tx, quiet_settings())
         });
         tx.send(PrinterCmd::Kick)?;
         Ok(PresenterRig {
