@@ -137,13 +137,8 @@ impl PlainDecoder {
         let partial_line = std::mem::take(&mut self.buf);
         self.overlong = false;
         let discarding = std::mem::take(&mut self.discard) > 0;
-        if let Some(first) = self.lines.first() {
-            let err = FrameError::Incomplete {
-                got: self.lines.len(),
-                expected: expected_lines(first.len()),
-            };
-            self.lines.clear();
-            out.push(Err(err));
+        if !self.lines.is_empty() {
+            self.abort(out);
         } else if !partial_line.is_empty() && !discarding {
             out.push(Err(FrameError::Stalled {
                 got: partial_line.len(),
