@@ -279,12 +279,34 @@ mod pty {
             self.send_raw(&encode_frame(framing, lines))
         }
 
-        /// Sends raw bytes.
+        /// Sends raw bytes. Until the reader under test has opened the port
+        /// (the kiosk opens it after start-up and after a replug) the pty
+        /// refuses writes; the emulator waits up to [`OPEN_WAIT`] for it, as
+        /// a real reader would only be read once the port is open.
         pub fn send_raw(&mut self, bytes: &[u8]) -> Result<(), PtyError> {
             let m = self.master.as_mut().ok_or(PtyError::Unplugged)?;
-            m.write_all(bytes)?;
-            m.flush()?;
-            Ok(())
+            let deadline = std::time::Instant::now() + OPEN_WAIT;
+            loop {
+                match m.write(bytes) {
+                    Ok(n) => {
+                        m.write_all(&bytes[n..])?;
+                        m.flush()?;
+                        return Ok(());
+                    }
+                    Err(e) if not_open_yet(&e) && std::time::Instant::now() < deadline => {
+                        std::thread::sleep(std::time::Duration::from_millis(20));
+                    }
+                    Err(e) => return Err(e.into()),
+                }
+            }
         }
+    }
+
+    /// How long [`PtyEmulator::send_raw`] waits for the reader to open the port.
+    pub const OPEN_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+    /// A pty master refuses writes with EIO (or a broken pipe) while no one holds the slave.
+    fn not_open_yet(e: &io::Error) -> bool {
+        e.kind() == io::ErrorKind::BrokenPipe || e.raw_os_error() == Some(5)
     }
 }
