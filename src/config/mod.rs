@@ -8,13 +8,14 @@ pub mod change;
 pub mod edit;
 pub mod pin;
 mod remote;
+mod rules;
 
 use std::path::{Path, PathBuf};
 
 use card_reader::{Framing, Parity};
 use dost_api::Lang;
 use kiosk_core::card::{AcceptedDocument, OfflineAuth};
-use kiosk_core::problem::{Problem, Problems, Seg, Spans};
+use kiosk_core::problem::{Problem, Problems, Spans};
 use kiosk_core::session::Policy;
 use receipt_printer::{AzGlyphs, PaperWidth};
 use serde::Deserialize;
@@ -299,92 +300,6 @@ impl KioskConfig {
             .unwrap_or_else(|| PathBuf::from("."));
         let problems = cfg.problems(Some(&Spans::new(text)));
         Ok(Problems::check(origin, cfg, problems)?)
-    }
-
-    /// Everything wrong with the values; lines from `spans` when the text is at hand.
-    fn problems(&self, spans: Option<&Spans>) -> Vec<Problem> {
-        let mut out = Vec::new();
-        let mut add = |section: &str, key: &str, reason: &str| {
-            out.push(Problem {
-                line: spans.and_then(|s| s.line(&[Seg::Key(section), Seg::Key(key)])),
-                key: format!("{section}.{key}"),
-                reason: reason.to_owned(),
-            })
-        };
-        let k = &self.kiosk;
-        if k.id.trim().is_empty() {
-            add("kiosk", "id", "must not be empty");
-        }
-        if !dost_api::is_kiosk_code(&k.code) {
-            add("kiosk", "code", "2 to 8 characters, A-Z and 0-9");
-        }
-        if k.purge_after_days == 0 || k.purge_after_days > 3650 {
-            add("kiosk", "purge_after_days", "1 to 3650 days");
-        }
-        let s = &self.session;
-        if !(20..=600).contains(&s.idle_timeout_s) {
-            add("session", "idle_timeout_s", "between 20 and 600 seconds");
-        }
-        if s.countdown_s == 0 || s.countdown_s >= s.idle_timeout_s {
-            add(
-                "session",
-                "countdown_s",
-                "more than 0 and less than idle_timeout_s",
-            );
-        }
-        if s.accept.is_empty() {
-            add("session", "accept", "accept at least one document type");
-        }
-        let r = &self.card_reader;
-        if r.kind == DeviceKind::Serial && r.port.is_empty() {
-            add("card_reader", "port", "a serial reader needs a port");
-        }
-        if !(5..=8).contains(&r.data_bits) {
-            add("card_reader", "data_bits", "5 to 8");
-        }
-        if !matches!(r.stop_bits, 1 | 2) {
-            add("card_reader", "stop_bits", "1 or 2");
-        }
-        if r.baud == 0 {
-            add("card_reader", "baud", "must be positive");
-        }
-        let p = &self.printer;
-        if p.kind == DeviceKind::Serial && p.port.is_empty() {
-            add("printer", "port", "a serial printer needs a port");
-        }
-        if p.roll_length_mm < 1000 {
-            add("printer", "roll_length_mm", "at least 1000 mm");
-        }
-        if p.status_poll_s == 0 {
-            add("printer", "status_poll_s", "at least 1 second");
-        }
-        let c = &self.central;
-        if c.mode == CentralMode::Remote {
-            if let Err(e) = kiosk_core::central_url::check(&c.url) {
-                add("central", "url", &e.to_string());
-            }
-            if c.token.is_empty() && c.token_file.is_none() {
-                add(
-                    "central",
-                    "token",
-                    "a remote centre needs token or token_file",
-                );
-            }
-        }
-        if c.request_timeout_s == 0 || c.request_timeout_s > 120 {
-            add("central", "request_timeout_s", "1 to 120 seconds");
-        }
-        if c.batch_size == 0 || c.batch_size as usize > dost_api::MAX_BATCH {
-            add("central", "batch_size", "1 to 500");
-        }
-        if c.retry_base_ms == 0 || c.retry_cap_s == 0 {
-            add(
-                "central",
-                "retry_base_ms",
-                "retry base and cap must be positive",
-            );
-        }
-        out
     }
 
     /// A path from the file, taken from the file's folder when relative.

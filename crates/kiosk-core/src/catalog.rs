@@ -184,7 +184,11 @@ impl Catalog {
             return out;
         }
         if self.services.len() > bounds::SERVICES {
-            add(None, "service", format!("at most {} services", bounds::SERVICES));
+            add(
+                None,
+                "service",
+                format!("at most {} services", bounds::SERVICES),
+            );
             return out;
         }
         for a in &self.areas {
@@ -192,7 +196,11 @@ impl Catalog {
                 add(None, "area", format!("area id `{}`: {e}", shown(&a.id)));
             }
             if let Err(e) = check_l10n(&a.title) {
-                add(None, "area", format!("title of area `{}`: {e}", shown(&a.id)));
+                add(
+                    None,
+                    "area",
+                    format!("title of area `{}`: {e}", shown(&a.id)),
+                );
             }
         }
         let area_ids: BTreeSet<&str> = self.areas.iter().map(|a| a.id.as_str()).collect();
@@ -362,7 +370,10 @@ fn field_problems(f: &Field) -> Vec<String> {
     }
     for n in [f.min_len, f.max_len].into_iter().flatten() {
         if n > bounds::ANSWER {
-            out.push(format!("min_len and max_len are at most {}", bounds::ANSWER));
+            out.push(format!(
+                "min_len and max_len are at most {}",
+                bounds::ANSWER
+            ));
         }
     }
     if let (Some(lo), Some(hi)) = (f.min_len, f.max_len)

@@ -70,7 +70,10 @@ impl PinGate {
             return;
         }
         self.failures = 0;
-        self.lockouts = self.lockouts.checked_shr(periods.min(32) as u32).unwrap_or(0);
+        self.lockouts = self
+            .lockouts
+            .checked_shr(periods.min(32) as u32)
+            .unwrap_or(0);
         self.quiet_since_ms = since + periods * DECAY_MS;
     }
 

@@ -56,7 +56,6 @@ pub fn display_name(given_names: &[String], surname: &str) -> String {
         .join(" ")
 }
 
-
 /// Whether a text may span lines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lines {
@@ -69,6 +68,11 @@ pub enum Lines {
 /// Why a text shown on screen or printed is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum TextError {
+    #[error("must not be empty")]
+    Empty,
+    /// Only visible ASCII is allowed here (a token in an HTTP header).
+    #[error("character U+{0:04X}: only visible ASCII")]
+    NotVisibleAscii(u32),
     #[error("at most {max} characters")]
     TooLong { max: usize },
     /// A control character (ESC, NUL, DEL, a C1 code, a line break in a one-line text):
