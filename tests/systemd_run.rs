@@ -157,6 +157,11 @@ fn a_damaged_database_shows_out_of_service() {
     );
     let err = std::fs::read_to_string(&log).expect("stderr");
     assert!(err.contains("database cannot be used"), "{err}");
+    // stderr is a file here (journald under systemd): no colour escapes.
+    assert!(
+        !err.contains('\u{1b}'),
+        "ANSI escapes in a log file: {err:?}"
+    );
     // The damaged file was not overwritten.
     assert_eq!(
         std::fs::read(data.join("kiosk.db")).expect("db"),

@@ -69,6 +69,7 @@ fn log_filter() -> tracing_subscriber::EnvFilter {
 fn init_logging() {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(log_filter())
+        .with_ansi(crate::platform::logs::stderr_colour())
         .with_writer(std::io::stderr)
         .try_init();
 }

@@ -33,7 +33,11 @@ fn init_kiosk_logging(data_dir: &Path) -> Option<tracing_appender::non_blocking:
     };
     let _ = tracing_subscriber::registry()
         .with(log_filter())
-        .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr))
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_ansi(crate::platform::logs::stderr_colour())
+                .with_writer(std::io::stderr),
+        )
         .with(
             tracing_subscriber::fmt::layer()
                 .with_ansi(false)
