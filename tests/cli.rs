@@ -164,6 +164,62 @@ fn card_parse_prints_json_and_rejects_garbage() {
     );
 }
 
+/// `card parse` with `input` on stdin: exit code, JSON lines, stderr.
+fn card_parse(framing: &str, input: &[u8]) -> (Option<i32>, Vec<serde_json::Value>, String) {
+    let mut child = kiosk()
+        .args(["card", "parse", "--framing", framing])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("runs");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let input = input.to_vec();
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    let out = child.wait_with_output().expect("done");
+    writer.join().expect("writer").expect("write");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let objs = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json line"))
+        .collect();
+    (
+        out.status.code(),
+        objs,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn card_parse_keeps_every_read_and_names_what_is_missing() {
+    // 50 reads in one input: all 50 come out, in order.
+    let read = card_reader::sim::specimens::aze_id_card().join("\r\n") + "\r\n";
+    let (code, objs, err) = card_parse("plain", read.repeat(50).as_bytes());
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(objs.len(), 50);
+    assert!(objs.iter().all(|o| o["issuing_state"] == "AZE"));
+    // The same in STX/ETX frames, 20 of them.
+    let lines = card_reader::sim::specimens::aze_id_card();
+    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+    let framed: Vec<u8> = (0..20)
+        .flat_map(|_| card_reader::encode_frame(card_reader::Framing::StxEtx, &lines))
+        .collect();
+    let (code, objs, err) = card_parse("stx-etx", &framed);
+    assert_eq!((code, objs.len()), (Some(0), 20), "{err}");
+    // A read cut short at the end of the input is a rejection, not silence.
+    let (code, objs, _) = card_parse("stx-etx", &framed[..framed.len() / 20 - 5]);
+    assert_eq!(code, Some(2));
+    assert_eq!(objs.len(), 1);
+    assert!(objs[0]["error"].is_string(), "{}", objs[0]);
+    // No read at all: an error with the reason.
+    for empty in [&b""[..], b"\r\n\r\n", b"hello"] {
+        let (code, objs, err) = card_parse("stx-etx", empty);
+        assert_eq!(code, Some(1), "{empty:?}");
+        assert!(objs.is_empty());
+        assert!(err.contains("no read in the input"), "{err}");
+    }
+}
+
 #[test]
 fn printer_commands_on_a_serial_port() {
     let emu = PtyPrinterEmulator::start().expect("pty printer");
