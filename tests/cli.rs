@@ -164,6 +164,38 @@ fn card_parse_prints_json_and_rejects_garbage() {
     );
 }
 
+#[test]
+fn config_check_of_a_catalog_with_a_huge_page_is_short() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let config = std::fs::read_to_string("config/kiosk.toml").expect("demo config");
+    std::fs::write(dir.path().join("kiosk.toml"), config).expect("write");
+    let catalog = std::fs::read_to_string("config/services.toml").expect("catalog");
+    let huge = catalog.replacen("page = 2", "page = 1000000", 1);
+    assert_ne!(huge, catalog);
+    std::fs::write(dir.path().join("services.toml"), huge).expect("write");
+    let out = kiosk()
+        .args(["config", "check"])
+        .arg(dir.path().join("kiosk.toml"))
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("pages are 1 to 10"), "{err}");
+    assert!(
+        err.lines().count() <= 3,
+        "one problem, not one per page: {err}"
+    );
+    // A catalog file past the size bound is refused before it is parsed.
+    std::fs::write(dir.path().join("services.toml"), "#".repeat(2 << 20)).expect("write");
+    let out = kiosk()
+        .args(["config", "check"])
+        .arg(dir.path().join("kiosk.toml"))
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("larger than"));
+}
+
 /// `card parse` with `input` on stdin: exit code, JSON lines, stderr.
 fn card_parse(framing: &str, input: &[u8]) -> (Option<i32>, Vec<serde_json::Value>, String) {
     let mut child = kiosk()

@@ -31,15 +31,41 @@ pub enum ConfigError {
         #[source]
         source: std::io::Error,
     },
+    #[error("{path} is larger than {max} bytes")]
+    TooLarge { path: PathBuf, max: u64 },
     #[error(transparent)]
     Invalid(#[from] Problems),
+}
+
+/// Largest configuration or catalog file read (the shipped ones are a few KiB).
+pub const MAX_FILE_BYTES: u64 = 1 << 20;
+
+/// Reads a configuration or catalog file of at most [`MAX_FILE_BYTES`].
+fn read_bounded(path: &Path) -> Result<String, ConfigError> {
+    use std::io::Read;
+    let read = |source| ConfigError::Read {
+        path: path.to_owned(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(read)?;
+    let mut text = String::new();
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_string(&mut text)
+        .map_err(read)?;
+    if text.len() as u64 > MAX_FILE_BYTES {
+        return Err(ConfigError::TooLarge {
+            path: path.to_owned(),
+            max: MAX_FILE_BYTES,
+        });
+    }
+    Ok(text)
 }
 
 impl ConfigError {
     pub fn problems(&self) -> &[Problem] {
         match self {
             ConfigError::Invalid(p) => &p.list,
-            ConfigError::Read { .. } => &[],
+            ConfigError::Read { .. } | ConfigError::TooLarge { .. } => &[],
         }
     }
 }
@@ -281,10 +307,7 @@ fn d_refresh() -> u32 {
 impl KioskConfig {
     /// Reads and checks a configuration file.
     pub fn load(path: &Path) -> Result<KioskConfig, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
-            path: path.to_owned(),
-            source,
-        })?;
+        let text = read_bounded(path)?;
         Self::parse(&text, path)
     }
 
@@ -323,10 +346,7 @@ impl KioskConfig {
     /// Reads and checks the catalog the configuration names.
     pub fn load_catalog(&self) -> Result<kiosk_core::catalog::Catalog, ConfigError> {
         let path = self.catalog_path();
-        let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Read {
-            path: path.clone(),
-            source,
-        })?;
+        let text = read_bounded(&path)?;
         Ok(kiosk_core::catalog::Catalog::parse(
             &text,
             &path.display().to_string(),

@@ -264,3 +264,7 @@ async fn publish_status(data_dir: PathBuf, board: DeviceBoard) {
         tracing::warn!(error = %e, "cannot publish device status");
     }
 }
+
+#[cfg(test)]
+#[path = "housekeeping_tests.rs"]
+mod tests;
