@@ -25,6 +25,19 @@ pub fn main() -> ExitCode {
     if !matches!(cli.command, None | Some(Command::Run(_))) {
         init_logging();
     }
+    // Commands that write the data directory create private files only.
+    if matches!(
+        cli.command,
+        None | Some(
+            Command::Run(_)
+                | Command::Doctor { .. }
+                | Command::Provision { .. }
+                | Command::BurnIn(_)
+                | Command::Printer(PrinterCmd::Restocked)
+        )
+    ) {
+        crate::platform::fs::private_umask();
+    }
     let g = &cli.global;
     let result = match &cli.command {
         None => run::run(g, &RunArgs::default()),

@@ -18,6 +18,8 @@ use crate::ui_bridge::{self, Presenter, SlintUi};
 fn init_kiosk_logging(data_dir: &Path) -> Option<tracing_appender::non_blocking::WorkerGuard> {
     use tracing_subscriber::layer::SubscriberExt;
     use tracing_subscriber::util::SubscriberInitExt;
+    // The logs' folder is private (the files in it are, by the process's umask).
+    let _ = crate::platform::fs::private_dir(&crate::platform::logs::dir(data_dir));
     let appender = tracing_appender::rolling::Builder::new()
         .rotation(tracing_appender::rolling::Rotation::DAILY)
         .filename_prefix(crate::platform::logs::FILE_PREFIX)

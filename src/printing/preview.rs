@@ -23,16 +23,20 @@ impl PreviewSink {
                 }
             })
             .collect();
-        if let Err(e) = std::fs::create_dir_all(&self.dir) {
+        if let Err(e) = crate::platform::fs::private_dir(&self.dir) {
             tracing::warn!(error = %e, "cannot create the receipts folder");
             return;
         }
-        if let Err(e) = std::fs::write(self.dir.join(format!("{safe}.bin")), bytes) {
+        if let Err(e) =
+            crate::platform::fs::write_private(&self.dir.join(format!("{safe}.bin")), bytes)
+        {
             tracing::warn!(error = %e, "cannot keep receipt bytes");
         }
         match receipt_printer::preview::render_png(bytes, self.width_dots) {
             Ok(png) => {
-                if let Err(e) = std::fs::write(self.dir.join(format!("{safe}.png")), png) {
+                if let Err(e) =
+                    crate::platform::fs::write_private(&self.dir.join(format!("{safe}.png")), &png)
+                {
                     tracing::warn!(error = %e, "cannot write receipt preview");
                 }
             }
