@@ -44,3 +44,25 @@ impl PreviewSink {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn receipts_kept_are_private() {
+        let d = tempfile::tempdir().unwrap();
+        let sink = PreviewSink {
+            dir: d.path().join("receipts"),
+            width_dots: 384,
+        };
+        sink.keep("YAS01-261129-0001", b"\x1b@Hello\n\x1dV\x00");
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&sink.dir), 0o700);
+        for ext in ["bin", "png"] {
+            let f = sink.dir.join(format!("YAS01-261129-0001.{ext}"));
+            assert_eq!(mode(&f), 0o600, "{}", f.display());
+        }
+    }
+}
