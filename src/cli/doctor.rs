@@ -150,7 +150,24 @@ fn data_checks(dir: &Path) -> Vec<Check> {
     let free = platform::disk::free_bytes(dir);
     out.push(check("disk", disk_level(free), disk_text(free)));
     let key = dir.join("device.key");
+    let credential = platform::credentials::find(
+        platform::credentials::dir().as_deref(),
+        platform::credentials::DEVICE_KEY,
+    );
     out.push(match std::fs::metadata(&key) {
+        _ if credential.is_some() && !key.exists() => check(
+            "device key",
+            Level::Ok,
+            "systemd credential device-key (not on the data disk)",
+        ),
+        Ok(_) if credential.is_some() => check(
+            "device key",
+            Level::Warn,
+            format!(
+                "credential in use, but {} is still on the data disk",
+                key.display()
+            ),
+        ),
         Ok(m) => {
             use std::os::unix::fs::PermissionsExt;
             let mode = m.permissions().mode() & 0o777;
@@ -161,7 +178,11 @@ fn data_checks(dir: &Path) -> Vec<Check> {
                     format!("mode {mode:o}: must be 600"),
                 )
             } else {
-                check("device key", Level::Ok, "present, mode 600")
+                check(
+                    "device key",
+                    Level::Ok,
+                    "device.key on the data disk, mode 600",
+                )
             }
         }
         Err(_) => check(

@@ -31,6 +31,10 @@ pub enum ConfigError {
         #[source]
         source: std::io::Error,
     },
+    #[error("the kiosk token: {0}")]
+    Credential(#[from] crate::platform::credentials::CredentialError),
+    #[error("the kiosk token in {0} is not visible ASCII text")]
+    BadToken(String),
     #[error("{path} is larger than {max} bytes")]
     TooLarge { path: PathBuf, max: u64 },
     #[error(transparent)]
@@ -65,7 +69,7 @@ impl ConfigError {
     pub fn problems(&self) -> &[Problem] {
         match self {
             ConfigError::Invalid(p) => &p.list,
-            ConfigError::Read { .. } | ConfigError::TooLarge { .. } => &[],
+            _ => &[],
         }
     }
 }
@@ -271,6 +275,10 @@ pub struct CentralSection {
     pub token: String,
     #[serde(default)]
     pub token_file: Option<PathBuf>,
+    /// Name of the systemd credential that holds the token (`LoadCredentialEncrypted=`): the
+    /// token then stays off the data disk.
+    #[serde(default)]
+    pub token_credential: Option<String>,
     #[serde(default = "d_timeout")]
     pub request_timeout_s: u32,
     #[serde(default = "d_batch")]
@@ -402,18 +410,37 @@ impl KioskConfig {
         }
     }
 
-    /// The kiosk's bearer token for the centre.
+    /// The kiosk's bearer token for the centre: from the systemd credential
+    /// `token_credential`, the file `token_file`, or `token`, in that order (the demo's own
+    /// token when none is set).
     pub fn token(&self) -> Result<String, ConfigError> {
-        match &self.central.token_file {
-            Some(f) => {
-                let path = self.resolve(f);
-                std::fs::read_to_string(&path)
-                    .map(|t| t.trim().to_owned())
-                    .map_err(|source| ConfigError::Read { path, source })
-            }
-            None if self.central.token.is_empty() => Ok(format!("demo-{}", self.kiosk.id)),
-            None => Ok(self.central.token.clone()),
+        self.token_in(crate::platform::credentials::dir().as_deref())
+    }
+
+    /// [`KioskConfig::token`] with the credentials folder given.
+    pub fn token_in(&self, credentials: Option<&Path>) -> Result<String, ConfigError> {
+        use crate::platform::credentials;
+        let c = &self.central;
+        let (bytes, from) = if let Some(name) = &c.token_credential {
+            (
+                credentials::read(credentials, name)?,
+                format!("credential {name}"),
+            )
+        } else if let Some(f) = &c.token_file {
+            let path = self.resolve(f);
+            (credentials::read_file(&path)?, path.display().to_string())
+        } else if c.token.is_empty() {
+            return Ok(format!("demo-{}", self.kiosk.id));
+        } else {
+            return Ok(c.token.clone());
+        };
+        let token = std::str::from_utf8(&bytes)
+            .map(str::trim)
+            .map_err(|_| ConfigError::BadToken(from.clone()))?;
+        if token.is_empty() || kiosk_core::limits::token(token).is_err() {
+            return Err(ConfigError::BadToken(from));
         }
+        Ok(token.to_owned())
     }
 }
 

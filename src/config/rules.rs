@@ -146,11 +146,11 @@ impl KioskConfig {
             if let Err(e) = kiosk_core::central_url::check(&c.url) {
                 add("central", "url", &e.to_string());
             }
-            if c.token.is_empty() && c.token_file.is_none() {
+            if c.token.is_empty() && c.token_file.is_none() && c.token_credential.is_none() {
                 add(
                     "central",
                     "token",
-                    "a remote centre needs token or token_file",
+                    "a remote centre needs token_credential, token_file or token",
                 );
             }
         }
@@ -158,6 +158,15 @@ impl KioskConfig {
             && let Err(e) = limits::token(&c.token)
         {
             add("central", "token", &e.to_string());
+        }
+        if let Some(name) = &c.token_credential
+            && !is_credential_name(name)
+        {
+            add(
+                "central",
+                "token_credential",
+                "a credential name: 1 to 64 of a-z, A-Z, 0-9, `-`, `_` and `.`",
+            );
         }
         if limits::RETRY_BASE_MS.contains(&c.retry_base_ms)
             && u64::from(c.retry_base_ms) > u64::from(c.retry_cap_s) * 1000
@@ -209,4 +218,13 @@ impl KioskConfig {
             ("central", "token_file", token_file, limits::PATH_CHARS),
         ]
     }
+}
+
+/// A systemd credential name as the configuration may give it.
+fn is_credential_name(name: &str) -> bool {
+    (1..=64).contains(&name.len())
+        && !name.starts_with('.')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
 }

@@ -258,3 +258,42 @@ fn pin_hashes_are_checked_with_bounded_parameters() {
         );
     }
 }
+
+#[test]
+fn the_token_comes_from_a_credential_a_file_or_the_text() {
+    let remote = shipped_text()
+        .replacen("mode = \"embedded\"", "mode = \"remote\"", 1)
+        .replacen("url = \"\"", "url = \"https://api.dost.gov.az\"", 1);
+    let path = Path::new("k.toml");
+    // Without any token source, a remote centre is refused.
+    assert_eq!(
+        keys_of(KioskConfig::parse(&remote, path)),
+        vec!["central.token".to_owned()]
+    );
+    let with_cred = remote.replacen("token = \"\"", "token_credential = \"kiosk-token\"", 1);
+    let cfg = KioskConfig::parse(&with_cred, path).unwrap_or_else(|e| panic!("{e}"));
+    let creds = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        matches!(cfg.token_in(None), Err(ConfigError::Credential(_))),
+        "no credentials folder: a clear error, never the demo token"
+    );
+    assert!(matches!(
+        cfg.token_in(Some(creds.path())),
+        Err(ConfigError::Credential(_))
+    ));
+    std::fs::write(creds.path().join("kiosk-token"), "s3cret-token\n").unwrap_or_default();
+    assert_eq!(
+        cfg.token_in(Some(creds.path())).ok().as_deref(),
+        Some("s3cret-token")
+    );
+    std::fs::write(creds.path().join("kiosk-token"), "two words\n").unwrap_or_default();
+    assert!(matches!(
+        cfg.token_in(Some(creds.path())),
+        Err(ConfigError::BadToken(_))
+    ));
+    let bad_name = remote.replacen("token = \"\"", "token_credential = \"../x\"", 1);
+    assert_eq!(
+        keys_of(KioskConfig::parse(&bad_name, path)),
+        vec!["central.token_credential".to_owned()]
+    );
+}
