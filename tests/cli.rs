@@ -420,7 +420,7 @@ fn systemd_unit_verifies() {
     let unit = std::fs::read_to_string("config/dost-kiosk.service")
         .expect("unit")
         .replace(
-            "/usr/local/bin/dost-kiosk",
+            "/usr/bin/dost-kiosk",
             env!("CARGO_BIN_EXE_dost-kiosk"),
         );
     let path = dir.path().join("dost-kiosk.service");

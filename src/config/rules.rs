@@ -142,8 +142,17 @@ impl KioskConfig {
         if p.kind == DeviceKind::Serial && p.port.is_empty() {
             add("printer", "port", "a serial printer needs a port");
         }
+        if let Some(why) = embedded_refusal(c.mode, cfg!(feature = "embedded-central")) {
+            add("central", "mode", why);
+        }
         if c.mode == CentralMode::Remote {
-            if let Err(e) = kiosk_core::central_url::check(&c.url) {
+            if c.url.trim().is_empty() {
+                add(
+                    "central",
+                    "url",
+                    "missing: the central API's address, e.g. https://api.example.az",
+                );
+            } else if let Err(e) = kiosk_core::central_url::check(&c.url) {
                 add("central", "url", &e.to_string());
             }
             if c.token.is_empty() && c.token_file.is_none() && c.token_credential.is_none() {
@@ -227,4 +236,25 @@ fn is_credential_name(name: &str) -> bool {
         && name
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+}
+
+/// The embedded reference centre is a demo feature: a production build (without the
+/// `embedded-central` feature, as packaged) refuses a configuration that asks for it.
+fn embedded_refusal(mode: CentralMode, built_with_it: bool) -> Option<&'static str> {
+    (mode == CentralMode::Embedded && !built_with_it).then_some(
+        "this build has no embedded reference centre (a demo feature): set mode = \"remote\" \
+         and the centre's url",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_production_build_refuses_the_embedded_centre() {
+        assert!(embedded_refusal(CentralMode::Embedded, false).is_some());
+        assert_eq!(embedded_refusal(CentralMode::Embedded, true), None);
+        assert_eq!(embedded_refusal(CentralMode::Remote, false), None);
+    }
 }

@@ -297,3 +297,21 @@ fn the_token_comes_from_a_credential_a_file_or_the_text() {
         vec!["central.token_credential".to_owned()]
     );
 }
+
+#[test]
+fn the_packaged_template_names_only_the_missing_url() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("packaging/kiosk.toml");
+    let text = std::fs::read_to_string(&path).unwrap_or_default();
+    let err = KioskConfig::parse(&text, &path).err();
+    let problems = err.as_ref().map(|e| e.problems().to_vec()).unwrap_or_default();
+    assert_eq!(problems.len(), 1, "{err:?}");
+    assert_eq!(problems[0].key, "central.url");
+    assert!(problems[0].reason.starts_with("missing"), "{problems:?}");
+    let filled = edit::set_key(&text, &path, "central.url", "https://api.dost.gov.az")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let cfg = KioskConfig::parse(&filled, &path).unwrap_or_else(|e| panic!("{e}"));
+    assert!(!cfg.kiosk.demo);
+    assert_eq!(cfg.central.mode, CentralMode::Remote);
+    assert_eq!(cfg.card_reader.kind, DeviceKind::Serial);
+    assert_eq!(cfg.data_dir(), Path::new("/var/lib/dost-kiosk"));
+}
