@@ -419,10 +419,7 @@ fn systemd_unit_verifies() {
     // Point the unit at this build's binary so `verify` finds the executable.
     let unit = std::fs::read_to_string("config/dost-kiosk.service")
         .expect("unit")
-        .replace(
-            "/usr/bin/dost-kiosk",
-            env!("CARGO_BIN_EXE_dost-kiosk"),
-        );
+        .replace("/usr/bin/dost-kiosk", env!("CARGO_BIN_EXE_dost-kiosk"));
     let path = dir.path().join("dost-kiosk.service");
     std::fs::write(&path, unit).expect("write");
     let out = Command::new(analyze)

@@ -21,89 +21,17 @@ impl KioskConfig {
                 reason: reason.to_owned(),
             })
         };
-        let mut range = |section: &str, key: &str, r: Result<(), String>| {
-            if let Err(why) = r {
+        for (section, key, range) in self.ranges() {
+            if let Err(why) = range {
                 add(section, key, &why);
             }
-        };
-        let k = &self.kiosk;
-        range(
-            "kiosk",
-            "purge_after_days",
-            in_range(k.purge_after_days, &limits::PURGE_AFTER_DAYS),
-        );
-        let s = &self.session;
-        range(
-            "session",
-            "idle_timeout_s",
-            in_range(s.idle_timeout_s, &limits::IDLE_TIMEOUT_S),
-        );
-        range(
-            "session",
-            "card_error_s",
-            in_range(s.card_error_s, &limits::CARD_ERROR_S),
-        );
-        let r = &self.card_reader;
-        range("card_reader", "baud", in_range(r.baud, &limits::BAUD));
-        range("card_reader", "data_bits", in_range(r.data_bits, &(5..=8)));
-        range("card_reader", "stop_bits", in_range(r.stop_bits, &(1..=2)));
-        let p = &self.printer;
-        range("printer", "baud", in_range(p.baud, &limits::BAUD));
-        range(
-            "printer",
-            "roll_length_mm",
-            in_range(p.roll_length_mm, &limits::ROLL_LENGTH_MM),
-        );
-        range(
-            "printer",
-            "low_paper_receipts",
-            in_range(p.low_paper_receipts, &limits::LOW_PAPER_RECEIPTS),
-        );
-        range(
-            "printer",
-            "status_poll_s",
-            in_range(p.status_poll_s, &limits::STATUS_POLL_S),
-        );
-        range(
-            "printer",
-            "retract_after_s",
-            in_range(p.retract_after_s, &limits::RETRACT_AFTER_S),
-        );
-        let c = &self.central;
-        range(
-            "central",
-            "request_timeout_s",
-            in_range(c.request_timeout_s, &limits::REQUEST_TIMEOUT_S),
-        );
-        range(
-            "central",
-            "batch_size",
-            in_range(c.batch_size, &limits::BATCH_SIZE),
-        );
-        range(
-            "central",
-            "retry_base_ms",
-            in_range(c.retry_base_ms, &limits::RETRY_BASE_MS),
-        );
-        range(
-            "central",
-            "retry_cap_s",
-            in_range(c.retry_cap_s, &limits::RETRY_CAP_S),
-        );
-        range(
-            "central",
-            "heartbeat_s",
-            in_range(c.heartbeat_s, &limits::HEARTBEAT_S),
-        );
-        range(
-            "central",
-            "status_refresh_s",
-            in_range(c.status_refresh_s, &limits::STATUS_REFRESH_S),
-        );
-        range(
-            "service",
-            "idle_close_s",
-            in_range(self.service.idle_close_s, &limits::SERVICE_IDLE_CLOSE_S),
+        }
+        let (k, s, r, p, c) = (
+            &self.kiosk,
+            &self.session,
+            &self.card_reader,
+            &self.printer,
+            &self.central,
         );
         for (section, key, text, max) in self.texts() {
             if let Err(e) = limits::one_line(text, max) {
@@ -193,6 +121,93 @@ impl KioskConfig {
             }
         }
         out
+    }
+
+    /// Every numeric setting against its range.
+    fn ranges(&self) -> Vec<(&'static str, &'static str, Result<(), String>)> {
+        let (k, s, r, p, c) = (
+            &self.kiosk,
+            &self.session,
+            &self.card_reader,
+            &self.printer,
+            &self.central,
+        );
+        vec![
+            (
+                "kiosk",
+                "purge_after_days",
+                in_range(k.purge_after_days, &limits::PURGE_AFTER_DAYS),
+            ),
+            (
+                "session",
+                "idle_timeout_s",
+                in_range(s.idle_timeout_s, &limits::IDLE_TIMEOUT_S),
+            ),
+            (
+                "session",
+                "card_error_s",
+                in_range(s.card_error_s, &limits::CARD_ERROR_S),
+            ),
+            ("card_reader", "baud", in_range(r.baud, &limits::BAUD)),
+            ("card_reader", "data_bits", in_range(r.data_bits, &(5..=8))),
+            ("card_reader", "stop_bits", in_range(r.stop_bits, &(1..=2))),
+            ("printer", "baud", in_range(p.baud, &limits::BAUD)),
+            (
+                "printer",
+                "roll_length_mm",
+                in_range(p.roll_length_mm, &limits::ROLL_LENGTH_MM),
+            ),
+            (
+                "printer",
+                "low_paper_receipts",
+                in_range(p.low_paper_receipts, &limits::LOW_PAPER_RECEIPTS),
+            ),
+            (
+                "printer",
+                "status_poll_s",
+                in_range(p.status_poll_s, &limits::STATUS_POLL_S),
+            ),
+            (
+                "printer",
+                "retract_after_s",
+                in_range(p.retract_after_s, &limits::RETRACT_AFTER_S),
+            ),
+            (
+                "central",
+                "request_timeout_s",
+                in_range(c.request_timeout_s, &limits::REQUEST_TIMEOUT_S),
+            ),
+            (
+                "central",
+                "batch_size",
+                in_range(c.batch_size, &limits::BATCH_SIZE),
+            ),
+            (
+                "central",
+                "retry_base_ms",
+                in_range(c.retry_base_ms, &limits::RETRY_BASE_MS),
+            ),
+            (
+                "central",
+                "retry_cap_s",
+                in_range(c.retry_cap_s, &limits::RETRY_CAP_S),
+            ),
+            (
+                "central",
+                "heartbeat_s",
+                in_range(c.heartbeat_s, &limits::HEARTBEAT_S),
+            ),
+            (
+                "central",
+                "status_refresh_s",
+                in_range(c.status_refresh_s, &limits::STATUS_REFRESH_S),
+            ),
+            (
+                "service",
+                "idle_close_s",
+                in_range(self.service.idle_close_s, &limits::SERVICE_IDLE_CLOSE_S),
+            ),
+        ]
     }
 
     /// The one-line texts of the configuration and their longest lengths.

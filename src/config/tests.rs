@@ -303,7 +303,10 @@ fn the_packaged_template_names_only_the_missing_url() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("packaging/kiosk.toml");
     let text = std::fs::read_to_string(&path).unwrap_or_default();
     let err = KioskConfig::parse(&text, &path).err();
-    let problems = err.as_ref().map(|e| e.problems().to_vec()).unwrap_or_default();
+    let problems = err
+        .as_ref()
+        .map(|e| e.problems().to_vec())
+        .unwrap_or_default();
     assert_eq!(problems.len(), 1, "{err:?}");
     assert_eq!(problems[0].key, "central.url");
     assert!(problems[0].reason.starts_with("missing"), "{problems:?}");

@@ -212,78 +212,14 @@ impl Catalog {
             add(None, "service", "the catalog has no services".into());
         }
         for (i, s) in self.services.iter().enumerate() {
-            let at = Some(i);
-            let id = shown(&s.id);
-            if let Err(e) = check_id(&s.id) {
-                add(at, "id", format!("service id `{id}`: {e}"));
-            }
             if !service_ids.insert(s.id.as_str()) {
-                add(at, "id", format!("service id `{id}` is used twice"));
-            }
-            if !area_ids.contains(s.area.as_str()) {
                 add(
-                    at,
-                    "area",
-                    format!("service `{id}` names unknown area `{}`", shown(&s.area)),
+                    Some(i),
+                    "id",
+                    format!("service id `{}` is used twice", shown(&s.id)),
                 );
             }
-            for (what, l) in [
-                ("title", &s.title),
-                ("summary", &s.summary),
-                ("needs", &s.needs),
-                ("duration", &s.duration),
-                ("next_steps", &s.next_steps),
-            ] {
-                if let Err(e) = check_l10n(l) {
-                    add(at, what, format!("{what} of service `{id}`: {e}"));
-                }
-            }
-            for (what, l) in [("title", &s.title), ("summary", &s.summary)] {
-                if l.az.is_empty() || l.ru.is_empty() || l.en.is_empty() {
-                    add(
-                        at,
-                        what,
-                        format!("service `{id}` lacks a {what} in some language"),
-                    );
-                }
-            }
-            if s.fields.is_empty() {
-                add(at, "field", format!("service `{id}` has no form fields"));
-            }
-            if s.fields.len() > bounds::FIELDS {
-                add(
-                    at,
-                    "field",
-                    format!("service `{id}`: at most {} fields", bounds::FIELDS),
-                );
-                continue;
-            }
-            let mut field_ids = BTreeSet::new();
-            for f in &s.fields {
-                for reason in field_problems(f) {
-                    add(
-                        at,
-                        "field",
-                        format!("field `{}` of `{id}`: {reason}", shown(&f.id)),
-                    );
-                }
-                if !field_ids.insert(f.id.as_str()) {
-                    add(
-                        at,
-                        "field",
-                        format!("field `{}` of `{id}` is used twice", shown(&f.id)),
-                    );
-                }
-            }
-            // Pages in use, each at most `bounds::PAGES`: the check below is at most that long.
-            let used: BTreeSet<u32> = s.fields.iter().map(|f| f.page).collect();
-            if used.iter().all(|p| (1..=bounds::PAGES).contains(p)) {
-                for p in 1..=s.pages() {
-                    if !used.contains(&p) {
-                        add(at, "field", format!("service `{id}` has an empty page {p}"));
-                    }
-                }
-            }
+            service_problems(i, s, &area_ids, &mut add);
         }
         out
     }
@@ -294,6 +230,84 @@ impl Catalog {
 
     pub fn area(&self, id: &str) -> Option<&Area> {
         self.areas.iter().find(|a| a.id == id)
+    }
+}
+
+/// What is wrong with service `i` by itself and with its fields.
+fn service_problems(
+    i: usize,
+    s: &Service,
+    area_ids: &BTreeSet<&str>,
+    add: &mut impl FnMut(Option<usize>, &str, String),
+) {
+    let at = Some(i);
+    let id = shown(&s.id);
+    if let Err(e) = check_id(&s.id) {
+        add(at, "id", format!("service id `{id}`: {e}"));
+    }
+    if !area_ids.contains(s.area.as_str()) {
+        add(
+            at,
+            "area",
+            format!("service `{id}` names unknown area `{}`", shown(&s.area)),
+        );
+    }
+    for (what, l) in [
+        ("title", &s.title),
+        ("summary", &s.summary),
+        ("needs", &s.needs),
+        ("duration", &s.duration),
+        ("next_steps", &s.next_steps),
+    ] {
+        if let Err(e) = check_l10n(l) {
+            add(at, what, format!("{what} of service `{id}`: {e}"));
+        }
+    }
+    for (what, l) in [("title", &s.title), ("summary", &s.summary)] {
+        if l.az.is_empty() || l.ru.is_empty() || l.en.is_empty() {
+            add(
+                at,
+                what,
+                format!("service `{id}` lacks a {what} in some language"),
+            );
+        }
+    }
+    if s.fields.is_empty() {
+        add(at, "field", format!("service `{id}` has no form fields"));
+    }
+    if s.fields.len() > bounds::FIELDS {
+        add(
+            at,
+            "field",
+            format!("service `{id}`: at most {} fields", bounds::FIELDS),
+        );
+        return;
+    }
+    let mut field_ids = BTreeSet::new();
+    for f in &s.fields {
+        for reason in field_problems(f) {
+            add(
+                at,
+                "field",
+                format!("field `{}` of `{id}`: {reason}", shown(&f.id)),
+            );
+        }
+        if !field_ids.insert(f.id.as_str()) {
+            add(
+                at,
+                "field",
+                format!("field `{}` of `{id}` is used twice", shown(&f.id)),
+            );
+        }
+    }
+    // Pages in use, each at most `bounds::PAGES`: the check below is at most that long.
+    let used: BTreeSet<u32> = s.fields.iter().map(|f| f.page).collect();
+    if used.iter().all(|p| (1..=bounds::PAGES).contains(p)) {
+        for p in 1..=s.pages() {
+            if !used.contains(&p) {
+                add(at, "field", format!("service `{id}` has an empty page {p}"));
+            }
+        }
     }
 }
 
