@@ -1,10 +1,12 @@
-//! The central client follows no redirect: a 307 from the configured centre never sends a
-//! citizen's data (verify, submissions with the FİN) or a heartbeat to the address it names.
-//! Two real HTTP servers on 127.0.0.1: the "centre" answers every request with 307 to the
-//! second one, which counts what reaches it.
+//! The central client against real HTTP servers on 127.0.0.1.
+//!
+//! It follows no redirect: a 307 from the configured centre never sends a citizen's data
+//! (verify, submissions with the FİN) or a heartbeat to the address it names; the "centre"
+//! answers every request with 307 to a second server, which counts what reaches it. And the
+//! FİN never travels in a URL (where proxies and access logs keep it).
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::Router;
@@ -130,4 +132,40 @@ async fn a_redirect_is_refused_and_the_other_host_sees_nothing() {
     let direct = CentralClient::new(&elsewhere, "t", Duration::from_secs(5)).expect("client");
     let _ = direct.heartbeat(&heartbeat()).await;
     assert_eq!(reached.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_fin_never_travels_in_a_url() {
+    // Every request's method, URI and body, as a proxy or an access log would see them.
+    let seen: Arc<Mutex<Vec<(String, String, String)>>> = Arc::default();
+    let log = seen.clone();
+    let centre = serve(Router::new().fallback(
+        move |method: axum::http::Method, uri: axum::http::Uri, body: String| {
+            let log = log.clone();
+            async move {
+                if let Ok(mut l) = log.lock() {
+                    l.push((method.to_string(), uri.to_string(), body));
+                }
+                (StatusCode::SERVICE_UNAVAILABLE, "{}")
+            }
+        },
+    ))
+    .await;
+    let client =
+        CentralClient::new(&centre, "kiosk-token", Duration::from_secs(5)).expect("client");
+    let _ = client.verify(&fin(), "AA1234567").await;
+    let _ = client.applications_for(&fin()).await;
+    let _ = client.submit(&submission()).await;
+    let seen = seen.lock().map(|l| l.clone()).unwrap_or_default();
+    assert_eq!(seen.len(), 3, "{seen:?}");
+    for (method, uri, body) in &seen {
+        assert_eq!(method, "POST", "{uri}");
+        assert!(!uri.contains("5ZX7K2P"), "the FİN in a URL: {uri}");
+        assert!(!uri.contains('?'), "a query string: {uri}");
+        assert!(body.contains("5ZX7K2P"), "the FİN goes in the body: {uri}");
+    }
+    assert!(
+        seen.iter()
+            .any(|(_, uri, _)| uri == "/v1/citizens/applications")
+    );
 }
