@@ -20,7 +20,8 @@ kiosk() { /usr/bin/dost-kiosk --config /etc/dost-kiosk/kiosk.toml "$@"; }
 as_kiosk() { runuser -u kiosk -- /usr/bin/dost-kiosk --config /etc/dost-kiosk/kiosk.toml "$@"; }
 
 t0=$SECONDS
-deb=$(scripts/package.sh | tail -1)
+# DEB=path checks a package built before instead of building one.
+deb=${DEB:-$(scripts/package.sh | tail -1)}
 echo "package: $deb ($(du -h "$deb" | cut -f1)), built in $((SECONDS - t0)) s"
 [[ "$(basename "$deb")" =~ ^dost-kiosk_[0-9.]+_amd64\.deb$ ]] || fail "package name $deb"
 
@@ -32,7 +33,7 @@ dpkg-query -W -f='${Status}' dost-kiosk | grep -q "install ok installed" || fail
 dpkg -L dost-kiosk > /tmp/dost-kiosk.files
 
 # Files, user and modes.
-for f in /usr/bin/dost-kiosk /lib/systemd/system/dost-kiosk.service /etc/dost-kiosk/kiosk.toml \
+for f in /usr/bin/dost-kiosk /usr/lib/systemd/system/dost-kiosk.service /etc/dost-kiosk/kiosk.toml \
          /etc/dost-kiosk/services.toml /usr/lib/sysusers.d/dost-kiosk.conf \
          /usr/lib/tmpfiles.d/dost-kiosk.conf /lib/udev/rules.d/99-dost-kiosk.rules; do
   [ -e "$f" ] || fail "$f missing"
@@ -43,7 +44,7 @@ getent passwd kiosk >/dev/null || fail "no kiosk user"
 [ "$(stat -c '%a %U:%G' /etc/dost-kiosk/kiosk.toml)" = "660 root:kiosk" ] || fail "config mode"
 
 # The unit as installed.
-expect 0 systemd-analyze verify --man=no /lib/systemd/system/dost-kiosk.service
+expect 0 systemd-analyze verify --man=no /usr/lib/systemd/system/dost-kiosk.service
 [ -z "$out" ] || fail "systemd-analyze verify says: $out"
 
 # The template as shipped: only the centre's address is missing.

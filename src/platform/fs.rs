@@ -72,11 +72,19 @@ pub fn replace_atomically(path: &Path, bytes: &[u8], mode: Option<u32>) -> std::
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
+    let old = std::fs::metadata(path).ok();
     let mode = mode
-        .or_else(|| std::fs::metadata(path).ok().map(|m| m.permissions().mode()))
+        .or_else(|| old.as_ref().map(|m| m.permissions().mode()))
         .unwrap_or(0o600);
     let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
     tmp.write_all(bytes)?;
+    // The new file keeps the old one's owner and group (root editing the kiosk's configuration
+    // must not take it from the kiosk user). Only root may give a file away: for anyone else
+    // this fails and the file stays theirs, as it was.
+    if let Some(old) = &old {
+        use std::os::unix::fs::MetadataExt;
+        let _ = std::os::unix::fs::fchown(tmp.as_file(), Some(old.uid()), Some(old.gid()));
+    }
     tmp.as_file()
         .set_permissions(std::fs::Permissions::from_mode(mode))?;
     tmp.as_file().sync_all()?;
