@@ -1,5 +1,6 @@
 # DOST Kiosk: the two commands that do everything on a fresh Debian 12 machine with Rust.
-#   make run    builds and runs the kiosk demo (under Xvfb when there is no display)
+#   make run    builds and runs the kiosk demo (under Xvfb when there is no display; it prints
+#               a screenshot command, and VNC=1 make run serves the display over VNC)
 #   make test   runs every test of the workspace
 .PHONY: run test deps-build deps-run screenshots release bench
 
@@ -16,8 +17,8 @@ run: deps-run
 	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
 		./target/release/dost-kiosk run $(ARGS); \
 	else \
-		echo "No display: running under Xvfb (screenshot it with: xwd -root -display :99)"; \
-		xvfb-run -n 99 -s "-screen 0 1080x1920x24" ./target/release/dost-kiosk run $(ARGS); \
+		echo "No display: running under Xvfb (VNC=1 make run also serves it over VNC)"; \
+		scripts/run-headless.sh $(ARGS); \
 	fi
 
 test: deps-build

@@ -165,6 +165,94 @@ fn card_parse_prints_json_and_rejects_garbage() {
 }
 
 #[test]
+fn config_check_of_a_catalog_with_a_huge_page_is_short() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let config = std::fs::read_to_string("config/kiosk.toml").expect("demo config");
+    std::fs::write(dir.path().join("kiosk.toml"), config).expect("write");
+    let catalog = std::fs::read_to_string("config/services.toml").expect("catalog");
+    let huge = catalog.replacen("page = 2", "page = 1000000", 1);
+    assert_ne!(huge, catalog);
+    std::fs::write(dir.path().join("services.toml"), huge).expect("write");
+    let out = kiosk()
+        .args(["config", "check"])
+        .arg(dir.path().join("kiosk.toml"))
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("pages are 1 to 10"), "{err}");
+    assert!(
+        err.lines().count() <= 3,
+        "one problem, not one per page: {err}"
+    );
+    // A catalog file past the size bound is refused before it is parsed.
+    std::fs::write(dir.path().join("services.toml"), "#".repeat(2 << 20)).expect("write");
+    let out = kiosk()
+        .args(["config", "check"])
+        .arg(dir.path().join("kiosk.toml"))
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("larger than"));
+}
+
+/// `card parse` with `input` on stdin: exit code, JSON lines, stderr.
+fn card_parse(framing: &str, input: &[u8]) -> (Option<i32>, Vec<serde_json::Value>, String) {
+    let mut child = kiosk()
+        .args(["card", "parse", "--framing", framing])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("runs");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let input = input.to_vec();
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    let out = child.wait_with_output().expect("done");
+    writer.join().expect("writer").expect("write");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let objs = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json line"))
+        .collect();
+    (
+        out.status.code(),
+        objs,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn card_parse_keeps_every_read_and_names_what_is_missing() {
+    // 50 reads in one input: all 50 come out, in order.
+    let read = card_reader::sim::specimens::aze_id_card().join("\r\n") + "\r\n";
+    let (code, objs, err) = card_parse("plain", read.repeat(50).as_bytes());
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(objs.len(), 50);
+    assert!(objs.iter().all(|o| o["issuing_state"] == "AZE"));
+    // The same in STX/ETX frames, 20 of them.
+    let lines = card_reader::sim::specimens::aze_id_card();
+    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+    let framed: Vec<u8> = (0..20)
+        .flat_map(|_| card_reader::encode_frame(card_reader::Framing::StxEtx, &lines))
+        .collect();
+    let (code, objs, err) = card_parse("stx-etx", &framed);
+    assert_eq!((code, objs.len()), (Some(0), 20), "{err}");
+    // A read cut short at the end of the input is a rejection, not silence.
+    let (code, objs, _) = card_parse("stx-etx", &framed[..framed.len() / 20 - 5]);
+    assert_eq!(code, Some(2));
+    assert_eq!(objs.len(), 1);
+    assert!(objs[0]["error"].is_string(), "{}", objs[0]);
+    // No read at all: an error with the reason.
+    for empty in [&b""[..], b"\r\n\r\n", b"hello"] {
+        let (code, objs, err) = card_parse("stx-etx", empty);
+        assert_eq!(code, Some(1), "{empty:?}");
+        assert!(objs.is_empty());
+        assert!(err.contains("no read in the input"), "{err}");
+    }
+}
+
+#[test]
 fn printer_commands_on_a_serial_port() {
     let emu = PtyPrinterEmulator::start().expect("pty printer");
     let port = emu.path_str();
@@ -367,10 +455,7 @@ fn systemd_unit_verifies() {
     // Point the unit at this build's binary so `verify` finds the executable.
     let unit = std::fs::read_to_string("config/dost-kiosk.service")
         .expect("unit")
-        .replace(
-            "/usr/local/bin/dost-kiosk",
-            env!("CARGO_BIN_EXE_dost-kiosk"),
-        );
+        .replace("/usr/bin/dost-kiosk", env!("CARGO_BIN_EXE_dost-kiosk"));
     let path = dir.path().join("dost-kiosk.service");
     std::fs::write(&path, unit).expect("write");
     let out = Command::new(analyze)

@@ -75,7 +75,8 @@ fn ready_watchdog_and_sigterm() {
     // As systemd does, WATCHDOG_PID names the kiosk's own process: the shell sets it to its
     // PID and becomes the kiosk (exec keeps the PID).
     let child = Command::new("sh")
-        .args(["-c", "WATCHDOG_PID=$$ exec \"$0\" \"$@\""])
+        // A permissive umask, as a shell often has: the kiosk's files must be private anyway.
+        .args(["-c", "umask 022; WATCHDOG_PID=$$ exec \"$0\" \"$@\""])
         .arg(env!("CARGO_BIN_EXE_dost-kiosk"))
         .args(["--config", "config/kiosk.toml", "--data-dir"])
         .arg(dir.path().join("data"))
@@ -112,6 +113,39 @@ fn ready_watchdog_and_sigterm() {
     assert!(status.success(), "{status:?}");
     // A clean stop leaves the lock free: the next start on the same data works.
     assert!(dir.path().join("data/kiosk.db").is_file());
+    // Everything the kiosk wrote in its data directory is private: folders 0700, files 0600.
+    let data = dir.path().join("data");
+    let written = private_tree(&data);
+    for name in ["kiosk.db", "device.key", "status.json"] {
+        assert!(
+            written.iter().any(|p| p.ends_with(name)),
+            "{name} written: {written:?}"
+        );
+    }
+    assert!(
+        written.iter().any(|p| p.starts_with(data.join("logs"))),
+        "a log file written: {written:?}"
+    );
+}
+
+/// Every file under `dir` (checked private on the way): their paths.
+fn private_tree(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(dir).expect("meta").permissions().mode() & 0o777;
+    assert_eq!(mode, 0o700, "{}", dir.display());
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("read dir") {
+        let path = entry.expect("entry").path();
+        let meta = std::fs::symlink_metadata(&path).expect("meta");
+        if meta.is_dir() {
+            files.extend(private_tree(&path));
+        } else {
+            let mode = meta.permissions().mode() & 0o777;
+            assert_eq!(mode & 0o077, 0, "{} is {mode:o}", path.display());
+            files.push(path);
+        }
+    }
+    files
 }
 
 #[test]
@@ -157,6 +191,11 @@ fn a_damaged_database_shows_out_of_service() {
     );
     let err = std::fs::read_to_string(&log).expect("stderr");
     assert!(err.contains("database cannot be used"), "{err}");
+    // stderr is a file here (journald under systemd): no colour escapes.
+    assert!(
+        !err.contains('\u{1b}'),
+        "ANSI escapes in a log file: {err:?}"
+    );
     // The damaged file was not overwritten.
     assert_eq!(
         std::fs::read(data.join("kiosk.db")).expect("db"),

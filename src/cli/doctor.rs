@@ -114,13 +114,24 @@ pub async fn run_checks(config_path: &Path, cfg: Result<KioskConfig, String>) ->
     } else {
         check("clock", Level::Fail, format!("implausible time {now}"))
     });
+    out.push(pin_check(&cfg));
+    out
+}
+
+/// The service PINs: each configured hash usable ([`crate::config::pin::check_hash`]), and
+/// which roles have access.
+fn pin_check(cfg: &KioskConfig) -> Check {
     let pins = cfg.service.pin_hashes();
-    out.push(match (pins.technician.is_some(), pins.staff.is_some()) {
+    for (role, hash) in [("technician", &pins.technician), ("staff", &pins.staff)] {
+        if let Some(Err(e)) = hash.as_deref().map(crate::config::pin::check_hash) {
+            return check("service PINs", Level::Fail, format!("{role} PIN hash: {e}"));
+        }
+    }
+    match (pins.technician.is_some(), pins.staff.is_some()) {
         (true, true) => check("service PINs", Level::Ok, "technician and staff"),
         (true, false) => check("service PINs", Level::Warn, "no staff PIN"),
         _ => check("service PINs", Level::Warn, "no technician PIN"),
-    });
-    out
+    }
 }
 
 /// The data directory, its disk and the device key.
@@ -139,7 +150,24 @@ fn data_checks(dir: &Path) -> Vec<Check> {
     let free = platform::disk::free_bytes(dir);
     out.push(check("disk", disk_level(free), disk_text(free)));
     let key = dir.join("device.key");
+    let credential = platform::credentials::find(
+        platform::credentials::dir().as_deref(),
+        platform::credentials::DEVICE_KEY,
+    );
     out.push(match std::fs::metadata(&key) {
+        _ if credential.is_some() && !key.exists() => check(
+            "device key",
+            Level::Ok,
+            "systemd credential device-key (not on the data disk)",
+        ),
+        Ok(_) if credential.is_some() => check(
+            "device key",
+            Level::Warn,
+            format!(
+                "credential in use, but {} is still on the data disk",
+                key.display()
+            ),
+        ),
         Ok(m) => {
             use std::os::unix::fs::PermissionsExt;
             let mode = m.permissions().mode() & 0o777;
@@ -150,7 +178,11 @@ fn data_checks(dir: &Path) -> Vec<Check> {
                     format!("mode {mode:o}: must be 600"),
                 )
             } else {
-                check("device key", Level::Ok, "present, mode 600")
+                check(
+                    "device key",
+                    Level::Ok,
+                    "device.key on the data disk, mode 600",
+                )
             }
         }
         Err(_) => check(
@@ -307,4 +339,34 @@ pub(super) fn provision_cmd(global: &GlobalArgs, token: Option<&str>) -> Result<
     );
     println!("set central.token_file to the token file in the configuration");
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn demo() -> KioskConfig {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/kiosk.toml");
+        KioskConfig::load(&path).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn a_bad_pin_hash_fails_the_doctor() {
+        let cfg = demo();
+        assert_eq!(pin_check(&cfg).level, Level::Ok);
+        let mut garbage = cfg.clone();
+        garbage.service.staff_pin_hash = "not a hash".into();
+        let c = pin_check(&garbage);
+        assert_eq!(c.level, Level::Fail, "{c:?}");
+        assert!(c.detail.starts_with("staff PIN hash"), "{c:?}");
+        let mut costly = cfg;
+        costly.service.technician_pin_hash =
+            costly
+                .service
+                .technician_pin_hash
+                .replacen("m=19456", "m=8388608", 1);
+        let c = pin_check(&costly);
+        assert_eq!(c.level, Level::Fail, "{c:?}");
+        assert!(c.detail.contains("exceed"), "{c:?}");
+    }
 }

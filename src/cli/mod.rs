@@ -25,6 +25,19 @@ pub fn main() -> ExitCode {
     if !matches!(cli.command, None | Some(Command::Run(_))) {
         init_logging();
     }
+    // Commands that write the data directory create private files only.
+    if matches!(
+        cli.command,
+        None | Some(
+            Command::Run(_)
+                | Command::Doctor { .. }
+                | Command::Provision { .. }
+                | Command::BurnIn(_)
+                | Command::Printer(PrinterCmd::Restocked)
+        )
+    ) {
+        crate::platform::fs::private_umask();
+    }
     let g = &cli.global;
     let result = match &cli.command {
         None => run::run(g, &RunArgs::default()),
@@ -70,6 +83,7 @@ fn log_filter() -> tracing_subscriber::EnvFilter {
 fn init_logging() {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(log_filter())
+        .with_ansi(crate::platform::logs::stderr_colour())
         .with_writer(std::io::stderr)
         .try_init();
 }

@@ -18,6 +18,8 @@ use crate::ui_bridge::{self, Presenter, SlintUi};
 fn init_kiosk_logging(data_dir: &Path) -> Option<tracing_appender::non_blocking::WorkerGuard> {
     use tracing_subscriber::layer::SubscriberExt;
     use tracing_subscriber::util::SubscriberInitExt;
+    // The logs' folder is private (the files in it are, by the process's umask).
+    let _ = crate::platform::fs::private_dir(&crate::platform::logs::dir(data_dir));
     let appender = tracing_appender::rolling::Builder::new()
         .rotation(tracing_appender::rolling::Rotation::DAILY)
         .filename_prefix(crate::platform::logs::FILE_PREFIX)
@@ -33,7 +35,11 @@ fn init_kiosk_logging(data_dir: &Path) -> Option<tracing_appender::non_blocking:
     };
     let _ = tracing_subscriber::registry()
         .with(log_filter())
-        .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr))
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_ansi(crate::platform::logs::stderr_colour())
+                .with_writer(std::io::stderr),
+        )
         .with(
             tracing_subscriber::fmt::layer()
                 .with_ansi(false)

@@ -8,13 +8,14 @@ pub mod change;
 pub mod edit;
 pub mod pin;
 mod remote;
+mod rules;
 
 use std::path::{Path, PathBuf};
 
 use card_reader::{Framing, Parity};
 use dost_api::Lang;
 use kiosk_core::card::{AcceptedDocument, OfflineAuth};
-use kiosk_core::problem::{Problem, Problems, Seg, Spans};
+use kiosk_core::problem::{Problem, Problems, Spans};
 use kiosk_core::session::Policy;
 use receipt_printer::{AzGlyphs, PaperWidth};
 use serde::Deserialize;
@@ -30,15 +31,45 @@ pub enum ConfigError {
         #[source]
         source: std::io::Error,
     },
+    #[error("the kiosk token: {0}")]
+    Credential(#[from] crate::platform::credentials::CredentialError),
+    #[error("the kiosk token in {0} is not visible ASCII text")]
+    BadToken(String),
+    #[error("{path} is larger than {max} bytes")]
+    TooLarge { path: PathBuf, max: u64 },
     #[error(transparent)]
     Invalid(#[from] Problems),
+}
+
+/// Largest configuration or catalog file read (the shipped ones are a few KiB).
+pub const MAX_FILE_BYTES: u64 = 1 << 20;
+
+/// Reads a configuration or catalog file of at most [`MAX_FILE_BYTES`].
+fn read_bounded(path: &Path) -> Result<String, ConfigError> {
+    use std::io::Read;
+    let read = |source| ConfigError::Read {
+        path: path.to_owned(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(read)?;
+    let mut text = String::new();
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_string(&mut text)
+        .map_err(read)?;
+    if text.len() as u64 > MAX_FILE_BYTES {
+        return Err(ConfigError::TooLarge {
+            path: path.to_owned(),
+            max: MAX_FILE_BYTES,
+        });
+    }
+    Ok(text)
 }
 
 impl ConfigError {
     pub fn problems(&self) -> &[Problem] {
         match self {
             ConfigError::Invalid(p) => &p.list,
-            ConfigError::Read { .. } => &[],
+            _ => &[],
         }
     }
 }
@@ -244,6 +275,10 @@ pub struct CentralSection {
     pub token: String,
     #[serde(default)]
     pub token_file: Option<PathBuf>,
+    /// Name of the systemd credential that holds the token (`LoadCredentialEncrypted=`): the
+    /// token then stays off the data disk.
+    #[serde(default)]
+    pub token_credential: Option<String>,
     #[serde(default = "d_timeout")]
     pub request_timeout_s: u32,
     #[serde(default = "d_batch")]
@@ -280,10 +315,7 @@ fn d_refresh() -> u32 {
 impl KioskConfig {
     /// Reads and checks a configuration file.
     pub fn load(path: &Path) -> Result<KioskConfig, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
-            path: path.to_owned(),
-            source,
-        })?;
+        let text = read_bounded(path)?;
         Self::parse(&text, path)
     }
 
@@ -299,92 +331,6 @@ impl KioskConfig {
             .unwrap_or_else(|| PathBuf::from("."));
         let problems = cfg.problems(Some(&Spans::new(text)));
         Ok(Problems::check(origin, cfg, problems)?)
-    }
-
-    /// Everything wrong with the values; lines from `spans` when the text is at hand.
-    fn problems(&self, spans: Option<&Spans>) -> Vec<Problem> {
-        let mut out = Vec::new();
-        let mut add = |section: &str, key: &str, reason: &str| {
-            out.push(Problem {
-                line: spans.and_then(|s| s.line(&[Seg::Key(section), Seg::Key(key)])),
-                key: format!("{section}.{key}"),
-                reason: reason.to_owned(),
-            })
-        };
-        let k = &self.kiosk;
-        if k.id.trim().is_empty() {
-            add("kiosk", "id", "must not be empty");
-        }
-        if !dost_api::is_kiosk_code(&k.code) {
-            add("kiosk", "code", "2 to 8 characters, A-Z and 0-9");
-        }
-        if k.purge_after_days == 0 || k.purge_after_days > 3650 {
-            add("kiosk", "purge_after_days", "1 to 3650 days");
-        }
-        let s = &self.session;
-        if !(20..=600).contains(&s.idle_timeout_s) {
-            add("session", "idle_timeout_s", "between 20 and 600 seconds");
-        }
-        if s.countdown_s == 0 || s.countdown_s >= s.idle_timeout_s {
-            add(
-                "session",
-                "countdown_s",
-                "more than 0 and less than idle_timeout_s",
-            );
-        }
-        if s.accept.is_empty() {
-            add("session", "accept", "accept at least one document type");
-        }
-        let r = &self.card_reader;
-        if r.kind == DeviceKind::Serial && r.port.is_empty() {
-            add("card_reader", "port", "a serial reader needs a port");
-        }
-        if !(5..=8).contains(&r.data_bits) {
-            add("card_reader", "data_bits", "5 to 8");
-        }
-        if !matches!(r.stop_bits, 1 | 2) {
-            add("card_reader", "stop_bits", "1 or 2");
-        }
-        if r.baud == 0 {
-            add("card_reader", "baud", "must be positive");
-        }
-        let p = &self.printer;
-        if p.kind == DeviceKind::Serial && p.port.is_empty() {
-            add("printer", "port", "a serial printer needs a port");
-        }
-        if p.roll_length_mm < 1000 {
-            add("printer", "roll_length_mm", "at least 1000 mm");
-        }
-        if p.status_poll_s == 0 {
-            add("printer", "status_poll_s", "at least 1 second");
-        }
-        let c = &self.central;
-        if c.mode == CentralMode::Remote {
-            if let Err(e) = kiosk_core::central_url::check(&c.url) {
-                add("central", "url", &e.to_string());
-            }
-            if c.token.is_empty() && c.token_file.is_none() {
-                add(
-                    "central",
-                    "token",
-                    "a remote centre needs token or token_file",
-                );
-            }
-        }
-        if c.request_timeout_s == 0 || c.request_timeout_s > 120 {
-            add("central", "request_timeout_s", "1 to 120 seconds");
-        }
-        if c.batch_size == 0 || c.batch_size as usize > dost_api::MAX_BATCH {
-            add("central", "batch_size", "1 to 500");
-        }
-        if c.retry_base_ms == 0 || c.retry_cap_s == 0 {
-            add(
-                "central",
-                "retry_base_ms",
-                "retry base and cap must be positive",
-            );
-        }
-        out
     }
 
     /// A path from the file, taken from the file's folder when relative.
@@ -408,10 +354,7 @@ impl KioskConfig {
     /// Reads and checks the catalog the configuration names.
     pub fn load_catalog(&self) -> Result<kiosk_core::catalog::Catalog, ConfigError> {
         let path = self.catalog_path();
-        let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Read {
-            path: path.clone(),
-            source,
-        })?;
+        let text = read_bounded(&path)?;
         Ok(kiosk_core::catalog::Catalog::parse(
             &text,
             &path.display().to_string(),
@@ -465,18 +408,37 @@ impl KioskConfig {
         }
     }
 
-    /// The kiosk's bearer token for the centre.
+    /// The kiosk's bearer token for the centre: from the systemd credential
+    /// `token_credential`, the file `token_file`, or `token`, in that order (the demo's own
+    /// token when none is set).
     pub fn token(&self) -> Result<String, ConfigError> {
-        match &self.central.token_file {
-            Some(f) => {
-                let path = self.resolve(f);
-                std::fs::read_to_string(&path)
-                    .map(|t| t.trim().to_owned())
-                    .map_err(|source| ConfigError::Read { path, source })
-            }
-            None if self.central.token.is_empty() => Ok(format!("demo-{}", self.kiosk.id)),
-            None => Ok(self.central.token.clone()),
+        self.token_in(crate::platform::credentials::dir().as_deref())
+    }
+
+    /// [`KioskConfig::token`] with the credentials folder given.
+    pub fn token_in(&self, credentials: Option<&Path>) -> Result<String, ConfigError> {
+        use crate::platform::credentials;
+        let c = &self.central;
+        let (bytes, from) = if let Some(name) = &c.token_credential {
+            (
+                credentials::read(credentials, name)?,
+                format!("credential {name}"),
+            )
+        } else if let Some(f) = &c.token_file {
+            let path = self.resolve(f);
+            (credentials::read_file(&path)?, path.display().to_string())
+        } else if c.token.is_empty() {
+            return Ok(format!("demo-{}", self.kiosk.id));
+        } else {
+            return Ok(c.token.clone());
+        };
+        let token = std::str::from_utf8(&bytes)
+            .map(str::trim)
+            .map_err(|_| ConfigError::BadToken(from.clone()))?;
+        if token.is_empty() || kiosk_core::limits::token(token).is_err() {
+            return Err(ConfigError::BadToken(from));
         }
+        Ok(token.to_owned())
     }
 }
 

@@ -4,8 +4,7 @@
 use serde::Deserialize;
 
 use super::{KioskConfig, SessionSection};
-use kiosk_core::problem::{Problem, Problems};
-use kiosk_core::settings::MAX_NAME;
+use kiosk_core::problem::Problems;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -19,8 +18,8 @@ pub struct RemoteSettings {
 }
 
 impl KioskConfig {
-    /// This configuration with the centre's settings applied, checked as a whole. A bad remote
-    /// configuration is refused and the current one stays.
+    /// This configuration with the centre's settings applied, checked as a whole by the same
+    /// rules as the file. A bad remote configuration is refused and the current one stays.
     pub fn with_remote(&self, value: &serde_json::Value) -> Result<KioskConfig, Problems> {
         let origin = "centre configuration";
         let remote: RemoteSettings = serde_json::from_value(value.clone())
@@ -35,15 +34,7 @@ impl KioskConfig {
         if let Some(s) = remote.service_idle_close_s {
             next.service.idle_close_s = s;
         }
-        let mut problems = next.problems(None);
-        let name = next.kiosk.center_name.trim();
-        if name.is_empty() || name.chars().count() > MAX_NAME {
-            problems.push(Problem {
-                line: None,
-                key: "center_name".into(),
-                reason: format!("1 to {MAX_NAME} characters"),
-            });
-        }
+        let problems = next.problems(None);
         Problems::check(origin, next, problems)
     }
 }

@@ -17,6 +17,43 @@ pub fn private_dir(dir: &Path) -> std::io::Result<()> {
         .create(dir)
 }
 
+/// Makes every file and folder this process creates from now on private to its user (umask
+/// 077): the database and its WAL files, logs, keys, receipts, status. Run first by the
+/// commands that write the data directory.
+pub fn private_umask() {
+    // SAFETY: umask(2) only sets the process's file mode creation mask; it cannot fail and
+    // touches no memory.
+    unsafe {
+        libc::umask(0o077);
+    }
+}
+
+/// Takes group and other permissions off `path` when it has any (a file written by an older
+/// version, or under a wider umask). A missing file is left alone.
+pub fn make_private(path: &Path) -> std::io::Result<()> {
+    match std::fs::metadata(path) {
+        Ok(m) if m.permissions().mode() & 0o077 != 0 => {
+            let mode = m.permissions().mode() & 0o700;
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+        }
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+/// Writes `bytes` to `path` (created or truncated), mode 0600.
+pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)?;
+    f.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    f.write_all(bytes)
+}
+
 /// Writes `bytes` to a new file `path` (mode 0600); fails when it exists.
 pub fn write_private_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let mut f = std::fs::OpenOptions::new()
@@ -35,11 +72,19 @@ pub fn replace_atomically(path: &Path, bytes: &[u8], mode: Option<u32>) -> std::
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
+    let old = std::fs::metadata(path).ok();
     let mode = mode
-        .or_else(|| std::fs::metadata(path).ok().map(|m| m.permissions().mode()))
+        .or_else(|| old.as_ref().map(|m| m.permissions().mode()))
         .unwrap_or(0o600);
     let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
     tmp.write_all(bytes)?;
+    // The new file keeps the old one's owner and group (root editing the kiosk's configuration
+    // must not take it from the kiosk user). Only root may give a file away: for anyone else
+    // this fails and the file stays theirs, as it was.
+    if let Some(old) = &old {
+        use std::os::unix::fs::MetadataExt;
+        let _ = std::os::unix::fs::fchown(tmp.as_file(), Some(old.uid()), Some(old.gid()));
+    }
     tmp.as_file()
         .set_permissions(std::fs::Permissions::from_mode(mode))?;
     tmp.as_file().sync_all()?;

@@ -8,6 +8,20 @@ pub fn dir(data_dir: &Path) -> PathBuf {
     data_dir.join("logs")
 }
 
+/// Whether logs on stderr may carry ANSI colours: only when stderr is a terminal (never in a
+/// file, a pipe or journald) and `NO_COLOR` is not set.
+pub fn stderr_colour() -> bool {
+    use std::io::IsTerminal;
+    colour(
+        std::io::stderr().is_terminal(),
+        std::env::var_os("NO_COLOR").is_some(),
+    )
+}
+
+fn colour(terminal: bool, no_color: bool) -> bool {
+    terminal && !no_color
+}
+
 /// Prefix of the daily files (`kiosk.log.YYYY-MM-DD`).
 pub const FILE_PREFIX: &str = "kiosk.log";
 
@@ -76,6 +90,19 @@ fn strip_ansi(line: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn colour_only_on_a_terminal_without_no_color() {
+        assert!(colour(true, false));
+        assert!(!colour(false, false), "a pipe, a file or journald");
+        assert!(!colour(true, true), "NO_COLOR");
+        // The test harness captures stderr: not a terminal.
+        use std::io::IsTerminal;
+        assert_eq!(
+            stderr_colour(),
+            std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+        );
+    }
 
     #[test]
     fn tail_of_the_newest_file() {

@@ -256,7 +256,9 @@ async fn publish_status(data_dir: PathBuf, board: DeviceBoard) {
         crate::platform::fs::replace_atomically(
             &data_dir.join(STATUS_FILE),
             text.as_bytes(),
-            Some(0o644),
+            // Device states only (no personal data), yet private like everything in the
+            // data directory: a technician reads it as the kiosk user or root.
+            Some(0o600),
         )
     })
     .await;
@@ -264,3 +266,7 @@ async fn publish_status(data_dir: PathBuf, board: DeviceBoard) {
         tracing::warn!(error = %e, "cannot publish device status");
     }
 }
+
+#[cfg(test)]
+#[path = "housekeeping_tests.rs"]
+mod tests;

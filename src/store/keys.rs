@@ -102,24 +102,76 @@ impl Keys {
     }
 }
 
-/// Reads the device key from `data_dir/device.key`, creating it (mode 0600) when missing.
+/// Where the device key came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeySource {
+    /// The systemd credential `device-key` (off the data disk; TPM-sealed when the machine
+    /// has a TPM and the credential was made with `systemd-creds encrypt --with-key=tpm2`).
+    Credential(std::path::PathBuf),
+    /// `device.key` in the data directory (the demo, or a kiosk without a credential): a
+    /// stolen disk carries the key with the data.
+    File(std::path::PathBuf),
+}
+
+/// The device key: the systemd credential `device-key` when systemd passes one, else
+/// `data_dir/device.key` (created, mode 0600, when missing).
 pub fn device_key(data_dir: &Path) -> Result<[u8; 32], StoreError> {
-    let path = data_dir.join("device.key");
+    let creds = crate::platform::credentials::dir();
+    device_key_from(data_dir, creds.as_deref()).map(|(key, _)| key)
+}
+
+/// [`device_key`] with the credentials folder given, and where the key came from.
+///
+/// With a credential, no key file is ever written. A `device.key` left in the data directory
+/// must hold the same key (it is then only a leftover to delete; a warning says so); another
+/// key there is refused, as the database may have been sealed with it.
+pub fn device_key_from(
+    data_dir: &Path,
+    credentials: Option<&Path>,
+) -> Result<([u8; 32], KeySource), StoreError> {
+    use crate::platform::credentials::{DEVICE_KEY, find, read_file};
+    let file = data_dir.join("device.key");
+    if let Some(cred) = find(credentials, DEVICE_KEY) {
+        let key = parse_key(&read_file(&cred)?).ok_or_else(|| StoreError::BadKey(cred.clone()))?;
+        match std::fs::read(&file) {
+            Ok(bytes) if parse_key(&bytes) == Some(key) => tracing::warn!(
+                file = %file.display(),
+                "the device key is also on the data disk: delete that file"
+            ),
+            Ok(_) => return Err(StoreError::KeyConflict { file }),
+            Err(_) => {}
+        }
+        return Ok((key, KeySource::Credential(cred)));
+    }
     let io = |source| StoreError::DataDir {
-        path: path.clone(),
+        path: file.clone(),
         source,
     };
-    match std::fs::read(&path) {
-        Ok(bytes) => bytes
-            .try_into()
-            .map_err(|_| StoreError::BadKey(path.clone())),
+    match std::fs::read(&file) {
+        Ok(bytes) => parse_key(&bytes)
+            .map(|k| (k, KeySource::File(file.clone())))
+            .ok_or_else(|| StoreError::BadKey(file.clone())),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             let key: [u8; 32] = rand::random();
-            crate::platform::fs::write_private_new(&path, &key).map_err(io)?;
-            Ok(key)
+            crate::platform::fs::write_private_new(&file, &key).map_err(io)?;
+            Ok((key, KeySource::File(file.clone())))
         }
         Err(e) => Err(io(e)),
     }
+}
+
+/// A key as 32 raw bytes, or as 64 hex digits (with an optional line end), as
+/// `openssl rand -hex 32` prints it.
+fn parse_key(bytes: &[u8]) -> Option<[u8; 32]> {
+    if let Ok(raw) = <[u8; 32]>::try_from(bytes) {
+        return Some(raw);
+    }
+    let text = std::str::from_utf8(bytes)
+        .ok()?
+        .trim_end_matches(['\n', '\r']);
+    let mut key = [0u8; 32];
+    hex::decode_to_slice(text, &mut key).ok()?;
+    Some(key)
 }
 
 #[cfg(test)]
@@ -167,5 +219,64 @@ mod tests {
         assert!(keys.open(&sealed, "A-2").is_err());
         assert!(Keys::derive(&[4u8; 32]).open(&sealed, "A-1").is_err());
         assert!(keys.open(&sealed[..10], "A-1").is_err());
+    }
+
+    #[test]
+    fn the_device_key_comes_from_the_credential_and_never_touches_the_disk() {
+        let data = tempfile::tempdir().unwrap();
+        let creds = tempfile::tempdir().unwrap();
+        let key = [7u8; 32];
+        // As `openssl rand -hex 32 | systemd-creds encrypt --name=device-key - ...` hands it.
+        std::fs::write(creds.path().join("device-key"), hex::encode(key) + "\n").unwrap();
+        let (got, source) = device_key_from(data.path(), Some(creds.path())).unwrap();
+        assert_eq!(got, key);
+        assert!(matches!(source, KeySource::Credential(_)));
+        assert!(
+            !data.path().join("device.key").exists(),
+            "no key on the data disk"
+        );
+        // Raw 32 bytes work too.
+        std::fs::write(creds.path().join("device-key"), key).unwrap();
+        assert_eq!(
+            device_key_from(data.path(), Some(creds.path())).unwrap().0,
+            key
+        );
+        // A credential that is not a key is refused, never replaced.
+        std::fs::write(creds.path().join("device-key"), b"short").unwrap();
+        assert!(matches!(
+            device_key_from(data.path(), Some(creds.path())),
+            Err(StoreError::BadKey(_))
+        ));
+        // Another key left in device.key: refused (the database may be sealed with it).
+        std::fs::write(creds.path().join("device-key"), key).unwrap();
+        std::fs::write(data.path().join("device.key"), [8u8; 32]).unwrap();
+        assert!(matches!(
+            device_key_from(data.path(), Some(creds.path())),
+            Err(StoreError::KeyConflict { .. })
+        ));
+        // The same key left there: accepted (a warning tells to delete it).
+        std::fs::write(data.path().join("device.key"), key).unwrap();
+        assert_eq!(
+            device_key_from(data.path(), Some(creds.path())).unwrap().0,
+            key
+        );
+    }
+
+    #[test]
+    fn without_a_credential_the_file_is_the_fallback() {
+        let data = tempfile::tempdir().unwrap();
+        let (made, source) = device_key_from(data.path(), None).unwrap();
+        let file = data.path().join("device.key");
+        assert_eq!(source, KeySource::File(file.clone()));
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+        assert_eq!(device_key_from(data.path(), None).unwrap().0, made);
+        // An empty credentials folder: still the file.
+        let creds = tempfile::tempdir().unwrap();
+        assert_eq!(
+            device_key_from(data.path(), Some(creds.path())).unwrap().0,
+            made
+        );
     }
 }

@@ -25,7 +25,7 @@ use rusqlite::Connection;
 
 pub use actor::StoreHandle;
 pub use applications::{OpenApplication, Stored};
-pub use keys::device_key;
+pub use keys::{KeySource, device_key, device_key_from};
 pub use print_jobs::{JobContent, PrintJob};
 
 #[derive(Debug, thiserror::Error)]
@@ -48,8 +48,15 @@ pub enum StoreError {
     Corrupt(#[from] serde_json::Error),
     #[error("personal data cannot be decrypted (wrong device key or damaged row)")]
     Decrypt,
-    #[error("{0} is not a 32-byte key")]
+    #[error("{0} is not a 32-byte key (32 raw bytes or 64 hex digits)")]
     BadKey(std::path::PathBuf),
+    #[error("the device key credential cannot be read: {0}")]
+    Credential(#[from] crate::platform::credentials::CredentialError),
+    #[error(
+        "{file} holds another key than the device-key credential: the database was sealed \
+         with one of them. Keep the one it was sealed with (see the README, encryption at rest)"
+    )]
+    KeyConflict { file: std::path::PathBuf },
     #[error("the store is closed")]
     Closed,
     #[error("the store's thread cannot start: {0}")]
@@ -85,7 +92,16 @@ impl Store {
             source,
         })?;
         let key = device_key(data_dir)?;
-        Self::open(&data_dir.join("kiosk.db"), key)
+        let db = data_dir.join("kiosk.db");
+        let store = Self::open(&db, key)?;
+        // A database made by an older version or under a wider umask becomes private; SQLite
+        // gives its WAL files the database's mode.
+        for file in ["kiosk.db", "kiosk.db-wal", "kiosk.db-shm"] {
+            let path = data_dir.join(file);
+            crate::platform::fs::make_private(&path)
+                .map_err(|source| StoreError::DataDir { path, source })?;
+        }
+        Ok(store)
     }
 
     /// Opens a database file; personal data is sealed with keys derived from `device_key`.

@@ -159,10 +159,16 @@ impl Catalog {
     }
 
     /// Everything wrong with a parsed catalog (empty when it is usable).
+    ///
+    /// The work is proportional to the catalog's size, and that size is bounded first: a
+    /// catalog over a bound gets one problem for it and no further checks of that part.
     fn problems(&self, spans: Option<&Spans>) -> Vec<Problem> {
         let mut out = Vec::new();
         // `service` is the index of the service whose table is meant.
         let mut add = |service: Option<usize>, key: &str, reason: String| {
+            if out.len() >= bounds::PROBLEMS {
+                return;
+            }
             let line = spans.and_then(|sp| match service {
                 Some(i) => sp.line(&[Seg::Key("service"), Seg::Index(i), Seg::Key(key)]),
                 None => sp.line(&[Seg::Key(key)]),
@@ -173,6 +179,30 @@ impl Catalog {
                 reason,
             })
         };
+        if self.areas.len() > bounds::AREAS {
+            add(None, "area", format!("at most {} areas", bounds::AREAS));
+            return out;
+        }
+        if self.services.len() > bounds::SERVICES {
+            add(
+                None,
+                "service",
+                format!("at most {} services", bounds::SERVICES),
+            );
+            return out;
+        }
+        for a in &self.areas {
+            if let Err(e) = check_id(&a.id) {
+                add(None, "area", format!("area id `{}`: {e}", shown(&a.id)));
+            }
+            if let Err(e) = check_l10n(&a.title) {
+                add(
+                    None,
+                    "area",
+                    format!("title of area `{}`: {e}", shown(&a.id)),
+                );
+            }
+        }
         let area_ids: BTreeSet<&str> = self.areas.iter().map(|a| a.id.as_str()).collect();
         if area_ids.len() != self.areas.len() {
             add(None, "area", "area ids must be unique".into());
@@ -182,66 +212,14 @@ impl Catalog {
             add(None, "service", "the catalog has no services".into());
         }
         for (i, s) in self.services.iter().enumerate() {
-            let at = Some(i);
             if !service_ids.insert(s.id.as_str()) {
-                add(at, "id", format!("service id `{}` is used twice", s.id));
-            }
-            if !area_ids.contains(s.area.as_str()) {
                 add(
-                    at,
-                    "area",
-                    format!("service `{}` names unknown area `{}`", s.id, s.area),
+                    Some(i),
+                    "id",
+                    format!("service id `{}` is used twice", shown(&s.id)),
                 );
             }
-            if s.fields.is_empty() {
-                add(
-                    at,
-                    "field",
-                    format!("service `{}` has no form fields", s.id),
-                );
-            }
-            let mut field_ids = BTreeSet::new();
-            for f in &s.fields {
-                if !field_ids.insert(f.id.as_str()) {
-                    add(
-                        at,
-                        "field",
-                        format!("field `{}` of `{}` is used twice", f.id, s.id),
-                    );
-                }
-                if f.page == 0 {
-                    add(
-                        at,
-                        "field",
-                        format!("field `{}` of `{}`: pages start at 1", f.id, s.id),
-                    );
-                }
-                if f.kind == FieldKind::Choice && f.options.len() < 2 {
-                    add(
-                        at,
-                        "field",
-                        format!("choice `{}` of `{}` needs 2 options", f.id, s.id),
-                    );
-                }
-            }
-            for p in 1..=s.pages() {
-                if s.fields_on(p).next().is_none() {
-                    add(
-                        at,
-                        "field",
-                        format!("service `{}` has an empty page {p}", s.id),
-                    );
-                }
-            }
-            for (what, l) in [("title", &s.title), ("summary", &s.summary)] {
-                if l.az.is_empty() || l.ru.is_empty() || l.en.is_empty() {
-                    add(
-                        at,
-                        what,
-                        format!("service `{}` lacks a {what} in some language", s.id),
-                    );
-                }
-            }
+            service_problems(i, s, &area_ids, &mut add);
         }
         out
     }
@@ -253,6 +231,196 @@ impl Catalog {
     pub fn area(&self, id: &str) -> Option<&Area> {
         self.areas.iter().find(|a| a.id == id)
     }
+}
+
+/// What is wrong with service `i` by itself and with its fields.
+fn service_problems(
+    i: usize,
+    s: &Service,
+    area_ids: &BTreeSet<&str>,
+    add: &mut impl FnMut(Option<usize>, &str, String),
+) {
+    let at = Some(i);
+    let id = shown(&s.id);
+    if let Err(e) = check_id(&s.id) {
+        add(at, "id", format!("service id `{id}`: {e}"));
+    }
+    if !area_ids.contains(s.area.as_str()) {
+        add(
+            at,
+            "area",
+            format!("service `{id}` names unknown area `{}`", shown(&s.area)),
+        );
+    }
+    for (what, l) in [
+        ("title", &s.title),
+        ("summary", &s.summary),
+        ("needs", &s.needs),
+        ("duration", &s.duration),
+        ("next_steps", &s.next_steps),
+    ] {
+        if let Err(e) = check_l10n(l) {
+            add(at, what, format!("{what} of service `{id}`: {e}"));
+        }
+    }
+    for (what, l) in [("title", &s.title), ("summary", &s.summary)] {
+        if l.az.is_empty() || l.ru.is_empty() || l.en.is_empty() {
+            add(
+                at,
+                what,
+                format!("service `{id}` lacks a {what} in some language"),
+            );
+        }
+    }
+    if s.fields.is_empty() {
+        add(at, "field", format!("service `{id}` has no form fields"));
+    }
+    if s.fields.len() > bounds::FIELDS {
+        add(
+            at,
+            "field",
+            format!("service `{id}`: at most {} fields", bounds::FIELDS),
+        );
+        return;
+    }
+    let mut field_ids = BTreeSet::new();
+    for f in &s.fields {
+        for reason in field_problems(f) {
+            add(
+                at,
+                "field",
+                format!("field `{}` of `{id}`: {reason}", shown(&f.id)),
+            );
+        }
+        if !field_ids.insert(f.id.as_str()) {
+            add(
+                at,
+                "field",
+                format!("field `{}` of `{id}` is used twice", shown(&f.id)),
+            );
+        }
+    }
+    // Pages in use, each at most `bounds::PAGES`: the check below is at most that long.
+    let used: BTreeSet<u32> = s.fields.iter().map(|f| f.page).collect();
+    if used.iter().all(|p| (1..=bounds::PAGES).contains(p)) {
+        for p in 1..=s.pages() {
+            if !used.contains(&p) {
+                add(at, "field", format!("service `{id}` has an empty page {p}"));
+            }
+        }
+    }
+}
+
+/// Bounds of a catalog: every number that sizes the kiosk's work or memory.
+pub mod bounds {
+    /// Areas of the catalog.
+    pub const AREAS: usize = 50;
+    /// Services of the catalog.
+    pub const SERVICES: usize = 200;
+    /// Form fields of one service.
+    pub const FIELDS: usize = 40;
+    /// Form pages of one service.
+    pub const PAGES: u32 = 10;
+    /// Options of one choice field.
+    pub const OPTIONS: usize = 30;
+    /// Characters of an id (area, service, field, option).
+    pub const ID: usize = 64;
+    /// Characters of one text in one language.
+    pub const TEXT: usize = 2000;
+    /// Longest answer a field may ask for (`max_len`, `min_len`).
+    pub const ANSWER: usize = 500;
+    /// Largest magnitude of a number field's `min` and `max`.
+    pub const NUMBER: i64 = 1_000_000_000_000;
+    /// Problems reported for one catalog; the first ones name what to fix.
+    pub const PROBLEMS: usize = 50;
+}
+
+/// An id: 1 to [`bounds::ID`] characters of a-z, A-Z, 0-9, `-` and `_`.
+fn check_id(id: &str) -> Result<(), String> {
+    if id.is_empty() || id.chars().count() > bounds::ID {
+        return Err(format!("1 to {} characters", bounds::ID));
+    }
+    if !id
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return Err("only a-z, A-Z, 0-9, `-` and `_`".into());
+    }
+    Ok(())
+}
+
+/// Each language's text: at most [`bounds::TEXT`] characters, no control or bidi characters
+/// (a line break is allowed: summaries may have paragraphs).
+fn check_l10n(l: &L10n) -> Result<(), String> {
+    for lang in Lang::ALL {
+        crate::text::check_display(l.get(lang), bounds::TEXT, crate::text::Lines::Many)
+            .map_err(|e| format!("{} text: {e}", lang.code()))?;
+    }
+    Ok(())
+}
+
+/// An id as it may be shown in a problem: cut short, without control characters.
+fn shown(id: &str) -> String {
+    id.chars()
+        .take(bounds::ID)
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect()
+}
+
+/// What is wrong with one field by itself.
+fn field_problems(f: &Field) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Err(e) = check_id(&f.id) {
+        out.push(format!("id: {e}"));
+    }
+    if !(1..=bounds::PAGES).contains(&f.page) {
+        out.push(format!("pages are 1 to {}", bounds::PAGES));
+    }
+    if let Err(e) = check_l10n(&f.label) {
+        out.push(format!("label: {e}"));
+    }
+    if let Some(Err(e)) = f.help.as_ref().map(check_l10n) {
+        out.push(format!("help: {e}"));
+    }
+    for n in [f.min_len, f.max_len].into_iter().flatten() {
+        if n > bounds::ANSWER {
+            out.push(format!(
+                "min_len and max_len are at most {}",
+                bounds::ANSWER
+            ));
+        }
+    }
+    if let (Some(lo), Some(hi)) = (f.min_len, f.max_len)
+        && lo > hi
+    {
+        out.push("min_len is more than max_len".into());
+    }
+    for n in [f.min, f.max].into_iter().flatten() {
+        if n.unsigned_abs() > bounds::NUMBER.unsigned_abs() {
+            out.push(format!("min and max are within ±{}", bounds::NUMBER));
+        }
+    }
+    if let (Some(lo), Some(hi)) = (f.min, f.max)
+        && lo > hi
+    {
+        out.push("min is more than max".into());
+    }
+    if f.kind == FieldKind::Choice && f.options.len() < 2 {
+        out.push("a choice needs 2 options".into());
+    }
+    if f.options.len() > bounds::OPTIONS {
+        out.push(format!("at most {} options", bounds::OPTIONS));
+    } else {
+        for o in &f.options {
+            if let Err(e) = check_id(&o.id) {
+                out.push(format!("option `{}`: {e}", shown(&o.id)));
+            }
+            if let Err(e) = check_l10n(&o.label) {
+                out.push(format!("option `{}`: {e}", shown(&o.id)));
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -326,5 +494,114 @@ mod tests {
                 .iter()
                 .any(|p| p.key == "area" && p.line == Some(7))
         );
+    }
+
+    /// A catalog whose first service's first field has `key = value` (TOML).
+    fn shipped_with(key: &str, value: &str) -> String {
+        let text = include_str!("../../../config/services.toml");
+        let at = text.find("[[service.field]]").unwrap_or(0) + "[[service.field]]".len();
+        format!("{}\n{key} = {value}{}", &text[..at], &text[at..])
+    }
+
+    #[test]
+    fn a_huge_page_number_is_one_problem_not_one_per_page() {
+        for page in ["11", "1000000", "4294967295"] {
+            let text = shipped_with("page", page);
+            let err = Catalog::parse(&text, "s.toml").err();
+            let Some(Problems { list, .. }) = err else {
+                panic!("page {page} accepted");
+            };
+            assert_eq!(list.len(), 1, "page {page}: {list:?}");
+            assert!(list[0].reason.contains("pages are 1 to 10"), "{list:?}");
+        }
+        // The same from the centre, as JSON.
+        let mut json = serde_json::to_value(shipped()).unwrap_or_default();
+        json["service"][0]["field"][0]["page"] = serde_json::Value::from(u32::MAX);
+        let err = Catalog::from_json(json).err().map(|p| p.list);
+        assert_eq!(err.as_ref().map(Vec::len), Some(1), "{err:?}");
+    }
+
+    #[test]
+    fn a_gap_in_pages_is_still_named() {
+        let text = shipped_with("page", "3");
+        let err = Catalog::parse(&text, "s.toml").err().map(|p| p.list);
+        let list = err.unwrap_or_default();
+        assert!(
+            list.iter().any(|p| p.reason.contains("empty page")),
+            "{list:?}"
+        );
+    }
+
+    #[test]
+    fn sizes_and_ranges_are_bounded() {
+        for (key, value, reason) in [
+            ("max_len", "1000000", "at most 500"),
+            ("min_len", "18446744073709551615", "at most 500"),
+            ("min", "-9223372036854775808", "within"),
+            ("max", "9223372036854775807", "within"),
+        ] {
+            let err = Catalog::parse(&shipped_with(key, value), "s.toml").err();
+            let list = err.map(|p| p.list).unwrap_or_default();
+            assert!(
+                list.iter().any(|p| p.reason.contains(reason)),
+                "{key} = {value}: {list:?}"
+            );
+        }
+        let c = shipped();
+        let mut many = c.clone();
+        let svc = many.services[0].clone();
+        many.services = (0..=bounds::SERVICES)
+            .map(|i| Service {
+                id: format!("s{i}"),
+                ..svc.clone()
+            })
+            .collect();
+        let list = many.problems(None);
+        assert_eq!(list.len(), 1, "{list:?}");
+        let mut fields = c.clone();
+        let f = fields.services[0].fields[0].clone();
+        fields.services[0].fields = (0..=bounds::FIELDS)
+            .map(|i| Field {
+                id: format!("f{i}"),
+                ..f.clone()
+            })
+            .collect();
+        assert!(
+            fields
+                .problems(None)
+                .iter()
+                .any(|p| p.reason.contains("at most 40 fields"))
+        );
+        let mut options = c.clone();
+        let o = ChoiceOption {
+            id: "o".into(),
+            label: L10n::default(),
+        };
+        options.services[0].fields[0].options = vec![o; bounds::OPTIONS + 1];
+        assert!(
+            options
+                .problems(None)
+                .iter()
+                .any(|p| p.reason.contains("at most 30 options"))
+        );
+        let mut long = c;
+        long.services[0].summary.en = "x".repeat(bounds::TEXT + 1);
+        long.services[1].title.az = "Yardım\u{1b}[2J".into();
+        long.services[2].title.ru = "\u{202E}abc".into();
+        let list = long.problems(None);
+        assert_eq!(list.len(), 3, "{list:?}");
+    }
+
+    #[test]
+    fn problems_are_capped() {
+        let mut c = shipped();
+        for s in &mut c.services {
+            for f in &mut s.fields {
+                f.max_len = Some(usize::MAX);
+                f.min = Some(i64::MIN);
+                f.id = "bad id!".into();
+            }
+        }
+        assert_eq!(c.problems(None).len(), bounds::PROBLEMS);
     }
 }

@@ -11,6 +11,7 @@ pub mod card;
 pub mod catalog;
 pub mod central_url;
 pub mod health;
+pub mod limits;
 pub mod paper;
 pub mod pin;
 pub mod print;

@@ -7,6 +7,7 @@ use card_reader::{Framing, Parity};
 use strum::VariantArray;
 
 use crate::catalog::FieldKind;
+use crate::text::TextError;
 use crate::validate::FieldError;
 use crate::view::FieldView;
 
@@ -67,10 +68,10 @@ const BAUDS: [u32; 5] = [9600, 19200, 38400, 57600, 115200];
 /// Line settings offered (data bits, parity, stop bits); a configured one not here is too.
 const LINES: [&str; 6] = ["8N1", "8E1", "8O1", "7E1", "7O1", "8N2"];
 
-const MAX_URL: usize = 200;
-const MAX_ID: usize = 64;
+const MAX_URL: usize = crate::limits::URL_CHARS;
+const MAX_ID: usize = crate::limits::ID_CHARS;
 /// Longest center name, in characters (also the configuration's rule).
-pub const MAX_NAME: usize = 80;
+pub const MAX_NAME: usize = crate::limits::NAME_CHARS;
 
 /// Serial line settings, e.g. 8 data bits, no parity, 1 stop bit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -168,7 +169,9 @@ impl Settings {
         if !url.is_empty() {
             if url.chars().count() > MAX_URL {
                 out.push((F::CentralUrl, FieldError::TooLong));
-            } else if !crate::central_url::allowed(url) {
+            } else if crate::limits::one_line(url, MAX_URL).is_err()
+                || !crate::central_url::allowed(url)
+            {
                 out.push((F::CentralUrl, FieldError::UrlFormat));
             }
         }
@@ -182,11 +185,20 @@ impl Settings {
         } else if !dost_api::is_kiosk_code(&self.kiosk_code) {
             out.push((F::KioskCode, FieldError::CodeFormat));
         }
-        let name = self.center_name.trim();
-        if name.is_empty() {
-            out.push((F::CenterName, FieldError::Required));
-        } else if name.chars().count() > MAX_NAME {
-            out.push((F::CenterName, FieldError::TooLong));
+        // The configuration's rule for the name. Control and bidi characters never get here
+        // from the screen (`apply` refuses them); from elsewhere they count as a missing name.
+        match crate::limits::center_name(&self.center_name) {
+            Ok(()) => {}
+            Err(TextError::TooLong { .. }) => out.push((F::CenterName, FieldError::TooLong)),
+            Err(_) => out.push((F::CenterName, FieldError::Required)),
+        }
+        for (field, baud) in [
+            (F::ReaderBaud, self.reader_baud),
+            (F::PrinterBaud, self.printer_baud),
+        ] {
+            if !crate::limits::BAUD.contains(&baud) {
+                out.push((field, FieldError::OutOfRange));
+            }
         }
         if let (Some(r), Some(p)) = (&self.reader_port, &self.printer_port)
             && r == p
@@ -321,9 +333,10 @@ impl SettingsDraft {
                 }
             }
             F::ReaderBaud | F::PrinterBaud => match value.parse::<u32>() {
-                Ok(b) if b > 0 && field == F::ReaderBaud => self.edited.reader_baud = b,
-                Ok(b) if b > 0 => self.edited.printer_baud = b,
-                _ => return false,
+                Ok(b) if !crate::limits::BAUD.contains(&b) => return false,
+                Ok(b) if field == F::ReaderBaud => self.edited.reader_baud = b,
+                Ok(b) => self.edited.printer_baud = b,
+                Err(_) => return false,
             },
             F::ReaderLine => match Line::parse(value) {
                 Some(line) => self.edited.reader_line = line,
@@ -333,6 +346,12 @@ impl SettingsDraft {
                 Some(f) => self.edited.reader_framing = *f,
                 None => return false,
             },
+            F::CentralUrl | F::KioskId | F::KioskCode | F::CenterName
+                if crate::limits::one_line(value, usize::MAX).is_err() =>
+            {
+                // Control and bidi characters are refused: the same rule as the file's.
+                return false;
+            }
             F::CentralUrl => self.edited.central_url = value.trim().to_owned(),
             F::KioskId => self.edited.kiosk_id = value.trim().to_uppercase(),
             F::KioskCode => self.edited.kiosk_code = value.trim().to_uppercase(),
@@ -547,6 +566,35 @@ pub(crate) mod tests {
         d.edit("central_url", "https://api.dost.gov.az/v1");
         assert!(d.errors.iter().all(|(f, _)| *f != F::CentralUrl));
         assert_eq!(d.errors.len(), 3);
+    }
+
+    #[test]
+    fn the_form_takes_the_configuration_rules() {
+        let mut d = SettingsDraft::new(demo(), ports());
+        for bad in ["DOST\u{1b}[2J", "DOST \u{202E}rətaX", "DOST\nXətai"] {
+            d.edit("center_name", bad);
+            assert_eq!(d.edited.center_name, "DOST Yasamal", "{bad:?} refused");
+        }
+        d.edit("central_url", "https://api.dost.gov.az/\u{2067}");
+        assert_eq!(d.edited.central_url, "");
+        for bad in ["0", "4294967295", "299"] {
+            d.edit("reader_baud", bad);
+            assert_eq!(d.edited.reader_baud, 9600, "baud {bad} refused");
+        }
+        d.edit("center_name", &"ə".repeat(MAX_NAME + 1));
+        assert!(!d.check());
+        assert_eq!(d.errors, vec![(F::CenterName, FieldError::TooLong)]);
+        // Values that came in some other way are checked the same.
+        let mut odd = demo();
+        odd.center_name = "\u{2066}DOST".into();
+        odd.printer_baud = 0;
+        assert_eq!(
+            odd.check(),
+            vec![
+                (F::CenterName, FieldError::Required),
+                (F::PrinterBaud, FieldError::OutOfRange)
+            ]
+        );
     }
 
     #[test]

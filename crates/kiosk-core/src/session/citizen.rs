@@ -15,7 +15,7 @@ pub(super) fn on_tick(s: Session, ctx: &Ctx, fx: &mut Vec<Effect>) -> Session {
                 fx.push(Effect::ServiceClosed { role: s.role() });
                 s.wiped(fx, ctx.policy.default_lang)
             } else {
-                s
+                super::service::on_pin_tick(s)
             }
         }
         Phase::CardError { since_ms, .. } if s.now_ms >= since_ms + ctx.policy.card_error_ms => {

@@ -151,6 +151,8 @@ pub enum Phase {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ServiceState {
     pub pin_refusal: Option<PinRefusal>,
+    /// The session's clock when the PIN pad's lock ends; the pad works again then.
+    pub pin_locked_until_ms: Option<u64>,
     /// A PIN is being checked.
     pub checking_pin: bool,
     /// The result of the last action.

@@ -114,10 +114,33 @@ pub(super) fn on_pin_checked(mut s: Session, result: PinResult, fx: &mut Vec<Eff
             s.service.pin_refusal = Some(PinRefusal::Wrong { tries_left })
         }
         PinResult::Locked { for_ms } => {
-            s.service.pin_refusal = Some(PinRefusal::Locked {
-                seconds: for_ms.div_ceil(1000) as u32,
-            })
+            s.service.pin_locked_until_ms = Some(s.now_ms.saturating_add(for_ms));
+            s.service.pin_refusal = Some(locked(for_ms));
         }
+    }
+    s
+}
+
+fn locked(for_ms: u64) -> PinRefusal {
+    PinRefusal::Locked {
+        seconds: u32::try_from(for_ms.div_ceil(1000)).unwrap_or(u32::MAX),
+    }
+}
+
+/// A tick on the PIN pad: the lock counts down, and when it ends the pad works again (a
+/// fresh idle period starts, so the pad stays open for the next try).
+pub(super) fn on_pin_tick(mut s: Session) -> Session {
+    let Some(until) = s.service.pin_locked_until_ms else {
+        return s;
+    };
+    if s.phase != Phase::ServicePin {
+        s.service.pin_locked_until_ms = None;
+    } else if s.now_ms >= until {
+        s.service.pin_locked_until_ms = None;
+        s.service.pin_refusal = None;
+        s.last_activity_ms = s.now_ms;
+    } else {
+        s.service.pin_refusal = Some(locked(until - s.now_ms));
     }
     s
 }

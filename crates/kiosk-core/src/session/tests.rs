@@ -878,6 +878,45 @@ fn service_mode_pin_roles_and_idle_close() {
 }
 
 #[test]
+fn a_locked_pin_pad_counts_down_and_works_again_without_a_new_long_press() {
+    let cat = catalog();
+    let policy = Policy::default();
+    let ctx = Ctx {
+        policy: &policy,
+        catalog: &cat,
+    };
+    let (s, _) = step(Session::new(Lang::Az), ui(UiEvent::ServiceEntry), 0, &ctx);
+    let (s, _) = step(s, ui(UiEvent::PinEntered("0000".into())), 100, &ctx);
+    let (s, _) = step(
+        s,
+        Event::PinChecked(PinResult::Locked { for_ms: 30_000 }),
+        200,
+        &ctx,
+    );
+    assert_eq!(
+        s.service.pin_refusal,
+        Some(PinRefusal::Locked { seconds: 30 })
+    );
+    // The lock counts down on the screen.
+    let (s, _) = step(s, Event::Tick, 20_200, &ctx);
+    assert_eq!(
+        s.service.pin_refusal,
+        Some(PinRefusal::Locked { seconds: 10 })
+    );
+    // It ends: the pad is open and unlocked, and takes a PIN at once.
+    let (s, fx) = step(s, Event::Tick, 30_200, &ctx);
+    assert!(fx.is_empty(), "{fx:?}");
+    assert_eq!(phase(&s), P::Service(None));
+    assert_eq!(s.service.pin_refusal, None);
+    // The end of the lock started a fresh idle period: the pad is still open long after.
+    let later = 30_200 + policy.service_idle_ms - 1;
+    let (s, _) = step(s, Event::Tick, later, &ctx);
+    assert_eq!(phase(&s), P::Service(None));
+    let (_, fx) = step(s, ui(UiEvent::PinEntered("1357".into())), later + 1, &ctx);
+    assert_eq!(fx, vec![Effect::CheckPin { pin: "1357".into() }]);
+}
+
+#[test]
 fn technician_settings_form_edits_checks_and_saves() {
     let cat = catalog();
     let policy = Policy::default();
