@@ -7,6 +7,10 @@ use dost_api::{ApplicationId, ApplicationState, DeviceState, Lang};
 
 use crate::card::{CardTest, Citizen, CitizenKey};
 use crate::catalog::Catalog;
+use crate::chip::{
+    ChipBoard, ChipDocument, ChipInvalid, ChipLastTest, ChipOutcome, ChipReaderState, ChipRefusal,
+    ChipTest, CloneCheck,
+};
 use crate::health::{DeviceBoard, LastRead, PrinterFacts, SensorPaper};
 use crate::paper::Supply;
 use crate::pin::Role;
@@ -124,6 +128,23 @@ pub fn settings_draft() -> SettingsDraft {
     draft
 }
 
+/// A combined document reader's contactless chip reader, after a genuine ID card.
+pub fn chip_board() -> ChipBoard {
+    ChipBoard {
+        reader: Some(ChipReaderState::Ready {
+            reader: "ACS ACR1252 Dual Reader [ACR1252 Dual Reader PICC] 00 00".into(),
+        }),
+        last: Some(ChipLastTest {
+            test: ChipTest::Read {
+                outcome: ChipOutcome::Genuine(CloneCheck::ChipAuthentication),
+                access: "PACE-GM P-256 AES-128".into(),
+                ms: 1480,
+            },
+            at: at("2026-11-24T17:04:02Z"),
+        }),
+    }
+}
+
 /// Devices and service facts as a technician would see them on a working kiosk with paper
 /// running low and two receipts held.
 pub fn facts() -> Facts {
@@ -151,6 +172,7 @@ pub fn facts() -> Facts {
                 },
                 at: at("2026-11-24T17:04:00Z"),
             }),
+            chip: chip_board(),
         },
         service: ServiceFacts {
             store: Some(Ok(StoreFacts {
@@ -294,6 +316,21 @@ pub fn session(screen: ScreenId, lang: Lang) -> (Session, Facts) {
                 ..ServiceState::default()
             },
             ..service(Some(Role::Technician))
+        },
+        ScreenId::ReadingChip => Session {
+            phase: Phase::ReadingChip {
+                document: ChipDocument::IdCard,
+                percent: 60,
+                since_ms: 0,
+            },
+            ..Session::new(lang)
+        },
+        ScreenId::ChipRefused => Session {
+            phase: Phase::ChipRefused {
+                refusal: ChipRefusal::Invalid(ChipInvalid::Clone),
+                since_ms: 0,
+            },
+            ..Session::new(lang)
         },
     };
     (session, facts)

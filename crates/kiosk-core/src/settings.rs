@@ -51,6 +51,8 @@ pub enum Section {
     CardReader,
     Printer,
     Central,
+    /// `[chip]`: chip authentication (reader, trust store, policy).
+    Chip,
 }
 
 impl Section {
