@@ -5,6 +5,7 @@
 //! the line the parser saw the key on.
 
 pub mod change;
+pub mod chip;
 pub mod edit;
 pub mod pin;
 mod remote;
@@ -19,6 +20,7 @@ use kiosk_core::session::Policy;
 use receipt_printer::{AzGlyphs, PaperWidth};
 use serde::Deserialize;
 
+pub use chip::ChipSection;
 pub use remote::RemoteSettings;
 
 /// A configuration or catalog file that cannot be used.
@@ -54,6 +56,9 @@ pub struct KioskConfig {
     pub central: CentralSection,
     #[serde(default)]
     pub service: ServiceSection,
+    /// Chip authentication of ID documents (off when the section is absent).
+    #[serde(default)]
+    pub chip: ChipSection,
     /// Folder the file was read from; relative paths in it are taken from here.
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -384,6 +389,7 @@ impl KioskConfig {
                 "retry base and cap must be positive",
             );
         }
+        out.extend(self.chip.problems(spans));
         out
     }
 
@@ -429,6 +435,7 @@ impl KioskConfig {
             card_error_ms: u64::from(s.card_error_s) * 1000,
             default_lang: s.default_lang,
             service_idle_ms: u64::from(self.service.idle_close_s) * 1000,
+            chip: self.chip.policy(),
         }
     }
 

@@ -4,13 +4,15 @@
 use std::sync::Arc;
 
 use kiosk_core::catalog::Catalog;
+use kiosk_core::chip::ChipBoard;
 use kiosk_core::print::ReceiptTemplate;
 use kiosk_core::screen::ServiceFacts;
 use kiosk_core::session::{AppList, Effect, Event, Submission};
-use kiosk_core::view::ReceiptState;
+use kiosk_core::view::{ReceiptState, ServiceAction};
 use tokio::sync::{Notify, mpsc};
 use tokio_util::task::TaskTracker;
 
+use super::chip::ChipEdge;
 use super::edges::{Centre, Clock, Outbox, PrintQueue};
 use super::service::{ServiceOps, Snapshot};
 
@@ -20,6 +22,8 @@ pub enum Back {
     Event(Event),
     /// Fresh facts for the service screens.
     Facts(Box<ServiceFacts>),
+    /// The chip reader and its last read or test.
+    Chip(ChipBoard),
 }
 
 /// The edges the citizen's effects use.
@@ -39,6 +43,8 @@ pub struct Executor {
     pub service: ServiceOps,
     pub tasks: TaskTracker,
     pub back: mpsc::UnboundedSender<Back>,
+    /// The chip reader (chip authentication of ID documents).
+    pub chip: ChipEdge,
 }
 
 impl Executor {
@@ -55,8 +61,9 @@ impl Executor {
                 citizen,
                 document_number,
             } => {
+                let chip = self.chip.take_evidence(generation);
                 self.tasks.spawn(async move {
-                    let outcome = e.centre.verify(citizen, document_number).await;
+                    let outcome = e.centre.verify_chip(citizen, document_number, chip).await;
                     send(Event::Verified {
                         generation,
                         outcome,
@@ -81,7 +88,19 @@ impl Executor {
                     load_applications(&e, citizen, generation, send).await;
                 });
             }
-            Effect::Wiped => tracing::info!("session ended and wiped"),
+            Effect::Wiped => {
+                self.chip.wiped();
+                tracing::info!("session ended and wiped");
+            }
+            Effect::ReadChip { generation, .. } => {
+                self.chip.read(generation, e.centre.clone(), &self.tasks);
+            }
+            Effect::ChipRefused { document, refusal } => {
+                tracing::info!(document = document.name(), refusal = %refusal.code(), "card refused by the chip policy");
+                let detail = format!("{}: {}", document.name(), refusal.code());
+                self.tasks
+                    .spawn(self.service.audit("kiosk", "chip_refused", detail));
+            }
             Effect::Rate {
                 service_id,
                 score,
@@ -105,6 +124,9 @@ impl Executor {
                     .spawn(async move { send(Event::PinChecked(fut.await)) });
             }
             Effect::Service { role, action } => {
+                if action == ServiceAction::ChipTest {
+                    self.chip.probe();
+                }
                 let fut = self.service.action(role, action, snap.clone());
                 let back = self.back.clone();
                 self.tasks.spawn(async move {
