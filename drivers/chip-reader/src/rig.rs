@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use crate::pcsc_transport::list_readers;
+use crate::pcsc_transport::{list_readers, reader_infos};
 use crate::sim::{CardProfile, SimCard};
 use crate::vpcd::{self, Ended, VpcdError};
 
@@ -145,17 +145,22 @@ enum SlotCmd {
 }
 
 /// The virtual reader's card slot: one simulated card at a time, served to vpcd on its own
-/// thread. Inserting a card takes out the one before (vpcd reports the removal to pcscd).
+/// thread. Like a hand at a real reader, inserting a card first takes out the one before and
+/// waits until pcscd has seen it go, then waits until pcscd sees the new one.
 pub struct Slot {
     tx: mpsc::Sender<SlotCmd>,
     current: Arc<Mutex<Option<TcpStream>>>,
     ends: mpsc::Receiver<Result<Ended, String>>,
     thread: Option<JoinHandle<()>>,
+    reader: String,
 }
 
+/// How long pcscd may take to see a card come or go.
+const SEEN_WITHIN: Duration = Duration::from_secs(10);
+
 impl Slot {
-    /// A slot of the vpcd at `addr` (no card yet).
-    pub fn new(addr: SocketAddr) -> Slot {
+    /// The slot of the vpcd at `addr`, which pcscd lists as `reader` (no card yet).
+    pub fn new(addr: SocketAddr, reader: &str) -> Slot {
         let (tx, rx) = mpsc::channel::<SlotCmd>();
         let (end_tx, ends) = mpsc::channel();
         let current: Arc<Mutex<Option<TcpStream>>> = Arc::default();
@@ -173,10 +178,11 @@ impl Slot {
             current,
             ends,
             thread: Some(thread),
+            reader: reader.to_owned(),
         }
     }
 
-    /// Takes out the card in the slot, if any.
+    /// Takes out the card in the slot, if any, and waits until pcscd has seen it go.
     pub fn remove(&self) {
         let stream = self
             .current
@@ -186,12 +192,33 @@ impl Slot {
         if let Some(s) = stream {
             let _ = s.shutdown(std::net::Shutdown::Both);
         }
+        self.wait_card(false);
     }
 
-    /// Puts `profile` in the slot (after taking out the card there).
+    /// Puts `profile` in the slot (after taking out the card there) and waits until pcscd
+    /// sees it.
     pub fn insert(&self, profile: CardProfile) {
         self.remove();
         let _ = self.tx.send(SlotCmd::Insert(Box::new(profile)));
+        self.wait_card(true);
+    }
+
+    /// Waits (at most [`SEEN_WITHIN`]) until pcscd reports the slot's reader with or without a
+    /// card.
+    fn wait_card(&self, present: bool) {
+        let deadline = Instant::now() + SEEN_WITHIN;
+        while Instant::now() < deadline {
+            let seen = reader_infos().ok().and_then(|infos| {
+                infos
+                    .into_iter()
+                    .find(|r| r.name == self.reader)
+                    .map(|r| r.atr.is_some())
+            });
+            if seen == Some(present) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 
     /// How the next served card left (waits at most `timeout`).

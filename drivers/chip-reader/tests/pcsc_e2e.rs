@@ -24,13 +24,13 @@ use chip_reader::{Interface, interface_of_atr};
 fn reads_and_verifies_a_simulated_chip_through_pcscd_and_vpcd() {
     let dir = tempfile::tempdir().unwrap();
     let pcscd = Pcscd::start(dir.path()).unwrap_or_else(|e| panic!("{e}"));
-    let slot = Slot::new(pcscd.vpcd_addr());
 
     let mrz = card_reader::sim::specimens::aze_id_card();
     let lines: Vec<&str> = mrz.iter().map(String::as_str).collect();
     let reader = pcscd
         .wait_reader(Duration::from_secs(20))
         .unwrap_or_else(|e| panic!("{e}"));
+    let slot = Slot::new(pcscd.vpcd_addr(), &reader);
     let key = AccessKey::from_mrz_lines(&lines).unwrap();
     let trust =
         TrustStore::from_der_certs([der::Encode::to_der(&demo_csca().unwrap()).unwrap()]).unwrap();
