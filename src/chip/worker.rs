@@ -29,7 +29,8 @@ const EXPECTED_APDUS: u32 = 28;
 /// Where chips come from.
 #[derive(Debug, Clone)]
 pub enum Source {
-    /// The demo's simulated chip of the card last put in the simulated reader.
+    /// The demo's simulated chips: the card last put in the simulated reader by the demo
+    /// buttons, or a genuine chip of whatever document the OCR reader read.
     Simulated,
     /// PC/SC readers: the one named (or `auto`), cards answering on `interface`, a card must
     /// be there within `card_wait`.
@@ -234,15 +235,23 @@ impl<S: ChipSink> Worker<S> {
         let started = Instant::now();
         self.sink.progress(generation, 2);
         let transport: Result<Box<dyn Transport>, ReadResult> = match &self.settings.source {
-            Source::Simulated => match &self.sim {
-                None => Err(no_chip()),
-                Some(card) => simulated(card)
+            Source::Simulated => {
+                // The demo's card when its MRZ was read; any other document read by the OCR
+                // reader gets a genuine simulated chip of its own.
+                let card = match &self.sim {
+                    Some(card) if card.mrz.as_slice() == ocr => card.clone(),
+                    _ => SimulatedCard {
+                        mrz: ocr.to_vec(),
+                        photocopy: false,
+                    },
+                };
+                simulated(&card)
                     .map(|c| Box::new(c) as Box<dyn Transport>)
                     .map_err(|e| {
                         tracing::error!(error = %e, "the demo chip cannot be made");
                         failed(ChipReadFailure::Protocol)
-                    }),
-            },
+                    })
+            }
             Source::Pcsc { .. } => match self.connect() {
                 Ok(c) => Ok(Box::new(c.transport)),
                 Err(ConnectError::NoCard | ConnectError::WrongInterface { .. }) => Err(no_chip()),
