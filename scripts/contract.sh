@@ -45,7 +45,7 @@ printf '{"services": []}\n' >"$work/catalog.json"
 
 "$bin" serve --listen 127.0.0.1:0 --db "$work/central.db" --timeline off \
   --tokens-file "$work/tokens" --admin-token-file "$work/admin-token" \
-  --catalog "$work/catalog.json" \
+  --catalog "$work/catalog.json" --csca "$root/config/trust/demo" \
   >"$work/stdout" 2>"$work/server.log" &
 server=$!
 addr=""

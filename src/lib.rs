@@ -7,11 +7,13 @@
 //!   housekeeping, the devices, the relay; [`store`] is the SQLite store with its one owner
 //!   thread; [`central`] the central API's client and the outbox relay; [`printing`] the
 //!   printer worker and DOST's receipt layout; [`config`] the configuration files;
-//!   [`platform`] systemd, locks, disks, ports and logs.
+//!   [`platform`] systemd, locks, disks, ports and logs; [`chip`] the chip reader's owner
+//!   thread (chip authentication of ID documents).
 //! * [`cli`] is the `dost-kiosk` command; [`kit`] drives the real core by its UI events
 //!   (burn-in, screenshots, tests); [`ui_bridge`] is the only Rust that names Slint types.
 
 pub mod central;
+pub mod chip;
 pub mod cli;
 pub mod config;
 pub mod kit;

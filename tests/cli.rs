@@ -355,6 +355,13 @@ fn demo_config_in(dir: &std::path::Path, edit: impl Fn(String) -> String) -> std
     let text = std::fs::read_to_string("config/kiosk.toml").expect("demo config");
     let text = text.replace("data_dir = \"../data\"", "data_dir = \"data\"");
     std::fs::copy("config/services.toml", dir.join("services.toml")).expect("catalog");
+    // The demo's chip trust store (the demo root) goes with it.
+    std::fs::create_dir_all(dir.join("trust/demo")).expect("trust dir");
+    std::fs::copy(
+        "config/trust/demo/demo-csca.pem",
+        dir.join("trust/demo/demo-csca.pem"),
+    )
+    .expect("demo root");
     let path = dir.join("kiosk.toml");
     std::fs::write(&path, edit(text)).expect("write config");
     path

@@ -35,6 +35,13 @@ fn write_config(dir: &Path, reader_port: &str) -> PathBuf {
     let conf = dir.join("config");
     std::fs::create_dir_all(&conf).expect("config dir");
     std::fs::copy("config/services.toml", conf.join("services.toml")).expect("catalog");
+    // The demo's chip trust store (the demo root) goes with it.
+    std::fs::create_dir_all(conf.join("trust/demo")).expect("trust dir");
+    std::fs::copy(
+        "config/trust/demo/demo-csca.pem",
+        conf.join("trust/demo/demo-csca.pem"),
+    )
+    .expect("demo root");
     let text = std::fs::read_to_string("config/kiosk.toml").expect("demo config");
     let path = conf.join("kiosk.toml");
     let demo = KioskConfig::parse(&text, &path).expect("demo parses");

@@ -165,11 +165,28 @@ impl CentralClient {
         citizen: &CitizenKey,
         document_number: &str,
     ) -> Result<VerifyResponse, CentralError> {
+        self.verify_with_chip(citizen, document_number, None).await
+    }
+
+    /// `POST /v1/citizens/verify` with the chip's evidence, when the chip was read.
+    pub async fn verify_with_chip(
+        &self,
+        citizen: &CitizenKey,
+        document_number: &str,
+        chip: Option<dost_api::ChipEvidence>,
+    ) -> Result<VerifyResponse, CentralError> {
         let body = VerifyRequest {
             fin: citizen.expose().to_owned(),
             document_number: document_number.to_owned(),
+            chip,
         };
         self.send(self.http.post(self.url("/citizens/verify")).json(&body))
+            .await
+    }
+
+    /// `POST /v1/citizens/verify/challenge`: an Active Authentication challenge.
+    pub async fn chip_challenge(&self) -> Result<dost_api::ChipChallenge, CentralError> {
+        self.send(self.http.post(self.url(dost_api::CHALLENGE_PATH)))
             .await
     }
 

@@ -66,6 +66,62 @@ pub enum Command {
     },
     /// Scripted citizen sessions through the real core, without a display (soak and fault tests).
     BurnIn(crate::kit::burnin::BurnInArgs),
+    /// ID document chips (ICAO 9303): verify files, list PC/SC readers, read a card.
+    #[command(subcommand)]
+    Chip(ChipCmd),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ChipCmd {
+    /// Passive Authentication of an EF.SOD and data groups on disk: exit 0 valid, 2 invalid,
+    /// 1 when it could not run.
+    Verify(ChipVerifyArgs),
+    /// The PC/SC readers pcscd knows, and the card in each (ATR, interface).
+    Readers {
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Read and verify the chip of the card on a reader through PC/SC (access, data groups,
+    /// Passive Authentication, Chip/Active Authentication, DG1 against the MRZ, timings):
+    /// exit 0 genuine, 2 refused, 1 when it could not read.
+    Read(ChipReadArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ChipVerifyArgs {
+    /// Trust store: a folder of CSCA certificates (PEM/DER) and CRLs, one certificate file, or
+    /// a CSCA master list.
+    #[arg(long, value_name = "PATH")]
+    pub csca: std::path::PathBuf,
+    /// EF.SOD (with or without its tag 77).
+    #[arg(long, value_name = "FILE")]
+    pub sod: std::path::PathBuf,
+    /// A data group: its number and file, e.g. `--dg 1=dg1.bin` (repeatable).
+    #[arg(long = "dg", value_name = "N=FILE", required = true)]
+    pub dg: Vec<String>,
+    /// One JSON object on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ChipReadArgs {
+    /// PC/SC reader (part of its name; default: the configuration's `chip.reader`).
+    #[arg(long)]
+    pub reader: Option<String>,
+    /// The document's MRZ, one line per line (as the OCR reader reads it).
+    #[arg(long, value_name = "FILE")]
+    pub mrz_file: std::path::PathBuf,
+    /// Trust store instead of the configuration's `chip.trust`.
+    #[arg(long, value_name = "PATH")]
+    pub csca: Option<std::path::PathBuf>,
+    /// Save EF.SOD and the data groups read into this folder (for `chip verify`).
+    #[arg(long, value_name = "DIR")]
+    pub save: Option<std::path::PathBuf>,
+    /// One JSON object on stdout.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Talk to a printer on this serial port instead of the configured one.

@@ -104,6 +104,7 @@ pub async fn run_checks(config_path: &Path, cfg: Result<KioskConfig, String>) ->
         }
         CentralMode::Remote => centre_check(&cfg).await,
     });
+    out.extend(super::chip::doctor_checks(&cfg).await);
     let now = chrono::Utc::now();
     out.push(if (2025..2100).contains(&chrono::Datelike::year(&now)) {
         check(

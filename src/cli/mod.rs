@@ -3,6 +3,7 @@
 
 mod args;
 mod card;
+mod chip;
 mod config;
 mod doctor;
 mod printer;
@@ -21,7 +22,10 @@ use crate::config::KioskConfig;
 
 /// Parses the command line and runs the command.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(&e),
+    };
     if !matches!(cli.command, None | Some(Command::Run(_))) {
         init_logging();
     }
@@ -64,6 +68,9 @@ pub fn main() -> ExitCode {
         Some(Command::Pin(PinCmd::Hash)) => pin_hash(),
         Some(Command::Doctor { json }) => doctor::doctor(g, *json),
         Some(Command::Provision { token }) => doctor::provision_cmd(g, token.as_deref()),
+        Some(Command::Chip(ChipCmd::Verify(args))) => chip::verify(args),
+        Some(Command::Chip(ChipCmd::Readers { json })) => chip::readers(*json),
+        Some(Command::Chip(ChipCmd::Read(args))) => chip::read(g, args),
     };
     match result {
         Ok(code) => code,
@@ -72,6 +79,18 @@ pub fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Prints a command-line error (or the help); its exit code is clap's (2), except for
+/// `chip verify`, whose 2 means "invalid document": bad arguments there exit 1.
+fn usage_error(e: &clap::Error) -> ExitCode {
+    let _ = e.print();
+    if !e.use_stderr() {
+        return ExitCode::SUCCESS;
+    }
+    let args: Vec<String> = std::env::args().collect();
+    let chip_verify = args.windows(2).any(|w| w[0] == "chip" && w[1] == "verify");
+    ExitCode::from(if chip_verify { 1 } else { 2 })
 }
 
 fn log_filter() -> tracing_subscriber::EnvFilter {

@@ -48,6 +48,9 @@ pub fn decide(running: &KioskConfig, new: &KioskConfig) -> ConfigChange {
     if running.central != new.central {
         restart.push(Section::Central);
     }
+    if running.chip != new.chip {
+        restart.push(Section::Chip);
+    }
     ConfigChange { live, restart }
 }
 

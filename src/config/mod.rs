@@ -5,6 +5,7 @@
 //! the line the parser saw the key on.
 
 pub mod change;
+pub mod chip;
 pub mod edit;
 pub mod pin;
 mod remote;
@@ -20,6 +21,7 @@ use kiosk_core::session::Policy;
 use receipt_printer::{AzGlyphs, PaperWidth};
 use serde::Deserialize;
 
+pub use chip::ChipSection;
 pub use remote::RemoteSettings;
 
 /// A configuration or catalog file that cannot be used.
@@ -85,6 +87,9 @@ pub struct KioskConfig {
     pub central: CentralSection,
     #[serde(default)]
     pub service: ServiceSection,
+    /// Chip authentication of ID documents (off when the section is absent).
+    #[serde(default)]
+    pub chip: ChipSection,
     /// Folder the file was read from; relative paths in it are taken from here.
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -372,6 +377,7 @@ impl KioskConfig {
             card_error_ms: u64::from(s.card_error_s) * 1000,
             default_lang: s.default_lang,
             service_idle_ms: u64::from(self.service.idle_close_s) * 1000,
+            chip: self.chip.policy(),
         }
     }
 

@@ -120,6 +120,7 @@ impl KioskConfig {
                 add("service", key, &e.to_string());
             }
         }
+        out.extend(self.chip.problems(spans));
         out
     }
 

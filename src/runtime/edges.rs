@@ -7,12 +7,13 @@ use std::pin::Pin;
 use std::sync::mpsc as std_mpsc;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use dost_api::{ApplicationId, ApplicationStatus, Lang};
+use dost_api::{ApplicationId, ApplicationStatus, ChipEvidence, Lang};
 use kiosk_core::card::CitizenKey;
 use kiosk_core::print::ReceiptTemplate;
 use kiosk_core::session::{AppRecord, Submission, VerifyOutcome};
 
 use crate::central::CentralClient;
+use crate::chip::read::CentreChallenge;
 use crate::printing::PrinterCmd;
 use crate::store::{StoreError, StoreHandle, Stored};
 
@@ -25,21 +26,73 @@ pub trait Centre: Send + Sync + 'static {
     fn verify(&self, citizen: CitizenKey, document_number: String) -> BoxFut<VerifyOutcome>;
     /// The citizen's applications at the centre (None: the centre could not be asked).
     fn applications(&self, citizen: CitizenKey) -> BoxFut<Option<Vec<ApplicationStatus>>>;
+    /// [`Centre::verify`] with the evidence of the document's chip, when it was read (this
+    /// default leaves the evidence out).
+    fn verify_chip(
+        &self,
+        citizen: CitizenKey,
+        document_number: String,
+        chip: Option<ChipEvidence>,
+    ) -> BoxFut<VerifyOutcome> {
+        let _ = chip;
+        self.verify(citizen, document_number)
+    }
+    /// An Active Authentication challenge from the centre (`None`: none could be had).
+    fn chip_challenge(&self) -> BoxFut<Option<CentreChallenge>> {
+        Box::pin(async { None })
+    }
 }
 
 impl Centre for CentralClient {
     fn verify(&self, citizen: CitizenKey, document_number: String) -> BoxFut<VerifyOutcome> {
+        self.verify_chip(citizen, document_number, None)
+    }
+
+    fn verify_chip(
+        &self,
+        citizen: CitizenKey,
+        document_number: String,
+        chip: Option<ChipEvidence>,
+    ) -> BoxFut<VerifyOutcome> {
         let client = self.clone();
         Box::pin(async move {
-            match client.verify(&citizen, &document_number).await {
-                Ok(r) if r.valid => VerifyOutcome::Valid,
+            let with_chip = chip.is_some();
+            match client
+                .verify_with_chip(&citizen, &document_number, chip)
+                .await
+            {
+                Ok(r) if r.valid => {
+                    if with_chip {
+                        tracing::info!(chip = ?r.chip, "centre confirmed the document and its chip");
+                    }
+                    VerifyOutcome::Valid
+                }
                 Ok(r) => {
-                    tracing::info!(reason = ?r.reason, "centre did not confirm the document");
+                    tracing::info!(reason = ?r.reason, chip = ?r.chip, "centre did not confirm the document");
                     VerifyOutcome::Invalid
                 }
                 Err(e) => {
                     tracing::warn!(error = %e, "cannot verify the document with the centre");
                     VerifyOutcome::Unreachable
+                }
+            }
+        })
+    }
+
+    fn chip_challenge(&self) -> BoxFut<Option<CentreChallenge>> {
+        let client = self.clone();
+        Box::pin(async move {
+            match client.chip_challenge().await {
+                Ok(c) => {
+                    let checked = super::chip::challenge_of(&c);
+                    if checked.is_none() {
+                        tracing::warn!("the centre's challenge is malformed");
+                    }
+                    checked
+                }
+                Err(e) => {
+                    tracing::info!(error = %e, "no chip challenge from the centre");
+                    None
                 }
             }
         })

@@ -3,14 +3,17 @@
 
 use std::sync::Arc;
 
+use dost_api::ApplicationId;
 use kiosk_core::catalog::Catalog;
+use kiosk_core::chip::ChipBoard;
 use kiosk_core::print::ReceiptTemplate;
 use kiosk_core::screen::ServiceFacts;
 use kiosk_core::session::{AppList, Effect, Event, Submission};
-use kiosk_core::view::ReceiptState;
+use kiosk_core::view::{ReceiptState, ServiceAction};
 use tokio::sync::{Notify, mpsc};
 use tokio_util::task::TaskTracker;
 
+use super::chip::ChipEdge;
 use super::edges::{Centre, Clock, Outbox, PrintQueue};
 use super::service::{ServiceOps, Snapshot};
 
@@ -20,6 +23,8 @@ pub enum Back {
     Event(Event),
     /// Fresh facts for the service screens.
     Facts(Box<ServiceFacts>),
+    /// The chip reader and its last read or test.
+    Chip(ChipBoard),
 }
 
 /// The edges the citizen's effects use.
@@ -39,6 +44,8 @@ pub struct Executor {
     pub service: ServiceOps,
     pub tasks: TaskTracker,
     pub back: mpsc::UnboundedSender<Back>,
+    /// The chip reader (chip authentication of ID documents).
+    pub chip: ChipEdge,
 }
 
 impl Executor {
@@ -55,8 +62,9 @@ impl Executor {
                 citizen,
                 document_number,
             } => {
+                let chip = self.chip.take_evidence(generation);
                 self.tasks.spawn(async move {
-                    let outcome = e.centre.verify(citizen, document_number).await;
+                    let outcome = e.centre.verify_chip(citizen, document_number, chip).await;
                     send(Event::Verified {
                         generation,
                         outcome,
@@ -86,24 +94,22 @@ impl Executor {
                 application_id,
             } => {
                 self.tasks.spawn(async move {
-                    let queued = match e.outbox.reprint(application_id.clone()).await {
-                        Ok(queued) => queued,
-                        Err(err) => {
-                            tracing::warn!(error = %err, "receipt not queued again");
-                            false
-                        }
-                    };
-                    if queued {
-                        e.printer.kick();
-                    }
-                    send(Event::Reprinted {
-                        generation,
-                        application_id,
-                        queued,
-                    });
+                    send(reprint(&e, generation, application_id).await);
                 });
             }
-            Effect::Wiped => tracing::info!("session ended and wiped"),
+            Effect::Wiped => {
+                self.chip.wiped();
+                tracing::info!("session ended and wiped");
+            }
+            Effect::ReadChip { generation, .. } => {
+                self.chip.read(generation, e.centre.clone(), &self.tasks);
+            }
+            Effect::ChipRefused { document, refusal } => {
+                tracing::info!(document = document.name(), refusal = %refusal.code(), "card refused by the chip policy");
+                let detail = format!("{}: {}", document.name(), refusal.code());
+                self.tasks
+                    .spawn(self.service.audit("kiosk", "chip_refused", detail));
+            }
             Effect::Rate {
                 service_id,
                 score,
@@ -127,6 +133,9 @@ impl Executor {
                     .spawn(async move { send(Event::PinChecked(fut.await)) });
             }
             Effect::Service { role, action } => {
+                if action == ServiceAction::ChipTest {
+                    self.chip.probe();
+                }
                 let fut = self.service.action(role, action, snap.clone());
                 let back = self.back.clone();
                 self.tasks.spawn(async move {
@@ -165,6 +174,25 @@ impl Executor {
         self.tasks.spawn(async move {
             let _ = back.send(Back::Facts(Box::new(fut.await)));
         });
+    }
+}
+
+/// Queues the not-taken receipt of `application_id` again and wakes the printer.
+async fn reprint(e: &Edges, generation: u64, application_id: ApplicationId) -> Event {
+    let queued = match e.outbox.reprint(application_id.clone()).await {
+        Ok(queued) => queued,
+        Err(err) => {
+            tracing::warn!(error = %err, "receipt not queued again");
+            false
+        }
+    };
+    if queued {
+        e.printer.kick();
+    }
+    Event::Reprinted {
+        generation,
+        application_id,
+        queued,
     }
 }
 

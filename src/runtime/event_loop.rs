@@ -161,10 +161,18 @@ impl EventLoop {
     }
 
     pub fn on_ui(&mut self, ui: UiEvent) {
-        if ui == UiEvent::DemoInsertCard {
+        if matches!(ui, UiEvent::DemoInsertCard | UiEvent::DemoInsertPhotocopy) {
             match (&self.demo_reader, self.live.cfg.kiosk.demo) {
                 (Some(reader), true) => {
-                    reader.insert(&card_reader::sim::specimens::aze_id_card());
+                    let mrz = card_reader::sim::specimens::aze_id_card();
+                    // The chip first: a combined reader has the whole card at once.
+                    self.executor
+                        .chip
+                        .simulate(crate::chip::worker::SimulatedCard {
+                            mrz: mrz.clone(),
+                            photocopy: ui == UiEvent::DemoInsertPhotocopy,
+                        });
+                    reader.insert(&mrz);
                 }
                 _ => tracing::warn!("demo card asked for outside demo mode"),
             }
@@ -177,6 +185,7 @@ impl EventLoop {
         match ev {
             ReaderEvent::CardRead(doc) => {
                 self.note_read(CardTest::of_document(&doc), now);
+                self.executor.chip.note_mrz(&doc.lines);
                 let today = self.executor.edges.clock.today();
                 self.step(Event::Card {
                     card: CardData::from_document(&doc),
@@ -262,6 +271,10 @@ impl EventLoop {
         match back {
             Back::Event(ev) => self.step(ev),
             Back::Facts(f) => self.facts.service = *f,
+            Back::Chip(board) => {
+                self.facts.devices.chip = board;
+                self.publish_devices();
+            }
         }
     }
 

@@ -8,6 +8,7 @@
 //! * The store has one owner thread ([`crate::store::StoreHandle`]); the printer has one
 //!   owner thread ([`crate::printing::run_worker`]).
 
+pub mod chip;
 pub mod devices;
 pub mod edges;
 pub mod effects;
@@ -35,6 +36,7 @@ use crate::config::{CentralMode, ConfigError, KioskConfig};
 use crate::platform::lock::{InstanceLock, LockError, lock_instance};
 use crate::printing::PrinterCmd;
 use crate::store::{StoreError, StoreHandle};
+use chip::ChipEdge;
 use edges::{StoreOutbox, SystemClock};
 use effects::{Edges, Executor};
 use event_loop::{EventLoop, Inputs, Live};
@@ -62,6 +64,8 @@ pub enum RuntimeError {
     Thread(#[source] std::io::Error),
     #[error(transparent)]
     Lock(#[from] LockError),
+    #[error(transparent)]
+    Chip(#[from] crate::chip::ChipStartError),
 }
 
 /// Shows view models (the UI's presenter, or a recorder in tests).
@@ -101,6 +105,8 @@ pub struct Kiosk {
     tasks: TaskTracker,
     printer_thread: std::thread::JoinHandle<()>,
     store_thread: std::thread::JoinHandle<()>,
+    /// The chip reader's thread, when chip authentication is on.
+    chip_thread: Option<std::thread::JoinHandle<()>>,
     _instance: InstanceLock,
 }
 
@@ -120,6 +126,7 @@ impl Kiosk {
             tasks,
             printer_thread,
             store_thread,
+            chip_thread,
             ..
         } = self;
         cancel.cancel();
@@ -130,6 +137,15 @@ impl Kiosk {
         }
         // The printer finishes the receipt it is printing.
         let _ = tokio::task::spawn_blocking(move || printer_thread.join()).await;
+        // The chip thread ends with its last handle, after the read in hand (a reader that
+        // hangs inside a command is not waited for beyond the grace).
+        if let Some(chip) = chip_thread {
+            let joined =
+                tokio::time::timeout(grace, tokio::task::spawn_blocking(move || chip.join()));
+            if joined.await.is_err() {
+                tracing::warn!("the chip reader's thread did not stop in time");
+            }
+        }
         // The store's thread ends with its last handle (a caller may still hold one).
         drop(store);
         let joined = tokio::time::timeout(
@@ -174,7 +190,15 @@ pub async fn start_with(
 
     let central_url = match cfg.central.mode {
         CentralMode::Remote => cfg.central.url.clone(),
-        CentralMode::Embedded => embedded_central(&data_dir, &catalog, &cancel, &tasks).await?,
+        CentralMode::Embedded => {
+            // The embedded (demo) centre re-checks chips with the kiosk's own trust store.
+            let trust = cfg
+                .chip
+                .enabled()
+                .then(|| crate::chip::load_trust(&cfg))
+                .transpose()?;
+            embedded_central(&data_dir, &catalog, trust, &cancel, &tasks).await?
+        }
     };
     let client = CentralClient::new(
         &central_url,
@@ -226,6 +250,7 @@ pub async fn start_with(
     let exit_requested = CancellationToken::new();
     let (reload_tx, reload_rx) = watch::channel(None);
     let (back_tx, back_rx) = mpsc::unbounded_channel();
+    let (chip, chip_thread) = ChipEdge::start(&cfg, back_tx.clone())?;
     let print_queue: Arc<dyn edges::PrintQueue> = Arc::new(printer.commands.clone());
     let executor = Executor {
         edges: Edges {
@@ -250,6 +275,7 @@ pub async fn start_with(
         },
         tasks: tasks.clone(),
         back: back_tx,
+        chip,
     };
     let lang = cfg.session.default_lang;
     let session = match resume {
@@ -300,6 +326,7 @@ pub async fn start_with(
         tasks,
         printer_thread: printer.thread,
         store_thread,
+        chip_thread,
         _instance: instance,
     })
 }
@@ -308,11 +335,13 @@ pub async fn start_with(
 async fn embedded_central(
     data_dir: &std::path::Path,
     catalog: &kiosk_core::catalog::Catalog,
+    chip_trust: Option<chip_reader::TrustStore>,
     cancel: &CancellationToken,
     tasks: &TaskTracker,
 ) -> Result<String, RuntimeError> {
     let mut cfg = dost_central::CentralConfig::new(data_dir.join("central.db"));
     cfg.catalog_json = serde_json::to_value(catalog).ok();
+    cfg.chip_trust = chip_trust;
     let (addr, handle) = dost_central::spawn_local(cfg, cancel.clone()).await?;
     tasks.spawn(async move {
         match handle.await {
@@ -328,6 +357,7 @@ async fn embedded_central(
 async fn embedded_central(
     _data_dir: &std::path::Path,
     _catalog: &kiosk_core::catalog::Catalog,
+    _chip_trust: Option<chip_reader::TrustStore>,
     _cancel: &CancellationToken,
     _tasks: &TaskTracker,
 ) -> Result<String, RuntimeError> {

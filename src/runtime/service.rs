@@ -139,6 +139,8 @@ impl ServiceOps {
                 }
                 // The session handles these itself; they never come here.
                 ServiceAction::OpenSettings | ServiceAction::SaveSettings => None,
+                // The chip thread runs the test; its result shows on the chip test's line.
+                ServiceAction::ChipTest => None,
             };
             ops.audit(role.name(), "service_action", action.name().to_owned())
                 .await;

@@ -180,6 +180,8 @@ fn demo_config(dir: &std::path::Path) -> KioskConfig {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/config/kiosk.toml");
     let mut cfg = KioskConfig::load(std::path::Path::new(path)).unwrap();
     cfg.kiosk.data_dir = dir.to_path_buf();
+    // No chip step: these tests drive the centre's answers (tests/chip_flow.rs drives the chip).
+    cfg.chip = crate::config::ChipSection::default();
     cfg
 }
 
@@ -215,6 +217,7 @@ async fn rig(session: Session, outbox: FakeOutbox) -> Rig {
             reread: Arc::new(Notify::new()),
             central_url: "http://127.0.0.1:9".into(),
         },
+        chip: super::chip::ChipEdge::off(back_tx.clone()),
         tasks: tasks.clone(),
         back: back_tx,
     };

@@ -8,7 +8,12 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+mod chip;
 mod ids;
+pub use chip::{
+    AaEvidence, CHALLENGE_HEX, CHALLENGE_ID_HEX, CHALLENGE_PATH, ChipChallenge, ChipCheck,
+    ChipEvidence, ChipVerdict, MAX_DG_HEX, MAX_DG1_HEX, MAX_SIGNATURE_HEX, MAX_SOD_HEX, is_hex,
+};
 pub use ids::{
     ApplicationId, ApplicationIdError, Fin, FinError, Lang, is_fin, is_kiosk_code, mask_fin,
 };
@@ -221,6 +226,10 @@ pub struct ApplicationList {
 pub struct VerifyRequest {
     pub fin: String,
     pub document_number: String,
+    /// What the kiosk read from the document's chip, when it read it: the centre re-runs
+    /// Passive Authentication and checks the Active Authentication signature.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chip: Option<ChipEvidence>,
 }
 
 /// Answer to `POST /v1/citizens/verify`.
@@ -232,6 +241,9 @@ pub struct VerifyResponse {
     /// `malformed`; see [`verify_reason`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// The centre's own check of the chip evidence, when the request carried some.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chip: Option<ChipVerdict>,
 }
 
 /// Values of [`VerifyResponse::reason`].
@@ -244,6 +256,16 @@ pub mod verify_reason {
     pub const UNKNOWN_DOCUMENT: &str = "unknown_document";
     /// The document belongs to another FİN.
     pub const FIN_MISMATCH: &str = "fin_mismatch";
+    /// The chip evidence fails Passive Authentication (altered data, unknown or revoked
+    /// signer, malformed files).
+    pub const CHIP_INVALID: &str = "chip_invalid";
+    /// The chip's DG1 names another document or FİN than the request.
+    pub const CHIP_MISMATCH: &str = "chip_mismatch";
+    /// The Active Authentication signature does not verify with the chip's signed key (a
+    /// clone).
+    pub const CHIP_CLONE: &str = "chip_clone";
+    /// The Active Authentication challenge is unknown, expired, used, or another kiosk's.
+    pub const CHALLENGE_UNKNOWN: &str = "challenge_unknown";
 }
 
 /// Supply level of a consumable (after CEN/XFS).

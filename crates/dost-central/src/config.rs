@@ -29,6 +29,9 @@ pub struct CentralConfig {
     pub admin_token: Option<String>,
     /// Document served by `GET /v1/catalog` (404 when `None`).
     pub catalog_json: Option<serde_json::Value>,
+    /// Trust store (CSCAs, CRLs) of the chip evidence in `POST /v1/citizens/verify`; `None`:
+    /// evidence is not checked (`not_checked`).
+    pub chip_trust: Option<chip_reader::TrustStore>,
 }
 
 impl fmt::Debug for CentralConfig {
@@ -44,6 +47,10 @@ impl fmt::Debug for CentralConfig {
                 &self.admin_token.as_ref().map(|_| "<redacted>"),
             )
             .field("catalog_json", &self.catalog_json.is_some())
+            .field(
+                "chip_trust_cscas",
+                &self.chip_trust.as_ref().map(|t| t.cscas().len()),
+            )
             .finish()
     }
 }
@@ -58,6 +65,7 @@ impl CentralConfig {
             kiosk_tokens: Vec::new(),
             admin_token: None,
             catalog_json: None,
+            chip_trust: None,
         }
     }
 }

@@ -41,6 +41,7 @@
 //! ```
 
 pub mod auth;
+pub mod chip;
 mod config;
 mod error;
 mod http;
@@ -64,7 +65,7 @@ pub use config::{
 pub use error::CentralError;
 pub use http::{
     AdminStateChange, MAX_BODY_BYTES, MAX_HEARTBEAT_BYTES, MAX_LIST, MAX_MEDIUM_BODY_BYTES,
-    MAX_SMALL_BODY_BYTES, RevokeRequest,
+    MAX_SMALL_BODY_BYTES, MAX_VERIFY_BODY_BYTES, RevokeRequest,
 };
 pub use status::decision_for;
 pub use store::ExportRecord;

@@ -3,7 +3,8 @@
 //! ```text
 //! dost-central [serve] --listen ADDR --db PATH [--fault SPEC] [--timeline demo|off|fast] \
 //!              [--kiosk-token KIOSK_ID=TOKEN ...] [--tokens-file FILE] \
-//!              [--admin-token TOKEN | --admin-token-file FILE] [--catalog FILE.json]
+//!              [--admin-token TOKEN | --admin-token-file FILE] [--catalog FILE.json] \
+//!              [--csca PATH ...]
 //! dost-central export --db PATH
 //! ```
 //! `serve` prints `listening on ADDR` as the first line on stdout (use port 0 for a free port);
@@ -87,6 +88,11 @@ struct ServeArgs {
     /// JSON document served by GET /v1/catalog.
     #[arg(long)]
     catalog: Option<PathBuf>,
+    /// Trust store of the chip evidence in POST /v1/citizens/verify: a folder of CSCA
+    /// certificates (PEM or DER) and CRLs, one certificate file, or a CSCA master list
+    /// (repeatable). Without it chip evidence is answered `not_checked`.
+    #[arg(long, value_name = "PATH")]
+    csca: Vec<PathBuf>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -115,6 +121,8 @@ enum MainError {
     Stdout(#[source] std::io::Error),
     #[error("missing --db")]
     MissingDb,
+    #[error("chip trust store")]
+    Trust(#[from] chip_reader::trust::TrustError),
     #[error(transparent)]
     Tokens(#[from] TokenError),
     #[error(
@@ -197,6 +205,9 @@ fn serve(args: ServeArgs) -> Result<(), MainError> {
         return Err(MainError::OpenOnNetwork(args.listen));
     }
     cfg.catalog_json = catalog_json;
+    if !args.csca.is_empty() {
+        cfg.chip_trust = Some(chip_reader::TrustStore::load_all(&args.csca)?);
+    }
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -34,6 +34,7 @@ pub(crate) async fn prepare(cfg: CentralConfig) -> Result<Arc<AppState>, Central
         kiosk_tokens = cfg.kiosk_tokens.len(),
         admin_token = auth.has_admin_token(),
         catalog = catalog.is_some(),
+        chip_cscas = cfg.chip_trust.as_ref().map_or(0, |t| t.cscas().len()),
         "central API ready"
     );
     Ok(Arc::new(AppState {
@@ -42,6 +43,8 @@ pub(crate) async fn prepare(cfg: CentralConfig) -> Result<Arc<AppState>, Central
         auth,
         faults: RwLock::new(cfg.faults),
         catalog,
+        chip_trust: cfg.chip_trust,
+        challenges: crate::chip::ChallengeBook::default(),
     }))
 }
 

@@ -397,6 +397,7 @@ async fn verify_citizen() {
         c.post("/v1/citizens/verify").json(&VerifyRequest {
             fin: fin.into(),
             document_number: doc.into(),
+            chip: None,
         })
     };
     let ok: VerifyResponse = verify("5AB12C7", "AA1234567")

@@ -120,6 +120,7 @@ async fn fin_travels_only_in_request_bodies() {
         .json(&VerifyRequest {
             fin: FIN.into(),
             document_number: "AA1234567".into(),
+            chip: None,
         })
         .send()
         .await

@@ -7,7 +7,7 @@ use common::{Central, KIOSK, cfg, problem};
 use dost_api::{DeviceReport, DeviceState, Heartbeat, MAX_BATCH, Rating, RatingBatch};
 use dost_central::{
     MAX_CONFIG_ERROR_CHARS, MAX_DEVICES, MAX_HEARTBEAT_BYTES, MAX_MEDIUM_BODY_BYTES,
-    MAX_SMALL_BODY_BYTES,
+    MAX_SMALL_BODY_BYTES, MAX_VERIFY_BODY_BYTES,
 };
 use reqwest::Method;
 
@@ -126,10 +126,15 @@ async fn small_requests_have_small_bodies() {
     let dir = tempfile::tempdir().unwrap();
     let c = Central::start(cfg(dir.path())).await;
     let big = "A".repeat(MAX_SMALL_BODY_BYTES);
-    for path in ["/v1/citizens/verify", "/v1/citizens/applications"] {
+    // Verify carries the chip's evidence (EF.SOD and data groups): its own, larger bound.
+    let huge = "A".repeat(MAX_VERIFY_BODY_BYTES);
+    for (path, fin) in [
+        ("/v1/citizens/verify", &huge),
+        ("/v1/citizens/applications", &big),
+    ] {
         let resp = c
             .post(path)
-            .json(&serde_json::json!({"fin": big, "document_number": "AA1"}))
+            .json(&serde_json::json!({"fin": fin, "document_number": "AA1"}))
             .send()
             .await
             .unwrap();

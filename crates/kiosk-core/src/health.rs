@@ -6,6 +6,7 @@ use dost_api::{DeviceReport, DeviceState, SupplyLevel};
 use serde::{Deserialize, Serialize};
 
 use crate::card::CardTest;
+use crate::chip::{ChipBoard, ChipReaderState};
 use crate::paper::{PaperLevel, Supply};
 
 /// How healthy a part is.
@@ -78,6 +79,8 @@ pub struct DeviceBoard {
     pub supply: Option<Supply>,
     /// The last card read, for the technician's live test.
     pub last_read: Option<LastRead>,
+    /// The chip reader and its last read or test (empty when chip authentication is off).
+    pub chip: ChipBoard,
 }
 
 /// A card read, and when.
@@ -90,6 +93,7 @@ pub struct LastRead {
 /// A device's name in heartbeats and on the technician's screen.
 pub const READER: &str = "card_reader";
 pub const PRINTER: &str = "receipt_printer";
+pub const CHIP_READER: &str = "chip_reader";
 
 impl DeviceBoard {
     /// The card reader can read (or has not said otherwise yet).
@@ -117,7 +121,7 @@ impl DeviceBoard {
             PaperLevel::Out => SupplyLevel::Out,
             PaperLevel::Unknown => SupplyLevel::Unknown,
         };
-        vec![
+        let mut out = vec![
             DeviceReport {
                 name: READER.into(),
                 state: self.reader.unwrap_or(DeviceState::Offline),
@@ -130,7 +134,28 @@ impl DeviceBoard {
                 supply: Some(supply),
                 detail: printer.and_then(|p| p.1),
             },
-        ]
+        ];
+        // The chip reader only when chip authentication is on.
+        if let Some(chip) = &self.chip.reader {
+            out.push(DeviceReport {
+                name: CHIP_READER.into(),
+                state: chip_state(chip),
+                supply: None,
+                detail: match chip {
+                    ChipReaderState::Unavailable { error } => Some(error.clone()),
+                    _ => None,
+                },
+            });
+        }
+        out
+    }
+}
+
+/// The state a chip reader reports.
+pub fn chip_state(chip: &ChipReaderState) -> DeviceState {
+    match chip {
+        ChipReaderState::Simulated | ChipReaderState::Ready { .. } => DeviceState::Online,
+        ChipReaderState::Unavailable { .. } => DeviceState::NoDevice,
     }
 }
 

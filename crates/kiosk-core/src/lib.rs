@@ -10,6 +10,7 @@
 pub mod card;
 pub mod catalog;
 pub mod central_url;
+pub mod chip;
 pub mod health;
 pub mod limits;
 pub mod paper;

@@ -7,6 +7,10 @@ use dost_api::{ApplicationId, ApplicationState, DeviceState, Lang};
 
 use crate::card::{CardTest, Citizen, CitizenKey};
 use crate::catalog::Catalog;
+use crate::chip::{
+    ChipBoard, ChipDocument, ChipInvalid, ChipLastTest, ChipOutcome, ChipReaderState, ChipRefusal,
+    ChipTest, CloneCheck,
+};
 use crate::health::{DeviceBoard, LastRead, PrinterFacts, SensorPaper};
 use crate::paper::Supply;
 use crate::pin::Role;
@@ -127,6 +131,23 @@ pub fn settings_draft() -> SettingsDraft {
     draft
 }
 
+/// A combined document reader's contactless chip reader, after a genuine ID card.
+pub fn chip_board() -> ChipBoard {
+    ChipBoard {
+        reader: Some(ChipReaderState::Ready {
+            reader: "ACS ACR1252 Dual Reader [ACR1252 Dual Reader PICC] 00 00".into(),
+        }),
+        last: Some(ChipLastTest {
+            test: ChipTest::Read {
+                outcome: ChipOutcome::Genuine(CloneCheck::ChipAuthentication),
+                access: "PACE-GM P-256 AES-128".into(),
+                ms: 1480,
+            },
+            at: at("2026-11-24T17:04:02Z"),
+        }),
+    }
+}
+
 /// Devices and service facts as a technician would see them on a working kiosk with paper
 /// running low and two receipts held.
 pub fn facts() -> Facts {
@@ -154,6 +175,7 @@ pub fn facts() -> Facts {
                 },
                 at: at("2026-11-24T17:04:00Z"),
             }),
+            chip: chip_board(),
         },
         service: ServiceFacts {
             store: Some(Ok(StoreFacts {
@@ -218,10 +240,6 @@ pub fn session(screen: ScreenId, lang: Lang) -> (Session, Facts) {
         );
         s
     };
-    let service = |role: Option<Role>| Session {
-        phase: role.map_or(Phase::ServicePin, Phase::Service),
-        ..Session::new(lang)
-    };
     let session = match screen {
         ScreenId::Attract => Session::new(lang),
         ScreenId::ReadingCard => Session {
@@ -281,30 +299,62 @@ pub fn session(screen: ScreenId, lang: Lang) -> (Session, Facts) {
         ScreenId::Rating => citizen_session(Phase::Rating {
             service: Some(FORM_SERVICE.into()),
         }),
+        ScreenId::ServicePin
+        | ScreenId::ServiceTechnician
+        | ScreenId::ServiceStaff
+        | ScreenId::ServiceSettings
+        | ScreenId::ReadingChip
+        | ScreenId::ChipRefused => unattended(screen, lang),
+    };
+    (session, facts)
+}
+
+/// The sessions of the screens no citizen has opened: service mode and the chip check.
+fn unattended(screen: ScreenId, lang: Lang) -> Session {
+    let service = |lang, role: Option<Role>| Session {
+        phase: role.map_or(Phase::ServicePin, Phase::Service),
+        ..Session::new(lang)
+    };
+    match screen {
         ScreenId::ServicePin => Session {
             service: ServiceState {
                 pin_refusal: Some(crate::view::PinRefusal::Wrong { tries_left: 2 }),
                 ..ServiceState::default()
             },
-            ..service(None)
+            ..service(lang, None)
         },
         ScreenId::ServiceTechnician => Session {
             service: ServiceState {
                 message: Some(ServiceMessage::TestPageQueued { job: 43 }),
                 ..ServiceState::default()
             },
-            ..service(Some(Role::Technician))
+            ..service(lang, Some(Role::Technician))
         },
-        ScreenId::ServiceStaff => service(Some(Role::Staff)),
+        ScreenId::ServiceStaff => service(lang, Some(Role::Staff)),
         ScreenId::ServiceSettings => Session {
             service: ServiceState {
                 settings: Some(Box::new(settings_draft())),
                 ..ServiceState::default()
             },
-            ..service(Some(Role::Technician))
+            ..service(lang, Some(Role::Technician))
         },
-    };
-    (session, facts)
+        ScreenId::ReadingChip => Session {
+            phase: Phase::ReadingChip {
+                document: ChipDocument::IdCard,
+                percent: 60,
+                since_ms: 0,
+            },
+            ..Session::new(lang)
+        },
+        ScreenId::ChipRefused => Session {
+            phase: Phase::ChipRefused {
+                refusal: ChipRefusal::Invalid(ChipInvalid::Clone),
+                since_ms: 0,
+            },
+            ..Session::new(lang)
+        },
+        _ => Session::new(lang),
+    }
 }
 
 /// The view of `screen` in `lang`, through [`screen::view`] with `catalog`.

@@ -52,6 +52,8 @@ pub enum Section {
     CardReader,
     Printer,
     Central,
+    /// `[chip]`: chip authentication (reader, trust store, policy).
+    Chip,
 }
 
 impl Section {

@@ -13,6 +13,7 @@ pub use dost_api::Lang;
 
 pub use crate::card::CardTest;
 pub use crate::catalog::FieldKind;
+pub use crate::chip::{ChipReaderState, ChipRefusal, ChipTest, ChipView};
 pub use crate::health::Level;
 pub use crate::paper::PaperLevel;
 pub use crate::print::HoldReason;
@@ -71,6 +72,11 @@ pub enum ScreenId {
     ServiceStaff,
     /// Service mode: the technician's settings form.
     ServiceSettings,
+    /// "Keep your card on the reader": the document's chip is read, with progress.
+    ReadingChip,
+    /// The chip policy refused the card ("this card could not be verified — please ask the
+    /// staff"); [`crate::chip::ChipRefusal`] says why.
+    ChipRefused,
 }
 
 impl ScreenId {
@@ -242,6 +248,10 @@ pub enum PartName {
     Disk,
     Database,
     Clock,
+    /// The chip reader (PC/SC service and reader, or the demo's simulator).
+    ChipReader,
+    /// The last chip read or the technician's live chip test.
+    ChipTest,
 }
 
 /// What a part's line says; the UI words it in the screen's language. Strings here are
@@ -284,6 +294,15 @@ pub enum PartStatus {
     DatabaseError(String),
     /// Local time in Baku.
     Clock(String),
+    /// The chip reader's state.
+    ChipReader(ChipReaderState),
+    /// No chip was read or tested since the core started.
+    NoChipTestYet,
+    /// The last chip read or live test, at a local time.
+    ChipTested {
+        test: ChipTest,
+        at: String,
+    },
 }
 
 /// One part (card reader, printer, centre link, disk, database, clock) on the technician's screen.
@@ -409,6 +428,9 @@ pub enum ServiceAction {
     SaveSettings,
     /// Refresh the status shown.
     Refresh,
+    /// Technician: a live test of the chip reader with the card on it (no MRZ needed: the
+    /// reader, the card's interface, its eMRTD application and what it offers for PACE).
+    ChipTest,
 }
 
 impl ServiceAction {
@@ -461,6 +483,8 @@ pub struct ViewModel {
     pub application_detail: Option<ApplicationDetailView>,
     /// Service mode data, on the service screens.
     pub service: Option<ServiceModeView>,
+    /// The chip screens: progress of the read, or why the card was refused.
+    pub chip: Option<ChipView>,
 }
 
 /// What the citizen (or the technician) did on the screen.
@@ -503,6 +527,9 @@ pub enum UiEvent {
     CloseService,
     /// From an application's detail: print its receipt again (it was not taken).
     ReprintReceipt(ApplicationId),
+    /// Demo control: insert a "photocopy" of the specimen card (its printed MRZ with a cloned
+    /// chip that cannot prove its key): the chip policy refuses it.
+    DemoInsertPhotocopy,
 }
 
 /// A date as Azerbaijanis write it, `24.11.2026`.

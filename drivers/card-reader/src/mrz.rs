@@ -116,6 +116,8 @@ pub struct Document {
     /// continuation, then line 2 part; TD2: line 2 positions 29–35; TD3:
     /// personal number), trailing `<` removed.
     pub optional_data: String,
+    /// The lines as read (trimmed), for comparisons character by character (a chip's DG1).
+    pub lines: Vec<String>,
 }
 
 impl Document {
@@ -347,10 +349,12 @@ pub fn parse_mrz(lines: &[&str], today: NaiveDate) -> Result<Document, MrzError>
         }
     }
     let l: Vec<&[u8]> = lines.iter().map(|s| s.as_bytes()).collect();
-    match format {
+    let mut doc = match format {
         DocumentFormat::Td1 => parse_td1(&l, today),
         DocumentFormat::Td2 | DocumentFormat::Td3 => parse_td23(format, &l, today),
-    }
+    }?;
+    doc.lines = lines.iter().map(|l| (*l).to_owned()).collect();
+    Ok(doc)
 }
 
 fn detect_format(lines: &[&str]) -> Result<DocumentFormat, MrzError> {
@@ -486,6 +490,7 @@ fn parse_td1(l: &[&[u8]], today: NaiveDate) -> Result<Document, MrzError> {
         given_names,
         fin,
         optional_data,
+        lines: Vec::new(),
     })
 }
 
@@ -554,6 +559,7 @@ fn parse_td23(format: DocumentFormat, l: &[&[u8]], today: NaiveDate) -> Result<D
         given_names,
         fin,
         optional_data: text(optional_raw).trim_end_matches('<').to_string(),
+        lines: Vec::new(),
     })
 }
 

@@ -13,7 +13,7 @@ use chip_reader::pace::PaceParams;
 use chip_reader::reader::{ChipReader, ReaderOptions, VerifyOptions};
 use chip_reader::sim::pki::{self, SignerKey};
 use chip_reader::sim::sod::{SodOptions, lds_security_object, sign_sod};
-use chip_reader::sim::{CaKey, DocumentSigner, Personalisation, SimAccess, SimCard};
+use chip_reader::sim::{AaKey, CaKey, DocumentSigner, Personalisation, SimAccess, SimCard};
 use chip_reader::trust::TrustStore;
 use chrono::{TimeZone, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -141,5 +141,54 @@ fn bench_read(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, bench_pa, bench_read);
+/// Active Authentication cards (no DG14 Chip Authentication): BAC, then INTERNAL AUTHENTICATE.
+fn bench_read_aa(c: &mut Criterion) {
+    let now = Utc.with_ymd_and_hms(2026, 6, 1, 0, 0, 0).unwrap();
+    let (trust, signer) = pki(
+        SignerKey::ec_from_seed(Curve::P384, "c"),
+        SignerKey::ec_from_seed(Curve::P256, "d"),
+    );
+    let key = AccessKey::from_mrz_lines(&TD1).expect("mrz");
+    let opts = VerifyOptions {
+        now,
+        ..VerifyOptions::default()
+    };
+    let rsa = match SignerKey::rsa_random(2048, false).expect("rsa") {
+        SignerKey::Rsa(k) => AaKey::Rsa(k),
+        _ => unreachable!("asked for RSA"),
+    };
+    let variants = [
+        (
+            "BAC + AA ECDSA P-256",
+            AaKey::Ec {
+                curve: Curve::P256,
+                secret: Curve::P256.random_scalar().expect("rng"),
+            },
+        ),
+        ("BAC + AA RSA-2048 ISO/IEC 9796-2", rsa),
+    ];
+    for (name, aa) in variants {
+        let profile = Personalisation::new(&TD1, signer.clone())
+            .active_authentication(aa)
+            .build()
+            .expect("card");
+        let report = ChipReader::new(SimCard::new(profile.clone()), ReaderOptions::default())
+            .read_and_verify(&key, &trust, &opts)
+            .expect("read");
+        assert!(report.clone_detection.passed(), "{name}");
+        println!(
+            "{name}: {} APDUs, {} bytes sent, {} bytes received per authentication",
+            report.traffic.apdus, report.traffic.bytes_sent, report.traffic.bytes_received
+        );
+        c.bench_function(&format!("read and verify in process, {name}"), |b| {
+            b.iter(|| {
+                ChipReader::new(SimCard::new(profile.clone()), ReaderOptions::default())
+                    .read_and_verify(&key, &trust, &opts)
+                    .expect("read")
+            })
+        });
+    }
+}
+
+criterion_group!(benches, bench_pa, bench_read, bench_read_aa);
 criterion_main!(benches);

@@ -74,6 +74,16 @@ pub const ALL: [Curve; 4] = [
 ];
 
 impl Curve {
+    /// Name for reports (`P-256`, `brainpoolP384r1`, ...).
+    pub fn name(self) -> &'static str {
+        match self {
+            Curve::P256 => "P-256",
+            Curve::P384 => "P-384",
+            Curve::BrainpoolP256r1 => "brainpoolP256r1",
+            Curve::BrainpoolP384r1 => "brainpoolP384r1",
+        }
+    }
+
     /// Standardized domain parameter identifier (BSI TR-03110-3 / 9303-11 §9.5.1).
     pub fn from_parameter_id(id: u32) -> Option<Curve> {
         match id {

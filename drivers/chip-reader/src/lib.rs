@@ -32,6 +32,7 @@
 //! ```
 
 pub mod apdu;
+pub mod atr;
 pub mod auth;
 pub mod bac;
 pub mod compare;
@@ -43,7 +44,10 @@ pub mod pa;
 pub mod pace;
 #[cfg(feature = "pcsc")]
 pub mod pcsc_transport;
+pub mod probe;
 pub mod reader;
+#[cfg(feature = "rig")]
+pub mod rig;
 pub mod sig;
 pub mod sim;
 pub mod sm;
@@ -52,6 +56,7 @@ pub mod transport;
 pub mod trust;
 pub mod vpcd;
 
+pub use atr::{Interface, interface_of_atr, interface_of_name};
 pub use compare::{MrzComparison, compare_mrz};
 pub use key::{AccessKey, AccessKeyError};
 pub use pa::{PaFailure, PaOutcome, VerifyReport, passive_authentication, verify_files};

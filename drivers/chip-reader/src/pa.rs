@@ -54,6 +54,28 @@ pub enum PaFailure {
     DataGroupNotInSod(u8),
 }
 
+impl PaFailure {
+    /// The reason's code, as in the JSON `reason` (`tampered_data_group`, `unknown_csca`, ...).
+    pub fn code(&self) -> &'static str {
+        match self {
+            PaFailure::MalformedSod(_) => "malformed_sod",
+            PaFailure::UnsupportedAlgorithm(_) => "unsupported_algorithm",
+            PaFailure::WrongContentType => "wrong_content_type",
+            PaFailure::NoDocumentSigner => "no_document_signer",
+            PaFailure::ContentDigestMismatch => "content_digest_mismatch",
+            PaFailure::BadSignature => "bad_signature",
+            PaFailure::UnknownCsca => "unknown_csca",
+            PaFailure::DsExpired => "ds_expired",
+            PaFailure::DsNotYetValid => "ds_not_yet_valid",
+            PaFailure::CscaNotValid => "csca_not_valid",
+            PaFailure::Revoked => "revoked",
+            PaFailure::CrlInvalid => "crl_invalid",
+            PaFailure::TamperedDataGroup(_) => "tampered_data_group",
+            PaFailure::DataGroupNotInSod(_) => "data_group_not_in_sod",
+        }
+    }
+}
+
 /// What a valid Passive Authentication established.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PaDetails {

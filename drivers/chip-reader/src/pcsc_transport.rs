@@ -64,6 +64,93 @@ pub fn wait_for_card(reader: &str, timeout: Duration) -> Result<(), TransportErr
     }
 }
 
+/// A reader pcscd knows, and the ATR of the card in it (`None`: no card, or a mute one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReaderInfo {
+    pub name: String,
+    pub atr: Option<Vec<u8>>,
+}
+
+/// Every reader and whether a card is in it, as pcscd sees them now.
+pub fn reader_infos() -> Result<Vec<ReaderInfo>, TransportError> {
+    let names = list_readers()?;
+    if names.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ctx = Context::establish(Scope::User).map_err(map)?;
+    let mut states = reader_states(&names)?;
+    ctx.get_status_change(Some(Duration::ZERO), &mut states)
+        .or_else(|e| {
+            if e == pcsc::Error::Timeout {
+                Ok(())
+            } else {
+                Err(map(e))
+            }
+        })?;
+    Ok(names
+        .into_iter()
+        .zip(states.iter())
+        .map(|(name, st)| ReaderInfo {
+            name,
+            atr: card_atr(st),
+        })
+        .collect())
+}
+
+fn reader_states(names: &[String]) -> Result<Vec<ReaderState>, TransportError> {
+    names
+        .iter()
+        .map(|n| {
+            CString::new(n.as_str())
+                .map(|c| ReaderState::new(c, State::UNAWARE))
+                .map_err(|_| TransportError::ReaderUnavailable("reader name has a NUL byte"))
+        })
+        .collect()
+}
+
+fn card_atr(st: &ReaderState) -> Option<Vec<u8>> {
+    let ev = st.event_state();
+    (ev.contains(State::PRESENT) && !ev.contains(State::MUTE)).then(|| st.atr().to_vec())
+}
+
+/// Waits until a card is present in one of `readers`; returns that reader's name and the
+/// card's ATR ([`TransportError::NoCard`] after `timeout`).
+pub fn wait_for_card_in(
+    readers: &[String],
+    timeout: Duration,
+) -> Result<(String, Vec<u8>), TransportError> {
+    if readers.is_empty() {
+        return Err(TransportError::ReaderUnavailable("no reader"));
+    }
+    let ctx = Context::establish(Scope::User).map_err(map)?;
+    let mut states = reader_states(readers)?;
+    let deadline = std::time::Instant::now() + timeout;
+    loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        ctx.get_status_change(Some(left.min(Duration::from_millis(200))), &mut states)
+            .or_else(|e| {
+                if e == pcsc::Error::Timeout {
+                    Ok(())
+                } else {
+                    Err(map(e))
+                }
+            })?;
+        if let Some((name, atr)) = readers
+            .iter()
+            .zip(states.iter())
+            .find_map(|(n, st)| card_atr(st).map(|a| (n.clone(), a)))
+        {
+            return Ok((name, atr));
+        }
+        if left.is_zero() {
+            return Err(TransportError::NoCard);
+        }
+        for st in &mut states {
+            st.sync_current_state();
+        }
+    }
+}
+
 /// A connected card.
 pub struct PcscTransport {
     card: Option<pcsc::Card>,
@@ -88,6 +175,12 @@ impl PcscTransport {
 
     pub fn reader(&self) -> &str {
         &self.reader
+    }
+
+    /// The card's ATR (`None` once the card is gone).
+    pub fn atr(&self) -> Option<Vec<u8>> {
+        let card = self.card.as_ref()?;
+        card.status2_owned().ok().map(|st| st.atr().to_vec())
     }
 }
 

@@ -106,12 +106,27 @@ pub enum AccessProtocol {
     Bac,
 }
 
+impl AccessProtocol {
+    /// For reports: `PACE-GM P-256 AES-128`, `BAC`.
+    pub fn describe(&self) -> String {
+        match self {
+            AccessProtocol::PaceGm { curve, cipher } => {
+                format!("PACE-GM {} {}", curve.name(), cipher.name())
+            }
+            AccessProtocol::Bac => "BAC".into(),
+        }
+    }
+}
+
 /// Result of a clone-detection check.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "result", content = "reason", rename_all = "snake_case")]
 pub enum Check {
     Passed,
     Failed(String),
+    /// The chip offers a variant the driver does not speak (DH Chip Authentication, an
+    /// unknown key type): nothing was proved either way.
+    Unsupported(String),
 }
 
 /// What proved (or failed to prove) that the chip is not a copy.
@@ -563,6 +578,7 @@ impl<T: Transport> ChipReader<T> {
             .and_then(|k| auth::verify_aa(&k, aa_alg.as_ref(), &challenge, &r.data))
         {
             Ok(scheme) => (Check::Passed, Some(scheme)),
+            Err(e @ AuthError::Unsupported(_)) => (Check::Unsupported(e.to_string()), None),
             Err(e) => (Check::Failed(e.to_string()), None),
         };
         Ok(CloneDetection::ActiveAuthentication {
@@ -580,8 +596,14 @@ impl<T: Transport> ChipReader<T> {
         let setup = match setup {
             Ok(s) => s,
             Err(e) => {
+                let check = match e {
+                    AuthError::Unsupported(_) | AuthError::NoChipKey => {
+                        Check::Unsupported(e.to_string())
+                    }
+                    _ => Check::Failed(e.to_string()),
+                };
                 return Ok(CloneDetection::ChipAuthentication {
-                    check: Check::Failed(e.to_string()),
+                    check,
                     curve: Curve::P256,
                     cipher: Cipher::Aes128,
                 });

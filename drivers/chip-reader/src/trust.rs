@@ -106,6 +106,21 @@ impl TrustStore {
         Ok(store)
     }
 
+    /// From several paths (each as [`TrustStore::load`]), merged.
+    pub fn load_all<P: AsRef<Path>>(paths: &[P]) -> Result<TrustStore, TrustError> {
+        let mut store = TrustStore::new();
+        for p in paths {
+            store.merge(TrustStore::load(p)?);
+        }
+        Ok(store)
+    }
+
+    /// Adds every CSCA and CRL of `other`.
+    pub fn merge(&mut self, other: TrustStore) {
+        self.cscas.extend(other.cscas);
+        self.crls.extend(other.crls);
+    }
+
     /// Adds the certificates, CRL or master list in one file.
     pub fn add_file(&mut self, path: &Path) -> Result<(), TrustError> {
         let meta = std::fs::metadata(path).map_err(|source| TrustError::Io {

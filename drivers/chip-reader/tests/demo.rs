@@ -12,7 +12,10 @@ use der::EncodePem;
 
 #[test]
 fn shipped_demo_root_matches_and_signs_the_demo_card() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/demo/demo-csca.pem");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../config/trust/demo/demo-csca.pem"
+    );
     let shipped = std::fs::read_to_string(path).unwrap();
     assert_eq!(
         shipped,

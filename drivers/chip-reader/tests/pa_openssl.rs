@@ -180,7 +180,7 @@ fn a_csca_master_list_signed_by_openssl_loads_as_a_trust_store() {
     let (_, csca_der) = der::pem::decode_vec(csca_pem.as_bytes()).unwrap();
     let az = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/trust/az/az-csca-2023.pem"
+        "/../../config/trust/az/az-csca-2023.pem"
     ))
     .unwrap();
     let (_, az_der) = der::pem::decode_vec(az.as_bytes()).unwrap();

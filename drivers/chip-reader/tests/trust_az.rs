@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 
 #[test]
 fn the_three_az_csca_certificates_are_self_signed_and_as_published() {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/trust/az");
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../config/trust/az");
     let store = TrustStore::load(dir).unwrap();
     let mut seen: Vec<(String, String, String)> = store
         .cscas()

@@ -4,6 +4,7 @@
 
 pub(super) mod applications;
 pub(super) mod catalog;
+pub(super) mod chip;
 pub(super) mod form;
 pub(super) mod pin;
 pub(super) mod service;
@@ -45,6 +46,7 @@ pub(super) fn wire(app: &App, w: &Wiring) {
     applications::wire(app, w);
     pin::wire(app, w);
     service::wire(app, w);
+    chip::wire(app, w);
 }
 
 /// Shows `vm`: each controller sets what changed since `state.last`.
@@ -58,6 +60,7 @@ pub(super) fn apply(app: &App, state: &mut BridgeState, vm: &ViewModel) {
     pin::apply(app, state, p, vm);
     service::apply(app, p, vm);
     settings::apply(app, p, vm);
+    chip::apply(app, p, vm);
     state.last = Some(vm.clone());
 }
 

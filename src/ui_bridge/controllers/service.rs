@@ -6,8 +6,8 @@ use kiosk_core::card::CardTest;
 use kiosk_core::health::{DISK_WARN_BYTES, Level};
 use kiosk_core::print::HoldReason;
 use kiosk_core::view::{
-    PaperLevel, PartName, PartStatus, PartView, ServiceAction, ServiceMessage, ServiceModeView,
-    UiEvent, ViewModel, az_date,
+    ChipReaderState, ChipTest, PaperLevel, PartName, PartStatus, PartView, ServiceAction,
+    ServiceMessage, ServiceModeView, UiEvent, ViewModel, az_date,
 };
 use slint::ComponentHandle;
 
@@ -32,6 +32,8 @@ fn name(n: PartName) -> ui::PartName {
         PartName::Disk => ui::PartName::Disk,
         PartName::Database => ui::PartName::Database,
         PartName::Clock => ui::PartName::Clock,
+        PartName::ChipReader => ui::PartName::ChipReader,
+        PartName::ChipTest => ui::PartName::ChipTest,
     }
 }
 
@@ -130,6 +132,68 @@ fn part(p: &PartView) -> ui::PartItem {
             at: s(at),
             ..item(K::Clock)
         },
+        PartStatus::ChipReader(state) => chip_reader(state, item),
+        PartStatus::NoChipTestYet => item(K::NoChipTestYet),
+        PartStatus::ChipTested { test, at } => chip_test(test, at, item),
+    }
+}
+
+fn chip_reader(
+    state: &ChipReaderState,
+    item: impl Fn(ui::PartStatus) -> ui::PartItem,
+) -> ui::PartItem {
+    use ui::PartStatus as K;
+    match state {
+        ChipReaderState::Simulated => item(K::ChipSimulated),
+        ChipReaderState::Ready { reader } => ui::PartItem {
+            text: s(reader),
+            ..item(K::ChipReady)
+        },
+        ChipReaderState::Unavailable { error } => ui::PartItem {
+            text: s(error),
+            ..item(K::ChipUnavailable)
+        },
+    }
+}
+
+fn chip_test(
+    test: &ChipTest,
+    at: &str,
+    item: impl Fn(ui::PartStatus) -> ui::PartItem,
+) -> ui::PartItem {
+    use ui::PartStatus as K;
+    match test {
+        ChipTest::Read {
+            outcome,
+            access,
+            ms,
+        } => ui::PartItem {
+            text: s(&outcome.code()),
+            text2: s(if access.is_empty() { "-" } else { access }),
+            a: int(*ms),
+            at: s(at),
+            ..item(K::ChipRead)
+        },
+        ChipTest::Probe {
+            reader,
+            interface,
+            emrtd,
+            pace,
+            ms,
+        } => ui::PartItem {
+            text: s(reader),
+            text2: s(interface),
+            text3: s(if pace.is_empty() { "BAC" } else { pace }),
+            a: int(*ms),
+            b: i32::from(*emrtd),
+            at: s(at),
+            ..item(K::ChipProbe)
+        },
+        ChipTest::ProbeFailed { error } => ui::PartItem {
+            text: s(error),
+            at: s(at),
+            ..item(K::ChipProbeFailed)
+        },
     }
 }
 
@@ -212,6 +276,7 @@ pub(super) fn apply(app: &App, prev: Option<&ViewModel>, vm: &ViewModel) {
     g.set_sync_error(s(m.sync_error.as_deref().unwrap_or("")));
     g.set_log_tail(model(m.log_tail.iter().map(|l| s(l)).collect()));
     g.set_message(message(m.message.as_ref()));
+    g.set_has_chip_reader(m.parts.iter().any(|p| p.name == PartName::ChipReader));
     g.set_kiosk_id(s(&m.kiosk_id));
     g.set_version(s(&m.version));
 }
@@ -231,6 +296,7 @@ pub(super) fn wire(app: &App, w: &Wiring) {
                 A::Refresh => ServiceAction::Refresh,
                 A::OpenSettings => ServiceAction::OpenSettings,
                 A::SaveSettings => ServiceAction::SaveSettings,
+                A::ChipTest => ServiceAction::ChipTest,
             }));
         });
     }

@@ -35,6 +35,8 @@ pub(crate) fn screen(id: view::ScreenId) -> ui::Screen {
         S::ServiceTechnician => ui::Screen::ServiceTechnician,
         S::ServiceStaff => ui::Screen::ServiceStaff,
         S::ServiceSettings => ui::Screen::ServiceSettings,
+        S::ReadingChip => ui::Screen::ReadingChip,
+        S::ChipRefused => ui::Screen::ChipRefused,
     }
 }
 

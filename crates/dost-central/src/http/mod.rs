@@ -4,6 +4,7 @@
 //! server's extras), [`guard`] (bearer tokens) and [`faults`] (fault injection).
 
 mod admin;
+mod chip;
 mod faults;
 mod guard;
 mod v1;
@@ -38,6 +39,9 @@ pub const MAX_HEARTBEAT_BYTES: usize = 64 * 1024;
 pub const MAX_MEDIUM_BODY_BYTES: usize = 256 * 1024;
 /// Largest body of the small requests (verify, application query, admin changes).
 pub const MAX_SMALL_BODY_BYTES: usize = 8 * 1024;
+/// Largest body of `POST /v1/citizens/verify` (chip evidence: EF.SOD, DG1, DG14, DG15 and an
+/// Active Authentication signature as hexadecimal).
+pub const MAX_VERIFY_BODY_BYTES: usize = 128 * 1024;
 /// Most applications returned by `POST /v1/citizens/applications`.
 pub const MAX_LIST: usize = 1000;
 
@@ -49,6 +53,10 @@ pub(crate) struct AppState {
     pub faults: RwLock<Faults>,
     /// Serialized catalog and its strong ETag.
     pub catalog: Option<(Bytes, String)>,
+    /// CSCAs (and CRLs) chip evidence is checked against; `None`: not checked.
+    pub chip_trust: Option<chip_reader::TrustStore>,
+    /// Active Authentication challenges handed out and not yet used.
+    pub challenges: crate::chip::ChallengeBook,
 }
 
 impl AppState {
@@ -252,7 +260,11 @@ pub(crate) fn router(st: Shared) -> Router {
         )
         .route(
             "/citizens/verify",
-            limited(post(v1::verify), MAX_SMALL_BODY_BYTES),
+            limited(post(v1::verify), MAX_VERIFY_BODY_BYTES),
+        )
+        .route(
+            dost_api::CHALLENGE_PATH,
+            limited(post(chip::challenge), MAX_SMALL_BODY_BYTES),
         )
         .route("/catalog", get(v1::catalog))
         .route("/kiosks/{id}/config", get(v1::kiosk_config))

@@ -102,23 +102,40 @@ pub(super) async fn citizen_applications(
     }))
 }
 
-/// `POST /v1/citizens/verify`.
+/// `POST /v1/citizens/verify`: the document, and the chip evidence when it carries some.
 pub(super) async fn verify(
     State(st): State<Shared>,
+    Extension(caller): Extension<Caller>,
     JsonBody(req): JsonBody<VerifyRequest>,
 ) -> Result<Json<VerifyResponse>, ApiError> {
+    let files = super::chip::decode(&req)?;
     if !fin_is_valid(&req.fin) || !document_is_valid(&req.document_number) {
         return Ok(Json(VerifyResponse {
             valid: false,
             reason: Some(dost_api::verify_reason::MALFORMED.into()),
+            chip: None,
         }));
     }
-    let doc = req.document_number;
+    let doc = req.document_number.clone();
     let revoked = db(&st, move |s| s.is_revoked(&doc)).await?;
     tracing::debug!(fin = %mask_fin(&req.fin), revoked, "verify");
+    let (chip, chip_refusal) = match files {
+        None => (None, None),
+        Some(files) => {
+            let (verdict, refusal) =
+                super::chip::check(&st, &caller, files, req.fin, req.document_number).await?;
+            (Some(verdict), refusal)
+        }
+    };
+    let reason = if revoked {
+        Some(dost_api::verify_reason::REVOKED)
+    } else {
+        chip_refusal
+    };
     Ok(Json(VerifyResponse {
-        valid: !revoked,
-        reason: revoked.then(|| dost_api::verify_reason::REVOKED.into()),
+        valid: reason.is_none(),
+        reason: reason.map(Into::into),
+        chip,
     }))
 }
 

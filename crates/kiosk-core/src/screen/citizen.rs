@@ -8,8 +8,8 @@ use crate::print::lookup_code;
 use crate::session::{AppRecord, Phase, Session};
 use crate::validate;
 use crate::view::{
-    ApplicationDetailView, ApplicationRow, ApplicationsView, DoneView, FieldView, FormView,
-    HistoryRow, ReviewView, ScreenId, ServiceView, ViewModel,
+    ApplicationDetailView, ApplicationRow, ApplicationsView, ChipView, DoneView, FieldView,
+    FormView, HistoryRow, ReviewView, ScreenId, ServiceView, ViewModel,
 };
 
 /// One service of the catalog in `lang`.
@@ -111,6 +111,20 @@ pub(super) fn fill(vm: &mut ViewModel, s: &Session, ctx: &ViewCtx) -> ScreenId {
             ScreenId::ApplicationDetail
         }
         Phase::Rating { .. } => ScreenId::Rating,
+        Phase::ReadingChip { percent, .. } => {
+            vm.chip = Some(ChipView {
+                percent: *percent,
+                refusal: None,
+            });
+            ScreenId::ReadingChip
+        }
+        Phase::ChipRefused { refusal, .. } => {
+            vm.chip = Some(ChipView {
+                percent: 0,
+                refusal: Some(*refusal),
+            });
+            ScreenId::ChipRefused
+        }
         // Service mode is drawn by `service::fill`.
         Phase::ServicePin | Phase::Service(_) => ScreenId::ServicePin,
     }

@@ -4,6 +4,7 @@
 //! centre link); the session is what the citizen (or technician) did. Every view, the service
 //! screens and the settings form included, is built here from those two.
 
+mod chip;
 mod citizen;
 mod service;
 
@@ -126,7 +127,12 @@ pub fn view(s: &Session, facts: &Facts, ctx: &ViewCtx) -> ViewModel {
         return vm;
     }
     // A missing reader only stops new sessions: a citizen already in one keeps being served.
-    if !facts.devices.reader_ok() && matches!(s.phase, Phase::Attract | Phase::CardError { .. }) {
+    if !facts.devices.reader_ok()
+        && matches!(
+            s.phase,
+            Phase::Attract | Phase::CardError { .. } | Phase::ChipRefused { .. }
+        )
+    {
         vm.screen = ScreenId::OutOfService;
         vm.out_of_service = Some(OutOfServiceKind::CardReader);
         return vm;

@@ -166,6 +166,8 @@ fn parts(facts: &Facts) -> Vec<PartView> {
             PartStatus::Disk { free: f.disk_free },
         ),
     ];
+    // The chip reader follows the card reader's lines.
+    out.splice(3..3, super::chip::parts(&d.chip));
     out.push(match &f.store {
         None => starting(PartName::Database),
         Some(Ok(s)) => part(

@@ -3,11 +3,15 @@
 
 use chrono::NaiveDate;
 
-use super::{Ctx, Effect, Phase, Session, VerifyOutcome};
+use super::{Ctx, Effect, Phase, Session, VerifyOutcome, chip};
 use crate::card::{CardData, Citizen, OfflineAuth};
 use crate::view::{CardErrorKind, UiEvent};
 
 pub(super) fn on_tick(s: Session, ctx: &Ctx, fx: &mut Vec<Effect>) -> Session {
+    let s = match chip::on_tick(s, ctx, fx) {
+        std::ops::ControlFlow::Break(s) => return s,
+        std::ops::ControlFlow::Continue(s) => s,
+    };
     let idle_since = s.now_ms.saturating_sub(s.last_activity_ms);
     match s.phase {
         Phase::ServicePin | Phase::Service(_) => {
@@ -45,7 +49,9 @@ fn refused(s: Session, kind: CardErrorKind) -> Session {
 
 pub(super) fn on_unreadable(s: Session) -> Session {
     match s.phase {
-        Phase::Attract | Phase::CardError { .. } => refused(s, CardErrorKind::Unreadable),
+        Phase::Attract | Phase::CardError { .. } | Phase::ChipRefused { .. } => {
+            refused(s, CardErrorKind::Unreadable)
+        }
         _ => s,
     }
 }
@@ -69,6 +75,9 @@ pub(super) fn on_card(
     }
     let citizen = Citizen::from(card);
     let generation = s.generation + 1;
+    if let Some(document) = ctx.policy.chip.reads(card.kind) {
+        return chip::start(s, citizen, document, generation, fx);
+    }
     fx.push(Effect::Verify {
         generation,
         citizen: citizen.key.clone(),
@@ -131,7 +140,9 @@ pub(super) fn on_ui(s: Session, ui: UiEvent, ctx: &Ctx, fx: &mut Vec<Effect>) ->
                 ..s
             },
             Phase::ServicePin | Phase::Service(_) => s,
-            _ if s.is_open() || matches!(s.phase, Phase::CardError { .. }) => {
+            _ if s.is_open()
+                || matches!(s.phase, Phase::CardError { .. } | Phase::ChipRefused { .. }) =>
+            {
                 s.wiped(fx, ctx.policy.default_lang)
             }
             _ => s,

@@ -9,6 +9,7 @@
 //! (service, form pages, review, submit), [`mine`] (my applications, rating) and
 //! [`service`] (service mode: PIN pad, roles, actions, the settings form).
 
+mod chip;
 mod citizen;
 mod form;
 mod mine;
@@ -22,6 +23,7 @@ use dost_api::{ApplicationId, ApplicationState, Lang};
 
 use crate::card::{AcceptedDocument, CardData, Citizen, CitizenKey, OfflineAuth};
 use crate::catalog::Catalog;
+use crate::chip::{ChipDocument, ChipOutcome, ChipPolicy, ChipRefusal};
 use crate::pin::{PinResult, Role};
 use crate::settings::{Settings, SettingsDraft};
 use crate::view::{
@@ -41,6 +43,8 @@ pub struct Policy {
     pub default_lang: Lang,
     /// Service mode closes after this long without a touch.
     pub service_idle_ms: u64,
+    /// Which documents must show a genuine chip, and what a chip read's outcome means.
+    pub chip: ChipPolicy,
 }
 
 impl Default for Policy {
@@ -53,6 +57,7 @@ impl Default for Policy {
             card_error_ms: 15_000,
             default_lang: Lang::Az,
             service_idle_ms: 120_000,
+            chip: ChipPolicy::default(),
         }
     }
 }
@@ -145,6 +150,19 @@ pub enum Phase {
     ServicePin,
     /// Service mode: a role's screen.
     Service(Role),
+    /// The OCR MRZ was accepted; the document's chip is being read ("keep your card on the
+    /// reader"). No session is open yet.
+    ReadingChip {
+        document: ChipDocument,
+        /// 0 to 100.
+        percent: u8,
+        since_ms: u64,
+    },
+    /// The chip policy refused the card: no session was opened.
+    ChipRefused {
+        refusal: ChipRefusal,
+        since_ms: u64,
+    },
 }
 
 /// Service mode's own state: the PIN pad, the last action's message, the settings form.
@@ -264,6 +282,16 @@ pub enum Event {
     },
     /// Time passes (sent about twice a second).
     Tick,
+    /// The chip read of this generation is this far (0 to 100).
+    ChipProgress {
+        generation: u64,
+        percent: u8,
+    },
+    /// The chip read of this generation ended.
+    ChipRead {
+        generation: u64,
+        outcome: ChipOutcome,
+    },
 }
 
 /// Work for the runtime.
@@ -308,6 +336,17 @@ pub enum Effect {
         settings: Box<Settings>,
         original: Box<Settings>,
     },
+    /// Read and verify the chip of the card whose MRZ was just accepted; the result comes
+    /// back as [`Event::ChipRead`] (progress as [`Event::ChipProgress`]).
+    ReadChip {
+        generation: u64,
+        document: ChipDocument,
+    },
+    /// A card was refused by the chip policy: keep an audit entry (no personal data).
+    ChipRefused {
+        document: ChipDocument,
+        refusal: ChipRefusal,
+    },
 }
 
 /// Read-only context of a step.
@@ -351,7 +390,10 @@ impl Session {
 
     /// A citizen's session is open (a card was accepted or is being checked).
     pub fn is_open(&self) -> bool {
-        !matches!(self.phase, Phase::Attract | Phase::CardError { .. })
+        !matches!(
+            self.phase,
+            Phase::Attract | Phase::CardError { .. } | Phase::ChipRefused { .. }
+        )
     }
 
     /// The PIN pad or a role's screen is showing.
@@ -430,12 +472,22 @@ pub fn step(mut s: Session, event: Event, now_ms: u64, ctx: &Ctx) -> (Session, V
         Event::ServiceDone(message) => service::on_done(s, message),
         Event::SettingsLoaded(result) => service::on_settings_loaded(s, result),
         Event::SettingsSaved(result) => service::on_settings_saved(s, result),
+        Event::ChipProgress {
+            generation,
+            percent,
+        } if generation == s.generation => chip::on_progress(s, percent),
+        Event::ChipRead {
+            generation,
+            outcome,
+        } if generation == s.generation => chip::on_read(s, outcome, ctx, &mut fx),
         // A result for a session that no longer exists.
         Event::Verified { .. }
         | Event::Stored { .. }
         | Event::StoreFailed { .. }
         | Event::Applications { .. }
-        | Event::Reprinted { .. } => s,
+        | Event::Reprinted { .. }
+        | Event::ChipProgress { .. }
+        | Event::ChipRead { .. } => s,
     };
     (s, fx)
 }
@@ -466,10 +518,13 @@ fn on_ui(s: Session, ui: UiEvent, ctx: &Ctx, fx: &mut Vec<Effect>) -> Session {
         | UiEvent::OpenCatalog
         | UiEvent::EndSession
         | UiEvent::ToggleLargeText
-        | UiEvent::ToggleHighContrast => citizen::on_ui(s, ui, ctx, fx),
+        | UiEvent::ToggleHighContrast
+        | UiEvent::DemoInsertPhotocopy => citizen::on_ui(s, ui, ctx, fx),
     }
 }
 
+#[cfg(test)]
+mod chip_tests;
 #[cfg(test)]
 #[cfg(test)]
 mod tests;

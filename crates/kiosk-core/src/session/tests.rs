@@ -116,6 +116,7 @@ enum P {
     Detail,
     Rating,
     Service(Option<Role>),
+    Chip,
 }
 
 fn phase(s: &Session) -> P {
@@ -135,6 +136,7 @@ fn phase(s: &Session) -> P {
         Phase::Rating { .. } => P::Rating,
         Phase::ServicePin => P::Service(None),
         Phase::Service(role) => P::Service(Some(*role)),
+        Phase::ReadingChip { .. } | Phase::ChipRefused { .. } => P::Chip,
     }
 }
 

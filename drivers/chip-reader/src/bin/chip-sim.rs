@@ -4,7 +4,7 @@
 //!              [--photocopy] [--once]
 //!     chip-sim --print-demo-csca      # the demo root as PEM (NOT FOR PRODUCTION)
 //!
-//! The chip is signed by the demo CSCA (drivers/chip-reader/demo/demo-csca.pem, NOT FOR
+//! The chip is signed by the demo CSCA (config/trust/demo/demo-csca.pem, NOT FOR
 //! PRODUCTION). Specimen names are those of `card_reader::sim::specimens` (default
 //! `aze_id_card`). Start pcscd with the vpcd driver first; the simulator connects to it.
 

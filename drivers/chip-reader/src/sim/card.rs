@@ -17,9 +17,10 @@ use crate::sm::SecureMessaging;
 use crate::tlv;
 use crate::transport::{Transport, TransportError};
 
-/// ATR of the simulated card (contactless-style, T=1).
+/// ATR of the simulated card: a PC/SC constructed ATR of a contactless ISO 14443-4 card
+/// (`3B 88 80 01`, 8 historical bytes, check byte TCK).
 pub const ATR: [u8; 13] = [
-    0x3B, 0x88, 0x80, 0x01, 0x00, 0x00, 0x00, 0x00, 0x77, 0x81, 0x81, 0x00, 0x7F,
+    0x3B, 0x88, 0x80, 0x01, 0x00, 0x00, 0x00, 0x00, 0x77, 0x81, 0x81, 0x00, 0x7E,
 ];
 
 enum Pending {

@@ -1,6 +1,6 @@
 //! The demo PKI and specimen chip. **NOT FOR PRODUCTION**: every key here is derived from a
 //! public seed string, so anyone can sign cards with it. A deployment never trusts
-//! `demo/demo-csca.pem`; the kiosk demo does, to show a card that passes.
+//! `config/trust/demo/demo-csca.pem`; the kiosk demo does, to show a card that passes.
 
 use super::pki::{self, PkiError, SignerKey};
 use super::profile::{CaKey, DocumentSigner, Forgery, Personalisation, SimAccess};
