@@ -8,7 +8,12 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+mod citizen;
 mod ids;
+pub use citizen::{
+    HelpRequest, LOOKUP_CODE_LEN, NextAction, QUEUE_TICKETS_PATH, Rejection, STATUS_PAGE_PATH,
+    Texts, TicketRequest, TicketResponse, lookup_code,
+};
 pub use ids::{
     ApplicationId, ApplicationIdError, Fin, FinError, Lang, is_fin, is_kiosk_code, mask_fin,
 };
@@ -199,6 +204,9 @@ pub struct ApplicationStatus {
     pub state: ApplicationState,
     pub received_at: DateTime<Utc>,
     pub history: Vec<StatusEntry>,
+    /// Why the application was rejected and what the citizen can do (rejected ones only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rejection: Option<Rejection>,
 }
 
 /// Body of `POST /v1/citizens/applications`.
@@ -232,6 +240,10 @@ pub struct VerifyResponse {
     /// `malformed`; see [`verify_reason`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// The citizen's name as the population register spells it in Azerbaijani ("Əli
+    /// Məmmədov"; the MRZ only has "ALI MAMMADOV"), when the centre knows it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
 }
 
 /// Values of [`VerifyResponse::reason`].
@@ -305,6 +317,9 @@ pub struct Heartbeat {
     /// Why the last remote configuration was refused, if it was.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config_error: Option<String>,
+    /// Citizens waiting for a staff member at this kiosk.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub help_requests: Vec<HelpRequest>,
 }
 
 /// A citizen's satisfaction rating after a finished session (DOST measures service quality).

@@ -29,6 +29,9 @@ pub struct CentralConfig {
     pub admin_token: Option<String>,
     /// Document served by `GET /v1/catalog` (404 when `None`).
     pub catalog_json: Option<serde_json::Value>,
+    /// Citizens' names in Azerbaijani spelling by FİN, as a population register would give
+    /// them (the demo's specimen card); more with `POST /admin/citizens`.
+    pub citizen_names: Vec<(String, String)>,
 }
 
 impl fmt::Debug for CentralConfig {
@@ -44,6 +47,7 @@ impl fmt::Debug for CentralConfig {
                 &self.admin_token.as_ref().map(|_| "<redacted>"),
             )
             .field("catalog_json", &self.catalog_json.is_some())
+            .field("citizen_names", &self.citizen_names.len())
             .finish()
     }
 }
@@ -58,6 +62,7 @@ impl CentralConfig {
             kiosk_tokens: Vec::new(),
             admin_token: None,
             catalog_json: None,
+            citizen_names: Vec::new(),
         }
     }
 }

@@ -6,6 +6,7 @@
 mod admin;
 mod faults;
 mod guard;
+mod queue;
 mod v1;
 
 use std::sync::{Arc, RwLock};
@@ -29,6 +30,7 @@ use crate::error::CentralError;
 use crate::store::Store;
 
 pub use admin::{AdminStateChange, RevokeRequest};
+pub use queue::CitizenName;
 
 /// Largest request body accepted (`POST /v1/applications`); smaller routes have smaller limits.
 pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
@@ -264,6 +266,10 @@ pub(crate) fn router(st: Shared) -> Router {
             "/ratings",
             limited(post(v1::ratings), MAX_MEDIUM_BODY_BYTES),
         )
+        .route(
+            dost_api::QUEUE_TICKETS_PATH,
+            limited(post(queue::issue_ticket), MAX_SMALL_BODY_BYTES),
+        )
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(
@@ -282,6 +288,10 @@ pub(crate) fn router(st: Shared) -> Router {
         .route(
             "/revoked",
             limited(post(admin::revoke), MAX_SMALL_BODY_BYTES),
+        )
+        .route(
+            "/citizens",
+            limited(post(queue::put_citizen), MAX_SMALL_BODY_BYTES),
         )
         .route(
             "/kiosks/{id}/config",
@@ -303,6 +313,11 @@ pub(crate) fn router(st: Shared) -> Router {
         .nest(dost_api::API_PREFIX, v1)
         .nest("/admin", admin)
         .route("/healthz", get(|| async { StatusCode::NO_CONTENT }))
+        // Public: what a citizen's phone opens from the QR code (no token, no personal data).
+        .route(
+            &format!("{}/{{number}}", dost_api::STATUS_PAGE_PATH),
+            get(queue::status_page),
+        )
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

@@ -111,14 +111,21 @@ pub(super) async fn verify(
         return Ok(Json(VerifyResponse {
             valid: false,
             reason: Some(dost_api::verify_reason::MALFORMED.into()),
+            display_name: None,
         }));
     }
     let doc = req.document_number;
-    let revoked = db(&st, move |s| s.is_revoked(&doc)).await?;
+    let fin = req.fin.clone();
+    let (revoked, name) = db(&st, move |s| {
+        Ok((s.is_revoked(&doc)?, s.citizen_name(&fin)?))
+    })
+    .await?;
     tracing::debug!(fin = %mask_fin(&req.fin), revoked, "verify");
     Ok(Json(VerifyResponse {
         valid: !revoked,
         reason: revoked.then(|| dost_api::verify_reason::REVOKED.into()),
+        // The name only goes with a valid document.
+        display_name: name.filter(|_| !revoked),
     }))
 }
 
