@@ -6,6 +6,9 @@ use super::*;
 use crate::screen::{Facts, ViewCtx, view};
 use crate::view::ScreenId;
 
+/// Events with the time (ms) they happen at.
+type Timed = Vec<(u64, Event)>;
+
 /// Runs `(time in ms, event)` pairs from a fresh session; results are answered for the
 /// current generation.
 fn run_at(policy: &Policy, events: Vec<(u64, Event)>) -> (Session, Vec<Effect>) {
@@ -75,7 +78,7 @@ fn double_taps_are_ignored_until_the_screen_has_been_shown() {
         ev
     };
     let submit = || ui(UiEvent::Submit);
-    let table: Vec<(&str, Vec<(u64, Event)>, P)> = vec![
+    let table: Vec<(&str, Timed, P)> = vec![
         (
             "next then submit 150 ms apart: the review stays",
             with(vec![(10_000, ui(UiEvent::Next)), (10_150, submit())]),
