@@ -78,6 +78,10 @@ pub struct KioskSection {
     /// Days after the centre confirms an application before its personal data is purged.
     #[serde(default = "d_purge")]
     pub purge_after_days: u32,
+    /// Where the kiosk stands in the centre ("Zal 1, girişin sağında"): staff called by a
+    /// citizen find it by this (staff screen, heartbeat).
+    #[serde(default)]
+    pub location: String,
 }
 
 fn d_purge() -> u32 {
@@ -126,17 +130,25 @@ pub struct SessionSection {
     pub offline_auth: OfflineAuth,
     /// How long a card error stays on screen before the attract screen returns.
     pub card_error_s: u32,
+    /// Taps on a screen shown less than this long ago are ignored (double taps; 0: none).
+    pub tap_guard_ms: u32,
 }
+
+/// Least warning before an idle session ends (WCAG 2.2.1: at least 20 s to extend it).
+pub const MIN_COUNTDOWN_S: u32 = 20;
+/// Longest tap guard.
+pub const MAX_TAP_GUARD_MS: u32 = 2000;
 
 impl Default for SessionSection {
     fn default() -> Self {
         Self {
             idle_timeout_s: 45,
-            countdown_s: 10,
+            countdown_s: MIN_COUNTDOWN_S,
             default_lang: Lang::Az,
             accept: vec![AcceptedDocument::AzeIdCard, AcceptedDocument::Passport],
             offline_auth: OfflineAuth::Allow,
             card_error_s: 15,
+            tap_guard_ms: 500,
         }
     }
 }
@@ -256,6 +268,10 @@ pub struct CentralSection {
     pub heartbeat_s: u32,
     #[serde(default = "d_refresh")]
     pub status_refresh_s: u32,
+    /// What receipt and ticket QR codes open: `{central}`, `{number}` and `{code}` filled in
+    /// (checked as it is read; default: the centre's own status page).
+    #[serde(default)]
+    pub status_url_template: kiosk_core::status_link::StatusLinkTemplate,
 }
 
 fn d_timeout() -> u32 {
@@ -325,12 +341,15 @@ impl KioskConfig {
         if !(20..=600).contains(&s.idle_timeout_s) {
             add("session", "idle_timeout_s", "between 20 and 600 seconds");
         }
-        if s.countdown_s == 0 || s.countdown_s >= s.idle_timeout_s {
+        if s.countdown_s < MIN_COUNTDOWN_S || s.countdown_s >= s.idle_timeout_s {
             add(
                 "session",
                 "countdown_s",
-                "more than 0 and less than idle_timeout_s",
+                "at least 20 seconds (time to answer the warning) and less than idle_timeout_s",
             );
+        }
+        if s.tap_guard_ms > MAX_TAP_GUARD_MS {
+            add("session", "tap_guard_ms", "0 to 2000 milliseconds");
         }
         if s.accept.is_empty() {
             add("session", "accept", "accept at least one document type");
@@ -429,6 +448,8 @@ impl KioskConfig {
             card_error_ms: u64::from(s.card_error_s) * 1000,
             default_lang: s.default_lang,
             service_idle_ms: u64::from(self.service.idle_close_s) * 1000,
+            tap_guard_ms: u64::from(s.tap_guard_ms),
+            ..Policy::default()
         }
     }
 
@@ -484,3 +505,5 @@ impl KioskConfig {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_citizen;

@@ -1,4 +1,5 @@
-//! The narrow edges of the event loop: the centre, the outbox, the print queue and the clock.
+//! The narrow edges of the event loop: the centre, the outbox, the print queue, the clock and
+//! the sounds.
 //! The kiosk runs with the real ones (HTTP client, SQLite store, printer worker, system clock);
 //! the event loop's unit tests run with fakes.
 
@@ -7,14 +8,15 @@ use std::pin::Pin;
 use std::sync::mpsc as std_mpsc;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use dost_api::{ApplicationStatus, Lang};
+use dost_api::{ApplicationStatus, Lang, TicketRequest, TicketResponse};
 use kiosk_core::card::CitizenKey;
-use kiosk_core::print::ReceiptTemplate;
+use kiosk_core::print::{ReceiptTemplate, TicketTemplate};
 use kiosk_core::session::{AppRecord, Submission, VerifyOutcome};
+use kiosk_core::view::ScreenId;
 
 use crate::central::CentralClient;
 use crate::printing::PrinterCmd;
-use crate::store::{StoreError, StoreHandle, Stored};
+use crate::store::{StoreError, StoreHandle, Stored, StoredTicket};
 
 /// A future the edges return (boxed, so the traits can be used as objects).
 pub type BoxFut<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
@@ -25,21 +27,53 @@ pub trait Centre: Send + Sync + 'static {
     fn verify(&self, citizen: CitizenKey, document_number: String) -> BoxFut<VerifyOutcome>;
     /// The citizen's applications at the centre (None: the centre could not be asked).
     fn applications(&self, citizen: CitizenKey) -> BoxFut<Option<Vec<ApplicationStatus>>>;
+    /// [`Centre::verify`] with the citizen's name in Azerbaijani spelling, when the centre
+    /// gives it.
+    fn verify_named(
+        &self,
+        citizen: CitizenKey,
+        document_number: String,
+    ) -> BoxFut<(VerifyOutcome, Option<String>)>;
+    /// A queue ticket numbered by the centre (None: the centre could not be asked; the kiosk
+    /// numbers it).
+    fn issue_ticket(&self, ticket: TicketRequest) -> BoxFut<Option<TicketResponse>>;
 }
 
 impl Centre for CentralClient {
     fn verify(&self, citizen: CitizenKey, document_number: String) -> BoxFut<VerifyOutcome> {
+        let named = self.verify_named(citizen, document_number);
+        Box::pin(async move { named.await.0 })
+    }
+
+    fn verify_named(
+        &self,
+        citizen: CitizenKey,
+        document_number: String,
+    ) -> BoxFut<(VerifyOutcome, Option<String>)> {
         let client = self.clone();
         Box::pin(async move {
             match client.verify(&citizen, &document_number).await {
-                Ok(r) if r.valid => VerifyOutcome::Valid,
+                Ok(r) if r.valid => (VerifyOutcome::Valid, r.display_name),
                 Ok(r) => {
                     tracing::info!(reason = ?r.reason, "centre did not confirm the document");
-                    VerifyOutcome::Invalid
+                    (VerifyOutcome::Invalid, None)
                 }
                 Err(e) => {
                     tracing::warn!(error = %e, "cannot verify the document with the centre");
-                    VerifyOutcome::Unreachable
+                    (VerifyOutcome::Unreachable, None)
+                }
+            }
+        })
+    }
+
+    fn issue_ticket(&self, ticket: TicketRequest) -> BoxFut<Option<TicketResponse>> {
+        let client = self.clone();
+        Box::pin(async move {
+            match client.issue_ticket(&ticket).await {
+                Ok(answer) => Some(answer),
+                Err(e) => {
+                    tracing::warn!(error = %e, "the centre did not number the ticket; numbered here");
+                    None
                 }
             }
         })
@@ -82,6 +116,18 @@ pub trait Outbox: Send + Sync + 'static {
         lang: Lang,
         now: DateTime<Utc>,
     ) -> BoxFut<Result<(), StoreError>>;
+    /// Keeps a queue ticket (numbered by the centre's `answer`, else by the kiosk) with its
+    /// print job when `print`.
+    fn store_ticket(
+        &self,
+        request: TicketRequest,
+        answer: Option<TicketResponse>,
+        template: TicketTemplate,
+        print: bool,
+        now: DateTime<Utc>,
+    ) -> BoxFut<Result<StoredTicket, StoreError>>;
+    /// Keeps a citizen's call for staff from `screen`.
+    fn call_staff(&self, screen: ScreenId, now: DateTime<Utc>) -> BoxFut<Result<(), StoreError>>;
 }
 
 /// The store of a kiosk with this identity.
@@ -151,6 +197,46 @@ impl Outbox for StoreOutbox {
                 .await
         })
     }
+
+    fn store_ticket(
+        &self,
+        request: TicketRequest,
+        answer: Option<TicketResponse>,
+        template: TicketTemplate,
+        print: bool,
+        now: DateTime<Utc>,
+    ) -> BoxFut<Result<StoredTicket, StoreError>> {
+        self.store_ticket_now(request, answer, template, print, now)
+    }
+
+    fn call_staff(&self, screen: ScreenId, now: DateTime<Utc>) -> BoxFut<Result<(), StoreError>> {
+        let store = self.store.clone();
+        Box::pin(async move {
+            store
+                .call(move |s| s.add_help_call(screen, now).map(drop))
+                .await
+        })
+    }
+}
+
+impl StoreOutbox {
+    fn store_ticket_now(
+        &self,
+        request: TicketRequest,
+        answer: Option<TicketResponse>,
+        template: TicketTemplate,
+        print: bool,
+        now: DateTime<Utc>,
+    ) -> BoxFut<Result<StoredTicket, StoreError>> {
+        let (store, code) = (self.store.clone(), self.kiosk_code.clone());
+        Box::pin(async move {
+            store
+                .call(move |s| {
+                    s.store_ticket(&code, &request, answer.as_ref(), &template, print, now)
+                })
+                .await
+        })
+    }
 }
 
 /// The printer worker's queue.
@@ -203,6 +289,46 @@ impl Clock for SystemClock {
     }
     fn now(&self) -> DateTime<Utc> {
         Utc::now()
+    }
+}
+
+/// Sounds, as the event loop plays them.
+pub trait Sound: Send + Sync + 'static {
+    fn play(&self, cue: kiosk_core::session::SoundCue);
+}
+
+/// Plays cues on the machine's speaker with ALSA's `aplay` (a short tone written once to the
+/// data directory), when there is one; otherwise the cue is only logged.
+pub struct SystemSound {
+    pub dir: std::path::PathBuf,
+}
+
+impl Sound for SystemSound {
+    fn play(&self, cue: kiosk_core::session::SoundCue) {
+        tracing::debug!(?cue, "sound");
+        let path = self.dir.join("idle-warning.wav");
+        let ready = path.exists()
+            || crate::platform::fs::replace_atomically(&path, &super::sound::tone_wav(), Some(0o644))
+                .is_ok();
+        if !ready {
+            return;
+        }
+        // Not waited for here: a thread reaps the player.
+        match std::process::Command::new("aplay")
+            .arg("-q")
+            .arg(&path)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+        {
+            Ok(mut child) => {
+                let _ = std::thread::Builder::new()
+                    .name("sound".into())
+                    .spawn(move || child.wait());
+            }
+            Err(e) => tracing::debug!(error = %e, "no sound player"),
+        }
     }
 }
 

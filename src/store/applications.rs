@@ -11,7 +11,7 @@ use kiosk_core::print::{PrintDoc, ReceiptTemplate};
 use kiosk_core::session::{AppRecord, Submission};
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 
-use super::status_cache::parse_history;
+use super::status_cache::{parse_history, parse_rejection};
 use super::{Store, StoreError};
 
 /// What `submit` stored.
@@ -88,7 +88,8 @@ impl Store {
         )?;
         let print_job = match receipt {
             Some(template) => {
-                let doc = PrintDoc::Receipt(template.fill(sub, &application_id, now));
+                let doc =
+                    PrintDoc::Receipt(template.fill(sub, &application_id, &idempotency_key, now));
                 Some(super::print_jobs::insert(
                     &tx,
                     Some(application_id.as_str()),
@@ -209,7 +210,7 @@ impl Store {
         let tag = self.keys.fin_tag(citizen_key);
         let mut out: BTreeMap<String, AppRecord> = BTreeMap::new();
         let mut stmt = self.conn.prepare_cached(
-            "SELECT a.id, a.service_id, a.sync_state, c.state, c.as_of, c.history
+            "SELECT a.id, a.service_id, a.sync_state, c.state, c.as_of, c.history, c.rejection
              FROM applications a LEFT JOIN status_cache c ON c.application_id = a.id
              WHERE a.fin_tag = ?1",
         )?;
@@ -221,6 +222,7 @@ impl Store {
                 state: r.get(3)?,
                 as_of: r.get(4)?,
                 history: r.get(5)?,
+                rejection: r.get(6)?,
             })
         })?;
         for row in rows {
@@ -228,7 +230,7 @@ impl Store {
         }
         // Applications made at other kiosks, known from the centre earlier.
         let mut stmt = self.conn.prepare_cached(
-            "SELECT application_id, service_id, state, as_of, history FROM status_cache
+            "SELECT application_id, service_id, state, as_of, history, rejection FROM status_cache
              WHERE fin_tag = ?1",
         )?;
         let rows = stmt.query_map(params![tag], |r| {
@@ -239,6 +241,7 @@ impl Store {
                 state: r.get(2)?,
                 as_of: r.get(3)?,
                 history: r.get(4)?,
+                rejection: r.get(5)?,
             })
         })?;
         for row in rows {
@@ -281,6 +284,7 @@ struct Row {
     state: Option<String>,
     as_of: Option<DateTime<Utc>>,
     history: Option<String>,
+    rejection: Option<String>,
 }
 
 impl Row {
@@ -301,6 +305,7 @@ impl Row {
             as_of: self.as_of,
             pending_upload: self.pending,
             history: parse_history(self.history.as_deref()),
+            rejection: parse_rejection(self.rejection.as_deref()),
         });
     }
 }

@@ -77,6 +77,33 @@ const STEPS: &[Step] = &[
     ),
     // 3: HKDF/HMAC keys, SQLite-form timestamps, print jobs as documents.
     Step::Rekey,
+    // 4: queue tickets (an outbox like applications: numbered offline ones wait for the
+    // centre), citizens' calls for staff, and the centre's reasons of rejected applications.
+    Step::Sql(
+        "CREATE TABLE queue_tickets (
+        id TEXT PRIMARY KEY,
+        service_id TEXT NOT NULL,
+        number TEXT NOT NULL,
+        offline INTEGER NOT NULL CHECK (offline IN (0, 1)),
+        payload BLOB,
+        issued_at TEXT NOT NULL,
+        people_ahead INTEGER,
+        wait_min INTEGER,
+        sync_state TEXT NOT NULL CHECK (sync_state IN ('pending','synced','rejected')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT
+     );
+     CREATE INDEX queue_tickets_pending ON queue_tickets(sync_state, issued_at);
+     CREATE TABLE ticket_seq (day TEXT PRIMARY KEY, seq INTEGER NOT NULL);
+     CREATE TABLE help_calls (
+        id TEXT PRIMARY KEY,
+        asked_at TEXT NOT NULL,
+        screen TEXT NOT NULL,
+        answered_at TEXT
+     );
+     CREATE INDEX help_calls_open ON help_calls(answered_at, asked_at);
+     ALTER TABLE status_cache ADD COLUMN rejection TEXT;",
+    ),
 ];
 
 /// The schema version this build writes.
@@ -179,7 +206,10 @@ pub(super) fn build_legacy(conn: &Connection, version: i64) {
             Step::Sql(sql) => conn
                 .execute_batch(sql)
                 .unwrap_or_else(|e| panic!("step {}: {e}", i + 1)),
-            Step::Rekey => panic!("step {} has no SQL of its own", i + 1),
+            // What the re-keying changes in the schema (the rest rewrites rows).
+            Step::Rekey => conn
+                .execute_batch("ALTER TABLE print_jobs ADD COLUMN doc TEXT;")
+                .unwrap_or_else(|e| panic!("step {}: {e}", i + 1)),
         }
         conn.pragma_update(None, "user_version", (i + 1) as i64)
             .unwrap_or_else(|e| panic!("{e}"));

@@ -137,6 +137,55 @@ pub fn status_url(link: &StatusLink, id: &ApplicationId, key: &str) -> String {
     }
 }
 
+/// What a queue ticket says besides its number and place: made before the ticket is
+/// numbered, filled in when it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TicketTemplate {
+    pub lang: Lang,
+    pub center_name: String,
+    pub service_title: String,
+    /// Where the QR code leads.
+    pub status_link: StatusLink,
+}
+
+impl TicketTemplate {
+    /// The ticket numbered `number` (ticket id `ticket_id`, for its lookup code).
+    #[allow(clippy::too_many_arguments)]
+    pub fn fill(
+        &self,
+        number: &str,
+        ticket_id: &str,
+        issued_at: DateTime<Utc>,
+        people_ahead: Option<u64>,
+        wait_min: Option<u64>,
+        offline: bool,
+        sms: bool,
+    ) -> TicketDoc {
+        TicketDoc {
+            lang: self.lang,
+            center_name: self.center_name.clone(),
+            service_title: self.service_title.clone(),
+            number: number.to_owned(),
+            issued_at: issued_at.with_timezone(&chrono_tz::Asia::Baku).naive_local(),
+            people_ahead,
+            wait_min,
+            offline,
+            status_url: self.status_url(number, ticket_id),
+            sms,
+        }
+    }
+
+    /// The ticket's place in the queue.
+    pub fn status_url(&self, number: &str, ticket_id: &str) -> String {
+        if self.status_link.is_empty() {
+            format!("DOST:{number}")
+        } else {
+            self.status_link
+                .url(number, &dost_api::lookup_code(ticket_id))
+        }
+    }
+}
+
 impl ReceiptDoc {
     /// What the QR code carries.
     pub fn lookup_code(&self) -> String {

@@ -250,7 +250,7 @@ pub fn ticket() -> Ticket {
         offline: false,
         status_url: "https://status.dost.gov.az/status/D017?code=3F2A9C41B0".into(),
         sms: true,
-        printing: false,
+        printing: true,
     }
 }
 

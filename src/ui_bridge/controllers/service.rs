@@ -213,6 +213,16 @@ pub(super) fn apply(app: &App, prev: Option<&ViewModel>, vm: &ViewModel) {
     g.set_message(message(m.message.as_ref()));
     g.set_kiosk_id(s(&m.kiosk_id));
     g.set_version(s(&m.version));
+    g.set_help_calls(model(
+        m.help_calls
+            .iter()
+            .map(|c| ui::HelpCallItem {
+                at: s(&c.at),
+                screen: super::session::screen(c.screen),
+            })
+            .collect(),
+    ));
+    g.set_location(s(&m.location));
 }
 
 pub(super) fn wire(app: &App, w: &Wiring) {
@@ -230,6 +240,7 @@ pub(super) fn wire(app: &App, w: &Wiring) {
                 A::Refresh => ServiceAction::Refresh,
                 A::OpenSettings => ServiceAction::OpenSettings,
                 A::SaveSettings => ServiceAction::SaveSettings,
+                A::HelpAnswered => ServiceAction::HelpAnswered,
             }));
         });
     }

@@ -35,6 +35,7 @@ pub(crate) fn screen(id: view::ScreenId) -> ui::Screen {
         S::ServiceTechnician => ui::Screen::ServiceTechnician,
         S::ServiceStaff => ui::Screen::ServiceStaff,
         S::ServiceSettings => ui::Screen::ServiceSettings,
+        S::QueueTicket => ui::Screen::QueueTicket,
     }
 }
 
