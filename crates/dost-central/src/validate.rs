@@ -215,15 +215,24 @@ pub fn validate_ticket(t: &dost_api::TicketRequest) -> Result<(), String> {
     Ok(())
 }
 
-/// Validates a citizen's display name (letters, spaces, `-`, `'`).
+/// A letter of the names the centre keeps: Latin (with Latin-1 and Latin Extended-A, Ə ə)
+/// and Cyrillic, as the contract's pattern lists them.
+fn is_name_letter(c: char) -> bool {
+    matches!(c,
+        'A'..='Z' | 'a'..='z' | 'À'..='Ö' | 'Ø'..='ö' | 'ø'..='ÿ' | 'Ā'..='ſ' | 'Ə' | 'ə'
+        | 'Ѐ'..='ҁ' | 'Ҋ'..='ӿ')
+}
+
+/// Validates a citizen's display name: up to [`MAX_NAME_CHARS`] letters (see
+/// [`is_name_letter`]), spaces, `-` and `'`, with at least one letter.
 pub fn validate_name(name: &str) -> Result<(), String> {
-    if name.trim().is_empty() {
-        return Err("display_name is empty".into());
-    }
     check_chars("display_name", name, MAX_NAME_CHARS)?;
+    if !name.chars().any(is_name_letter) {
+        return Err("display_name has no letter".into());
+    }
     if !name
         .chars()
-        .all(|c| c.is_alphabetic() || matches!(c, ' ' | '-' | '\''))
+        .all(|c| is_name_letter(c) || matches!(c, ' ' | '-' | '\''))
     {
         return Err("display_name may only hold letters, spaces, - and '".into());
     }

@@ -318,6 +318,14 @@ pub(crate) fn router(st: Shared) -> Router {
             &format!("{}/{{number}}", dost_api::STATUS_PAGE_PATH),
             get(queue::status_page),
         )
+        .route(
+            &format!("{}/", dost_api::STATUS_PAGE_PATH),
+            get(queue::status_page_without_number),
+        )
+        .route(
+            dost_api::STATUS_PAGE_PATH,
+            get(queue::status_page_without_number),
+        )
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

@@ -204,6 +204,25 @@ fn state_index(s: ApplicationState) -> usize {
     }
 }
 
+/// `GET /status` or `/status/` without a number: the not-found page.
+pub(super) async fn status_page_without_number(
+    query: Result<Query<StatusQuery>, QueryRejection>,
+) -> Response {
+    let lang = query
+        .ok()
+        .and_then(|Query(q)| q.lang)
+        .as_deref()
+        .and_then(Lang::parse)
+        .unwrap_or_default();
+    let w = words(lang);
+    page(
+        StatusCode::NOT_FOUND,
+        lang,
+        w.title,
+        &format!("<p>{}</p>", esc(w.unknown)),
+    )
+}
+
 /// `GET /status/{number}?code=…&lang=…`: public, no token; the number and its lookup code
 /// show the state (or the queue place), never personal data. Unknown numbers and wrong codes
 /// look the same (404).
