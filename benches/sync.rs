@@ -56,6 +56,7 @@ fn receipt() -> ReceiptTemplate {
         kiosk_id: "BENCH-K01".into(),
         service_title: "Ünvanlı dövlət sosial yardımı".into(),
         next_steps: vec!["Ailənizin vəziyyəti yerində yoxlanılacaq.".into()],
+        status_link: Default::default(),
     }
 }
 

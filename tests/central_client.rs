@@ -59,6 +59,7 @@ fn heartbeat() -> dost_api::Heartbeat {
         held_receipts: 0,
         receipts_left: None,
         config_error: None,
+        help_requests: Vec::new(),
     }
 }
 

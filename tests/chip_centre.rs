@@ -74,10 +74,10 @@ async fn the_centre_checks_the_chip_signature_over_its_own_challenge() {
     assert!(evidence.active_authentication.is_some());
     let key = CitizenKey::new(dost_api::Fin::parse("5ZX7K2P").ok().as_ref(), "AA1234567");
     let first = client.verify_chip(key.clone(), "AA1234567".into(), Some(evidence.clone()));
-    assert_eq!(first.await, VerifyOutcome::Valid);
+    assert_eq!(first.await.0, VerifyOutcome::Valid);
     // The same answer to a used challenge is refused.
     let again = client.verify_chip(key, "AA1234567".into(), Some(evidence));
-    assert_eq!(again.await, VerifyOutcome::Invalid);
+    assert_eq!(again.await.0, VerifyOutcome::Invalid);
 
     // No centre: no challenge (the kiosk then signs its own).
     stop.cancel();

@@ -88,7 +88,7 @@ async fn demo_card_to_receipt_to_centre() {
         .wait("catalog", |vm| vm.screen == ScreenId::Catalog)
         .await;
     assert!(catalog.services.len() >= 8);
-    demo.send(UiEvent::SelectService("disability-assessment".into()));
+    demo.send(UiEvent::SelectService("employment-history".into()));
     demo.wait("service info", |vm| vm.screen == ScreenId::ServiceInfo)
         .await;
     demo.send(UiEvent::StartForm);
@@ -184,7 +184,10 @@ async fn demo_card_to_receipt_to_centre() {
     assert_eq!(hb.kiosk_id, "DOST-YASAMAL-K01");
     assert!(hb.devices.iter().any(|d| d.name == "receipt_printer"));
 
-    // Finishing wipes the citizen from the screen.
+    // Finishing asks for a rating; skipping it wipes the citizen from the screen.
+    demo.send(UiEvent::EndSession);
+    demo.wait("rating", |vm| vm.screen == ScreenId::Rating)
+        .await;
     demo.send(UiEvent::EndSession);
     let attract = demo
         .wait("attract again", |vm| vm.screen == ScreenId::Attract)
@@ -370,7 +373,7 @@ async fn paper_out_still_takes_the_application_and_prints_after_restock() {
     demo.wait("welcome", |vm| vm.screen == ScreenId::Welcome)
         .await;
     demo.send(UiEvent::OpenCatalog);
-    demo.send(UiEvent::SelectService("disability-assessment".into()));
+    demo.send(UiEvent::SelectService("employment-history".into()));
     demo.wait("service info", |vm| vm.screen == ScreenId::ServiceInfo)
         .await;
     demo.send(UiEvent::StartForm);

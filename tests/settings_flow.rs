@@ -42,7 +42,10 @@ fn write_config(dir: &Path, reader_port: &str) -> PathBuf {
         conf.join("trust/demo/demo-csca.pem"),
     )
     .expect("demo root");
-    let text = std::fs::read_to_string("config/kiosk.toml").expect("demo config");
+    // The test taps at machine speed: no double-tap guard.
+    let text = std::fs::read_to_string("config/kiosk.toml")
+        .expect("demo config")
+        .replace("tap_guard_ms = 500", "tap_guard_ms = 0");
     let path = conf.join("kiosk.toml");
     let demo = KioskConfig::parse(&text, &path).expect("demo parses");
     let with_reader = Settings {
@@ -232,7 +235,7 @@ async fn saved_settings_are_written_and_the_devices_restart_with_them() {
     })
     .await;
     rig.send(UiEvent::OpenCatalog);
-    rig.send(UiEvent::SelectService("disability-assessment".into()));
+    rig.send(UiEvent::SelectService("employment-history".into()));
     rig.send(UiEvent::StartForm);
     rig.wait("form", |vm| vm.screen == ScreenId::Form).await;
     rig.edit("phone", "+994 50 123 45 67");

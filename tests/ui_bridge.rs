@@ -124,6 +124,7 @@ fn form_sample(lang: Lang) -> kiosk_core::view::ViewModel {
         ],
         page: 1,
         pages: 2,
+        desk_only: false,
     });
     vm
 }
@@ -299,8 +300,10 @@ fn bridge_turns_touches_into_events() {
         }]
     );
 
-    // Russian keyboard.
+    // Russian screen: an address is typed in Azerbaijani; the switch key gives Cyrillic.
     ui.show(&form_sample(Lang::Ru));
+    assert!(exists(&ui, "ə") && !exists(&ui, "й"));
+    click(&ui, "Сменить язык клавиатуры");
     assert!(exists(&ui, "й") && exists(&ui, "ё"));
 
     // Review: submit; Done: finish; My applications: back.

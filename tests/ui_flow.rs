@@ -84,6 +84,8 @@ fn demo_flow_by_accessible_labels() {
     // screen well within them).
     cfg.session.idle_timeout_s = 8;
     cfg.session.countdown_s = 4;
+    // The test taps at machine speed: no double-tap guard.
+    cfg.session.tap_guard_ms = 0;
 
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     let ui = SlintUi::new(tx).expect("window on the testing platform");
@@ -156,9 +158,10 @@ fn demo_flow_by_accessible_labels() {
                     tap(&app, d)?;
                 }
                 tap(&app, &t("Next ›"))?;
-                wait_for(t(
-                    "Enter a mobile number: operator code and 7 digits, e.g. 50 123 45 67.",
-                ))
+                wait_for(
+                    t("Enter a mobile number: an operator code ({0}) and 7 digits, e.g. 50 123 45 67.")
+                        .replace("{0}", &kiosk_core::validate::MOBILE_CODES.join(", ")),
+                )
                 .await?;
                 for d in &digits[3..] {
                     tap(&app, d)?;

@@ -257,7 +257,7 @@ fn clipped_texts(app: &dost_kiosk::ui_bridge::App, width: f32, height: f32) -> V
         }
         let inner_flick: Vec<&Vec<TextBox>> = flickables
             .iter()
-            .filter(|(r, _)| !(r.outside_h(&outer) || r.outside_v(&outer)) && *r != outer)
+            .filter(|(r, _)| !(r.outside_h(&outer) || r.outside_v(&outer)))
             .map(|(_, ts)| ts)
             .collect();
         for t in texts_under(c) {
@@ -276,11 +276,192 @@ fn clipped_texts(app: &dost_kiosk::ui_bridge::App, width: f32, height: f32) -> V
     problems
 }
 
+// ---- text that does not fit its box, or that stands on the wrong background ---------------
+
+use i_slint_core::item_rendering::RenderText;
+use i_slint_core::items::{ComplexText, Item, ItemRc, ItemRef, SimpleText, TextOverflow, TextWrap};
+use i_slint_core::layout::Orientation;
+
+/// A visible text of the item tree, with what its own layout asks for.
+#[derive(Debug)]
+struct TextItem {
+    text: String,
+    rect: Rect,
+    wrap: TextWrap,
+    overflow: TextOverflow,
+    /// Its one-line width, and its longest word (word-wrapped texts).
+    preferred_w: f32,
+    min_w: f32,
+    color: [u8; 4],
+    font_px: f32,
+    bold: bool,
+}
+
+fn text_item<T: RenderText + Item>(
+    t: std::pin::Pin<&T>,
+    rc: &ItemRc,
+    wa: &std::rc::Rc<dyn i_slint_core::window::WindowAdapter>,
+    text: String,
+    font_px: f32,
+    bold: bool,
+) -> TextItem {
+    let g = rc.geometry();
+    let origin = rc.map_to_window(g.origin);
+    let h = t.layout_info(Orientation::Horizontal, -1.0, wa, rc);
+    let c = t.color().color();
+    TextItem {
+        text,
+        rect: Rect {
+            x: origin.x,
+            y: origin.y,
+            w: g.size.width,
+            h: g.size.height,
+        },
+        wrap: t.wrap(),
+        overflow: t.overflow(),
+        preferred_w: h.preferred,
+        min_w: h.min,
+        color: [c.red(), c.green(), c.blue(), c.alpha()],
+        font_px,
+        bold,
+    }
+}
+
+/// The product of the opacities above an item (0: not drawn).
+fn opacity_of(rc: &ItemRc) -> f32 {
+    let mut o = 1.0;
+    let mut item = rc.clone();
+    while let Some(parent) =
+        item.parent_item(i_slint_core::item_tree::ParentItemTraversalMode::StopAtPopups)
+    {
+        if let Some(op) = ItemRef::downcast_pin::<i_slint_core::items::Opacity>(item.borrow()) {
+            o *= op.opacity();
+        }
+        item = parent;
+    }
+    o
+}
+
+/// Every visible, drawn text of `app` (not clipped away, not transparent).
+fn text_items(app: &dost_kiosk::ui_bridge::App) -> Vec<TextItem> {
+    use i_slint_core::window::WindowInner;
+    let inner = WindowInner::from_pub(slint::ComponentHandle::window(app));
+    let wa = inner.window_adapter();
+    let root = ItemRc::new_root(inner.component());
+    let mut out = Vec::new();
+    root.visit_descendants(|rc| {
+        if !rc.is_visible() || opacity_of(rc) <= 0.0 {
+            return std::ops::ControlFlow::<()>::Continue(());
+        }
+        let item = rc.borrow();
+        if let Some(t) = ItemRef::downcast_pin::<ComplexText>(item) {
+            let text = t.text().to_string();
+            if !text.trim().is_empty() {
+                let px = t.font_size().get();
+                out.push(text_item(t, rc, &wa, text, px, t.font_weight() >= 600));
+            }
+        } else if let Some(t) = ItemRef::downcast_pin::<SimpleText>(item) {
+            let text = t.text().to_string();
+            if !text.trim().is_empty() {
+                let px = t.font_size().get();
+                out.push(text_item(t, rc, &wa, text, px, t.font_weight() >= 600));
+            }
+        }
+        std::ops::ControlFlow::Continue(())
+    });
+    out
+}
+
+/// WCAG relative luminance of an sRGB colour.
+fn luminance(c: [u8; 4]) -> f64 {
+    let ch = |v: u8| {
+        let v = f64::from(v) / 255.0;
+        if v <= 0.04045 {
+            v / 12.92
+        } else {
+            ((v + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * ch(c[0]) + 0.7152 * ch(c[1]) + 0.0722 * ch(c[2])
+}
+
+/// WCAG contrast ratio of two colours.
+fn contrast(a: [u8; 4], b: [u8; 4]) -> f64 {
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+}
+
+/// Texts that do not fit their box: one-line texts narrower than their words (cut or elided)
+/// and wrapped texts narrower than their longest word (broken inside a word). `elide_ok`:
+/// texts elided on purpose (technical values on the service screens) are allowed.
+fn overflowing_texts(items: &[TextItem], elide_ok: bool) -> Vec<String> {
+    let mut problems = Vec::new();
+    for t in items {
+        let one_line = t.wrap == TextWrap::NoWrap;
+        if one_line && t.preferred_w > t.rect.w + 1.0 {
+            if elide_ok && t.overflow == TextOverflow::Elide {
+                continue;
+            }
+            problems.push(format!(
+                "{:?} does not fit its box on one line (needs {}, has {})",
+                t.text, t.preferred_w, t.rect.w
+            ));
+        }
+        if t.wrap == TextWrap::WordWrap && t.min_w > t.rect.w + 1.0 {
+            problems.push(format!(
+                "{:?} is broken inside a word (its longest word needs {}, has {})",
+                t.text, t.min_w, t.rect.w
+            ));
+        }
+    }
+    problems
+}
+
+/// Texts whose colour stands out less than WCAG asks (4.5:1, 3:1 for large text) from the
+/// pixels actually drawn behind them (the most frequent colour of their box): a text that
+/// slipped off its band or card shows up here.
+fn low_contrast_texts(items: &[TextItem], rgba: &[u8], width: u32, height: u32) -> Vec<String> {
+    let mut problems = Vec::new();
+    for t in items {
+        let (x0, y0) = (t.rect.x.max(0.0) as u32, t.rect.y.max(0.0) as u32);
+        let x1 = ((t.rect.x + t.rect.w) as u32).min(width);
+        let y1 = ((t.rect.y + t.rect.h) as u32).min(height);
+        if x1 <= x0 + 2 || y1 <= y0 + 2 || t.color[3] < 255 {
+            continue;
+        }
+        let mut counts = std::collections::HashMap::<[u8; 4], u32>::new();
+        for y in y0..y1 {
+            for x in x0..x1 {
+                let i = ((y * width + x) * 4) as usize;
+                *counts
+                    .entry([rgba[i], rgba[i + 1], rgba[i + 2], 255])
+                    .or_default() += 1;
+            }
+        }
+        let Some((&background, _)) = counts.iter().max_by_key(|(_, n)| **n) else {
+            continue;
+        };
+        let large = t.font_px >= 24.0 || (t.bold && t.font_px >= 18.66);
+        let need = if large { 3.0 } else { 4.5 };
+        let got = contrast(t.color, background);
+        if got < need {
+            problems.push(format!(
+                "{:?}: contrast {got:.2}:1 on {background:?} (needs {need}:1)",
+                t.text
+            ));
+        }
+    }
+    problems
+}
+
 /// Service screens are for technicians and staff (no accessibility switches there).
 fn is_service_screen(s: ScreenId) -> bool {
     matches!(
         s,
-        ScreenId::ServicePin | ScreenId::ServiceTechnician | ScreenId::ServiceStaff
+        ScreenId::ServicePin
+            | ScreenId::ServiceTechnician
+            | ScreenId::ServiceStaff
+            | ScreenId::ServiceSettings
     )
 }
 
@@ -299,7 +480,13 @@ fn no_text_is_clipped() {
                 let mut vm = sample(screen, lang);
                 vm.large_text = large;
                 let app = dost_kiosk::ui_bridge::render_app(&vm, w, h).unwrap();
-                let problems = clipped_texts(&app, w as f32, h as f32);
+                let mut problems = clipped_texts(&app, w as f32, h as f32);
+                let items = text_items(&app);
+                problems.extend(overflowing_texts(&items, is_service_screen(screen)));
+                let shot = slint::ComponentHandle::window(&app)
+                    .take_snapshot()
+                    .unwrap();
+                problems.extend(low_contrast_texts(&items, shot.as_bytes(), w, h));
                 let _ = slint::ComponentHandle::hide(&app);
                 // DOST_CLIP_DIR=dir keeps a PNG of each screen with a problem, to look at.
                 if let Some(dir) =
@@ -330,4 +517,80 @@ fn no_text_is_clipped() {
         failures.len(),
         failures.join("\n")
     );
+}
+
+/// Text and non-text contrast of the Theme's token pairs, in both palettes: text ≥ 4.5:1 (3:1
+/// for large signs), the edges that show where a control is (text fields, keys, the card
+/// reader's slot, chevrons) ≥ 3:1 (WCAG 1.4.3, 1.4.11).
+#[test]
+fn theme_pairs_meet_wcag_contrast() {
+    let pairs: &[(&str, &str, f64)] = &[
+        ("text", "surface", 4.5),
+        ("text", "background", 4.5),
+        ("text", "key", 4.5),
+        ("text", "key-special", 4.5),
+        ("text", "info-soft", 4.5),
+        ("text", "warning-soft", 4.5),
+        ("text", "danger-soft", 4.5),
+        ("text", "neutral-soft", 4.5),
+        ("text-muted", "surface", 4.5),
+        ("text-muted", "background", 4.5),
+        ("primary", "surface", 4.5),
+        ("primary", "background", 4.5),
+        ("primary", "primary-soft", 4.5),
+        ("on-primary", "primary", 4.5),
+        ("on-primary-muted", "primary", 4.5),
+        ("on-primary-dark", "primary-dark", 4.5),
+        ("on-accent", "accent", 4.5),
+        ("on-status-muted", "success", 4.5),
+        ("danger", "surface", 4.5),
+        ("danger", "danger-soft", 4.5),
+        ("warning", "surface", 4.5),
+        ("warning", "warning-soft", 4.5),
+        ("warning", "accent-soft", 4.5),
+        ("on-status", "success", 3.0),
+        ("on-status", "danger", 3.0),
+        ("info", "info-soft", 3.0),
+        // Non-text: where a control or a drawn sign is.
+        ("border-strong", "surface", 3.0),
+        ("border-strong", "background", 3.0),
+        ("key-edge", "keyboard-bg", 3.0),
+        ("danger", "background", 3.0),
+        ("card-slot", "card-reader", 3.0),
+        ("on-primary-chevron", "primary", 3.0),
+    ];
+    for high_contrast in [false, true] {
+        let colors = dost_kiosk::ui_bridge::theme_colors(high_contrast).unwrap();
+        let get = |name: &str| {
+            colors
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, c)| *c)
+                .unwrap_or_else(|| panic!("no token {name}"))
+        };
+        let mut failures = Vec::new();
+        for (fg, bg, need) in pairs {
+            let got = contrast(get(fg), get(bg));
+            if got < *need {
+                failures.push(format!("{fg} on {bg}: {got:.2}:1 < {need}:1"));
+            }
+        }
+        // High contrast draws edges (no shadows): the reader and the overlays have them.
+        if high_contrast {
+            for (edge, on) in [("card-reader-edge", "surface"), ("overlay-edge", "surface")] {
+                let got = contrast(get(edge), get(on));
+                if got < 3.0 {
+                    failures.push(format!("{edge} on {on}: {got:.2}:1 < 3:1"));
+                }
+            }
+        }
+        assert!(
+            failures.is_empty(),
+            "high contrast {high_contrast}: {}",
+            failures.join("; ")
+        );
+    }
+    // Known values (WCAG 2.x, WebAIM): black on white is 21:1, #767676 on white 4.54:1.
+    assert!((contrast([0, 0, 0, 255], [255, 255, 255, 255]) - 21.0).abs() < 0.01);
+    assert!((contrast([0x76, 0x76, 0x76, 255], [255, 255, 255, 255]) - 4.54).abs() < 0.01);
 }

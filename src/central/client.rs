@@ -235,6 +235,30 @@ impl CentralClient {
         Ok(Some((value, tag)))
     }
 
+    /// `POST /v1/queue/tickets`; checks the answer is for this ticket.
+    pub async fn issue_ticket(
+        &self,
+        ticket: &dost_api::TicketRequest,
+    ) -> Result<dost_api::TicketResponse, CentralError> {
+        let url = self.url(dost_api::QUEUE_TICKETS_PATH);
+        let resp: dost_api::TicketResponse = self.send(self.http.post(url).json(ticket)).await?;
+        if resp.ticket_id != ticket.ticket_id || resp.number.trim().is_empty() {
+            return Err(CentralError::Malformed(
+                "the ticket answer is for another ticket or has no number".into(),
+            ));
+        }
+        if ticket
+            .offline_number
+            .as_ref()
+            .is_some_and(|n| *n != resp.number)
+        {
+            return Err(CentralError::Malformed(
+                "the centre did not keep the printed ticket number".into(),
+            ));
+        }
+        Ok(resp)
+    }
+
     /// `POST /v1/ratings`.
     pub async fn ratings(&self, batch: &RatingBatch) -> Result<RatingBatchResponse, CentralError> {
         self.send(self.http.post(self.url("/ratings")).json(batch))

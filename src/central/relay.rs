@@ -6,7 +6,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use dost_api::SubmitBatch;
+use dost_api::{ItemOutcome, SubmitBatch};
 use kiosk_core::screen::SyncFacts;
 use tokio::sync::{Notify, watch};
 use tokio_util::sync::CancellationToken;
@@ -29,7 +29,13 @@ pub struct SyncStatus {
     pub last_error: Option<String>,
     /// Applications delivered since start.
     pub delivered: u64,
+    /// The applications delivered last (newest last, at most [`RECENT_DELIVERED`]): the done
+    /// screen says "received by DOST" once its number is here.
+    pub recent: Vec<String>,
 }
+
+/// How many delivered application numbers [`SyncStatus::recent`] keeps.
+pub const RECENT_DELIVERED: usize = 64;
 
 impl SyncStatus {
     /// What the service screens show of it.
@@ -78,6 +84,7 @@ impl Relay {
                     Some(self.settings.retry_cap)
                 }
                 Ok(batch) if batch.is_empty() => {
+                    self.deliver_tickets().await;
                     self.deliver_ratings().await;
                     tokio::select! {
                         _ = cancel.cancelled() => return,
@@ -116,6 +123,11 @@ impl Relay {
             Ok(resp) => {
                 *attempt = 0;
                 let results = resp.results;
+                let received: Vec<String> = results
+                    .iter()
+                    .filter(|r| matches!(r.outcome, ItemOutcome::Accepted | ItemOutcome::Replayed))
+                    .map(|r| r.application_id.clone())
+                    .collect();
                 match self.store.call(move |s| s.record_results(&results)).await {
                     Ok(done) => {
                         tracing::info!(sent = n, recorded = done, "outbox batch delivered");
@@ -123,6 +135,9 @@ impl Relay {
                             s.online = true;
                             s.last_error = None;
                             s.delivered += done as u64;
+                            s.recent.extend(received);
+                            let extra = s.recent.len().saturating_sub(RECENT_DELIVERED);
+                            s.recent.drain(..extra);
                         });
                         None
                     }
@@ -156,6 +171,46 @@ impl Relay {
                 }
                 *attempt = attempt.saturating_add(1);
                 Some(wait)
+            }
+        }
+    }
+
+    /// Sends the queue tickets numbered while the centre could not be reached, each once by
+    /// its `ticket_id` (the centre keeps the printed number). A ticket the centre refuses is
+    /// set aside; any other failure ends the pass (tried again at the next one).
+    async fn deliver_tickets(&self) {
+        let pending = match self.store.call(|s| s.pending_tickets(50)).await {
+            Ok(p) => p,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot read the queue tickets");
+                return;
+            }
+        };
+        for ticket in pending {
+            let id = ticket.ticket_id.clone();
+            match self.client.issue_ticket(&ticket).await {
+                Ok(answer) => {
+                    tracing::info!(number = %answer.number, "offline queue ticket delivered");
+                    if let Err(e) = self.store.call(move |s| s.ticket_delivered(&answer)).await {
+                        tracing::warn!(error = %e, "cannot record a delivered ticket");
+                    }
+                }
+                Err(e) if matches!(e.status(), Some(403 | 409 | 422)) => {
+                    tracing::error!(error = %e, "the centre refused a queue ticket; set aside");
+                    let why = e.to_string();
+                    if let Err(e) = self.store.call(move |s| s.ticket_refused(&id, &why)).await {
+                        tracing::warn!(error = %e, "cannot set a ticket aside");
+                    }
+                }
+                Err(e) => {
+                    tracing::debug!(error = %e, "queue tickets not delivered yet");
+                    let why = e.to_string();
+                    let _ = self
+                        .store
+                        .call(move |s| s.ticket_attempt_failed(&id, &why))
+                        .await;
+                    return;
+                }
             }
         }
     }

@@ -170,13 +170,13 @@ pub struct RunArgs {
 #[derive(Debug, Args)]
 pub struct ScreenshotArgs {
     /// Screen name (see --list).
-    #[arg(long, required_unless_present = "list")]
+    #[arg(long, required_unless_present_any = ["list", "state", "list_states"])]
     pub screen: Option<String>,
     /// Language: az, ru or en.
     #[arg(long, default_value = "az")]
     pub lang: String,
     /// Output PNG file.
-    #[arg(long, required_unless_present = "list")]
+    #[arg(long, required_unless_present_any = ["list", "list_states"])]
     pub out: Option<PathBuf>,
     #[arg(long, default_value_t = 1080)]
     pub width: u32,
@@ -185,6 +185,19 @@ pub struct ScreenshotArgs {
     /// List the screens.
     #[arg(long)]
     pub list: bool,
+    /// A state the screen samples do not show (help, rejected, ticket-offline...; see
+    /// --list-states); replaces --screen.
+    #[arg(long)]
+    pub state: Option<String>,
+    /// List the states.
+    #[arg(long)]
+    pub list_states: bool,
+    /// Large text (A+).
+    #[arg(long)]
+    pub large_text: bool,
+    /// High contrast.
+    #[arg(long)]
+    pub contrast: bool,
 }
 
 #[derive(Debug, Subcommand)]

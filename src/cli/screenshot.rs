@@ -15,16 +15,34 @@ pub(super) fn screenshot(args: &ScreenshotArgs) -> Result<ExitCode, String> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let name = args.screen.as_deref().unwrap_or_default();
-    let screen = ScreenId::from_name(name).ok_or_else(|| {
-        let all: Vec<&str> = ScreenId::ALL.iter().map(|s| s.name()).collect();
-        format!("unknown screen `{name}`; screens: {}", all.join(", "))
-    })?;
+    if args.list_states {
+        for s in kiosk_core::samples::STATES {
+            println!("{s}");
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     let lang = Lang::parse(&args.lang)
         .ok_or_else(|| format!("unknown language `{}`: az, ru or en", args.lang))?;
     let out = args.out.as_deref().ok_or("--out FILE.png is required")?;
     let catalog = crate::kit::shipped_catalog().map_err(|e| e.to_string())?;
-    let vm = kiosk_core::samples::view(screen, lang, &catalog);
+    let mut vm = match &args.state {
+        Some(state) => kiosk_core::samples::state(state, lang, &catalog).ok_or_else(|| {
+            format!(
+                "unknown state `{state}`; states: {}",
+                kiosk_core::samples::STATES.join(", ")
+            )
+        })?,
+        None => {
+            let name = args.screen.as_deref().unwrap_or_default();
+            let screen = ScreenId::from_name(name).ok_or_else(|| {
+                let all: Vec<&str> = ScreenId::ALL.iter().map(|s| s.name()).collect();
+                format!("unknown screen `{name}`; screens: {}", all.join(", "))
+            })?;
+            kiosk_core::samples::view(screen, lang, &catalog)
+        }
+    };
+    vm.large_text |= args.large_text;
+    vm.high_contrast |= args.contrast;
     ui_bridge::render_png(&vm, args.width, args.height, out).map_err(|e| e.to_string())?;
     Ok(ExitCode::SUCCESS)
 }

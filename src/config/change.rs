@@ -30,10 +30,12 @@ pub fn decide(running: &KioskConfig, new: &KioskConfig) -> ConfigChange {
     live.session = new.session.clone();
     live.service = new.service.clone();
     live.kiosk.center_name = new.kiosk.center_name.clone();
+    live.kiosk.location = new.kiosk.location.clone();
     let mut restart = Vec::new();
     let identity = |c: &KioskConfig| {
         let mut k = c.kiosk.clone();
         k.center_name.clear();
+        k.location.clear();
         k
     };
     if identity(running) != identity(new) {

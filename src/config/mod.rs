@@ -114,6 +114,10 @@ pub struct KioskSection {
     /// Days after the centre confirms an application before its personal data is purged.
     #[serde(default = "d_purge")]
     pub purge_after_days: u32,
+    /// Where the kiosk stands in the centre ("Zal 1, girişin sağında"): staff called by a
+    /// citizen find it by this (staff screen, heartbeat).
+    #[serde(default)]
+    pub location: String,
 }
 
 fn d_purge() -> u32 {
@@ -162,17 +166,25 @@ pub struct SessionSection {
     pub offline_auth: OfflineAuth,
     /// How long a card error stays on screen before the attract screen returns.
     pub card_error_s: u32,
+    /// Taps on a screen shown less than this long ago are ignored (double taps; 0: none).
+    pub tap_guard_ms: u32,
 }
+
+/// Least warning before an idle session ends (WCAG 2.2.1: at least 20 s to extend it).
+pub const MIN_COUNTDOWN_S: u32 = 20;
+/// Longest tap guard.
+pub const MAX_TAP_GUARD_MS: u32 = 2000;
 
 impl Default for SessionSection {
     fn default() -> Self {
         Self {
             idle_timeout_s: 45,
-            countdown_s: 10,
+            countdown_s: MIN_COUNTDOWN_S,
             default_lang: Lang::Az,
             accept: vec![AcceptedDocument::AzeIdCard, AcceptedDocument::Passport],
             offline_auth: OfflineAuth::Allow,
             card_error_s: 15,
+            tap_guard_ms: 500,
         }
     }
 }
@@ -296,6 +308,10 @@ pub struct CentralSection {
     pub heartbeat_s: u32,
     #[serde(default = "d_refresh")]
     pub status_refresh_s: u32,
+    /// What receipt and ticket QR codes open: `{central}`, `{number}` and `{code}` filled in
+    /// (checked as it is read; default: the centre's own status page).
+    #[serde(default)]
+    pub status_url_template: kiosk_core::status_link::StatusLinkTemplate,
 }
 
 fn d_timeout() -> u32 {
@@ -378,6 +394,8 @@ impl KioskConfig {
             default_lang: s.default_lang,
             service_idle_ms: u64::from(self.service.idle_close_s) * 1000,
             chip: self.chip.policy(),
+            tap_guard_ms: u64::from(s.tap_guard_ms),
+            ..Policy::default()
         }
     }
 
@@ -450,3 +468,5 @@ impl KioskConfig {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_citizen;

@@ -47,11 +47,11 @@ impl KioskConfig {
         if let Err(e) = limits::center_name(&k.center_name) {
             add("kiosk", "center_name", &e.to_string());
         }
-        if s.countdown_s == 0 || s.countdown_s >= s.idle_timeout_s {
+        if s.countdown_s < super::MIN_COUNTDOWN_S || s.countdown_s >= s.idle_timeout_s {
             add(
                 "session",
                 "countdown_s",
-                "more than 0 and less than idle_timeout_s",
+                "at least 20 seconds (time to answer the warning) and less than idle_timeout_s",
             );
         }
         if s.accept.is_empty() {
@@ -143,6 +143,11 @@ impl KioskConfig {
                 "session",
                 "idle_timeout_s",
                 in_range(s.idle_timeout_s, &limits::IDLE_TIMEOUT_S),
+            ),
+            (
+                "session",
+                "tap_guard_ms",
+                in_range(s.tap_guard_ms, &(0..=super::MAX_TAP_GUARD_MS)),
             ),
             (
                 "session",

@@ -34,7 +34,7 @@ fn remote_settings_are_checked_before_use() {
     assert_eq!(next.kiosk.center_name, "DOST Xəzər");
     assert_eq!(next.session.idle_timeout_s, 60);
     assert_eq!(
-        next.session.countdown_s, 10,
+        next.session.countdown_s, 20,
         "unnamed keys take their defaults"
     );
     let bad = cfg.with_remote(&serde_json::json!({"session": {"idle_timeout_s": 5}}));

@@ -142,6 +142,8 @@ pub fn apply_overrides(cfg: &mut KioskConfig, args: &BurnInArgs) -> Result<(), B
         cfg.central.url = url.to_owned();
     }
     cfg.session.idle_timeout_s = cfg.session.idle_timeout_s.max(3600);
+    // The burn-in taps at machine speed: no double-tap guard.
+    cfg.session.tap_guard_ms = 0;
     if args.sessions > 0 {
         if cfg.card_reader.kind != DeviceKind::Simulated {
             return Err(BurnInError::NoSimulatedReader);
@@ -377,12 +379,13 @@ async fn wait_for_outbox(
     }
 }
 
-/// Services whose every field gets a valid sample value (required ones at least).
+/// Application services (not desk ones, which give queue tickets) whose every field gets a
+/// valid sample value (required ones at least).
 fn usable_services(catalog: &Catalog) -> Vec<&Service> {
     catalog
         .services
         .iter()
-        .filter(|svc| sample_answers(svc, 0, Lang::Az).is_some())
+        .filter(|svc| !svc.desk_only && sample_answers(svc, 0, Lang::Az).is_some())
         .collect()
 }
 
@@ -411,7 +414,7 @@ fn fit(text: &str, min_len: Option<usize>, max_len: Option<usize>) -> String {
 
 fn sample_value(f: &Field, seed: u64) -> String {
     match f.kind {
-        FieldKind::Phone => format!(
+        FieldKind::Phone | FieldKind::Mobile => format!(
             "050 {:03} {:02} {:02}",
             100 + seed % 900,
             seed % 100,
@@ -653,7 +656,7 @@ mod tests {
         let usable = usable_services(&cat);
         assert_eq!(
             usable.len(),
-            cat.services.len(),
+            cat.services.iter().filter(|s| !s.desk_only).count(),
             "a service has no valid sample"
         );
         for svc in &cat.services {

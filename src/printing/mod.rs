@@ -3,6 +3,7 @@
 
 pub mod preview;
 pub mod receipt;
+pub mod ticket;
 pub mod worker;
 
 pub use worker::{PrinterCmd, PrinterReport, WorkerSettings, run_worker};

@@ -8,6 +8,7 @@ pub fn encode(doc: &PrintDoc, profile: &PrinterProfile) -> EncodedJob {
     match doc {
         PrintDoc::Receipt(r) => receipt_printer::encode_receipt(&receipt(r), profile),
         PrintDoc::TestPage => receipt_printer::encode_test_page(profile),
+        PrintDoc::Ticket(t) => super::ticket::encode(t, profile),
     }
 }
 
@@ -49,6 +50,8 @@ mod tests {
                 .unwrap_or_default(),
             masked_fin: "5ZX****".into(),
             next_steps: vec!["Sizə zəng ediləcək".into()],
+            status_url: "https://status.dost.gov.az/status/YAS01-261124-0007?code=8D1B2C5958"
+                .into(),
         });
         let job = encode(&doc, &PrinterProfile::default());
         let decoded =
@@ -59,7 +62,7 @@ mod tests {
         assert!(!text.contains("5ZX7"), "{text}");
         assert_eq!(
             decoded.qr_payloads(),
-            vec!["DOST:YAS01-261124-0007".to_owned()]
+            vec!["https://status.dost.gov.az/status/YAS01-261124-0007?code=8D1B2C5958".to_owned()]
         );
         assert!(job.paper_mm > 50.0);
     }

@@ -434,6 +434,7 @@ mod tests {
             kiosk_id: "K1".into(),
             service_title: "Əlilliyin qiymətləndirilməsi".into(),
             next_steps: vec![],
+            status_link: Default::default(),
         };
         let stored = store.call_blocking(move |s| {
             s.submit("YAS01", "K1", &submission, Utc::now(), Some(&template))

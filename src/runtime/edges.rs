@@ -1,4 +1,5 @@
-//! The narrow edges of the event loop: the centre, the outbox, the print queue and the clock.
+//! The narrow edges of the event loop: the centre, the outbox, the print queue, the clock and
+//! the sounds.
 //! The kiosk runs with the real ones (HTTP client, SQLite store, printer worker, system clock);
 //! the event loop's unit tests run with fakes.
 
@@ -7,15 +8,18 @@ use std::pin::Pin;
 use std::sync::mpsc as std_mpsc;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use dost_api::{ApplicationId, ApplicationStatus, ChipEvidence, Lang};
+use dost_api::{
+    ApplicationId, ApplicationStatus, ChipEvidence, Lang, TicketRequest, TicketResponse,
+};
 use kiosk_core::card::CitizenKey;
-use kiosk_core::print::ReceiptTemplate;
+use kiosk_core::print::{ReceiptTemplate, TicketTemplate};
 use kiosk_core::session::{AppRecord, Submission, VerifyOutcome};
+use kiosk_core::view::ScreenId;
 
 use crate::central::CentralClient;
 use crate::chip::read::CentreChallenge;
 use crate::printing::PrinterCmd;
-use crate::store::{StoreError, StoreHandle, Stored};
+use crate::store::{StoreError, StoreHandle, Stored, StoredTicket};
 
 /// A future the edges return (boxed, so the traits can be used as objects).
 pub type BoxFut<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
@@ -26,26 +30,32 @@ pub trait Centre: Send + Sync + 'static {
     fn verify(&self, citizen: CitizenKey, document_number: String) -> BoxFut<VerifyOutcome>;
     /// The citizen's applications at the centre (None: the centre could not be asked).
     fn applications(&self, citizen: CitizenKey) -> BoxFut<Option<Vec<ApplicationStatus>>>;
-    /// [`Centre::verify`] with the evidence of the document's chip, when it was read (this
-    /// default leaves the evidence out).
+    /// [`Centre::verify`] with the evidence of the document's chip, when it was read, and the
+    /// citizen's name in Azerbaijani spelling when the centre gives it (this default leaves
+    /// the evidence out and names no one).
     fn verify_chip(
         &self,
         citizen: CitizenKey,
         document_number: String,
         chip: Option<ChipEvidence>,
-    ) -> BoxFut<VerifyOutcome> {
+    ) -> BoxFut<(VerifyOutcome, Option<String>)> {
         let _ = chip;
-        self.verify(citizen, document_number)
+        let plain = self.verify(citizen, document_number);
+        Box::pin(async move { (plain.await, None) })
     }
     /// An Active Authentication challenge from the centre (`None`: none could be had).
     fn chip_challenge(&self) -> BoxFut<Option<CentreChallenge>> {
         Box::pin(async { None })
     }
+    /// A queue ticket numbered by the centre (None: the centre could not be asked; the kiosk
+    /// numbers it).
+    fn issue_ticket(&self, ticket: TicketRequest) -> BoxFut<Option<TicketResponse>>;
 }
 
 impl Centre for CentralClient {
     fn verify(&self, citizen: CitizenKey, document_number: String) -> BoxFut<VerifyOutcome> {
-        self.verify_chip(citizen, document_number, None)
+        let named = self.verify_chip(citizen, document_number, None);
+        Box::pin(async move { named.await.0 })
     }
 
     fn verify_chip(
@@ -53,7 +63,7 @@ impl Centre for CentralClient {
         citizen: CitizenKey,
         document_number: String,
         chip: Option<ChipEvidence>,
-    ) -> BoxFut<VerifyOutcome> {
+    ) -> BoxFut<(VerifyOutcome, Option<String>)> {
         let client = self.clone();
         Box::pin(async move {
             let with_chip = chip.is_some();
@@ -65,15 +75,28 @@ impl Centre for CentralClient {
                     if with_chip {
                         tracing::info!(chip = ?r.chip, "centre confirmed the document and its chip");
                     }
-                    VerifyOutcome::Valid
+                    (VerifyOutcome::Valid, r.display_name)
                 }
                 Ok(r) => {
                     tracing::info!(reason = ?r.reason, chip = ?r.chip, "centre did not confirm the document");
-                    VerifyOutcome::Invalid
+                    (VerifyOutcome::Invalid, None)
                 }
                 Err(e) => {
                     tracing::warn!(error = %e, "cannot verify the document with the centre");
-                    VerifyOutcome::Unreachable
+                    (VerifyOutcome::Unreachable, None)
+                }
+            }
+        })
+    }
+
+    fn issue_ticket(&self, ticket: TicketRequest) -> BoxFut<Option<TicketResponse>> {
+        let client = self.clone();
+        Box::pin(async move {
+            match client.issue_ticket(&ticket).await {
+                Ok(answer) => Some(answer),
+                Err(e) => {
+                    tracing::warn!(error = %e, "the centre did not number the ticket; numbered here");
+                    None
                 }
             }
         })
@@ -137,6 +160,18 @@ pub trait Outbox: Send + Sync + 'static {
     ) -> BoxFut<Result<(), StoreError>>;
     /// Queues again the receipt of an application that was not taken (false: there is none).
     fn reprint(&self, application_id: ApplicationId) -> BoxFut<Result<bool, StoreError>>;
+    /// Keeps a queue ticket (numbered by the centre's `answer`, else by the kiosk) with its
+    /// print job when `print`.
+    fn store_ticket(
+        &self,
+        request: TicketRequest,
+        answer: Option<TicketResponse>,
+        template: TicketTemplate,
+        print: bool,
+        now: DateTime<Utc>,
+    ) -> BoxFut<Result<StoredTicket, StoreError>>;
+    /// Keeps a citizen's call for staff from `screen`.
+    fn call_staff(&self, screen: ScreenId, now: DateTime<Utc>) -> BoxFut<Result<(), StoreError>>;
 }
 
 /// The store of a kiosk with this identity.
@@ -215,6 +250,46 @@ impl Outbox for StoreOutbox {
                 .await
         })
     }
+
+    fn store_ticket(
+        &self,
+        request: TicketRequest,
+        answer: Option<TicketResponse>,
+        template: TicketTemplate,
+        print: bool,
+        now: DateTime<Utc>,
+    ) -> BoxFut<Result<StoredTicket, StoreError>> {
+        self.store_ticket_now(request, answer, template, print, now)
+    }
+
+    fn call_staff(&self, screen: ScreenId, now: DateTime<Utc>) -> BoxFut<Result<(), StoreError>> {
+        let store = self.store.clone();
+        Box::pin(async move {
+            store
+                .call(move |s| s.add_help_call(screen, now).map(drop))
+                .await
+        })
+    }
+}
+
+impl StoreOutbox {
+    fn store_ticket_now(
+        &self,
+        request: TicketRequest,
+        answer: Option<TicketResponse>,
+        template: TicketTemplate,
+        print: bool,
+        now: DateTime<Utc>,
+    ) -> BoxFut<Result<StoredTicket, StoreError>> {
+        let (store, code) = (self.store.clone(), self.kiosk_code.clone());
+        Box::pin(async move {
+            store
+                .call(move |s| {
+                    s.store_ticket(&code, &request, answer.as_ref(), &template, print, now)
+                })
+                .await
+        })
+    }
 }
 
 /// The printer worker's queue.
@@ -267,6 +342,50 @@ impl Clock for SystemClock {
     }
     fn now(&self) -> DateTime<Utc> {
         Utc::now()
+    }
+}
+
+/// Sounds, as the event loop plays them.
+pub trait Sound: Send + Sync + 'static {
+    fn play(&self, cue: kiosk_core::session::SoundCue);
+}
+
+/// Plays cues on the machine's speaker with ALSA's `aplay` (a short tone written once to the
+/// data directory), when there is one; otherwise the cue is only logged.
+pub struct SystemSound {
+    pub dir: std::path::PathBuf,
+}
+
+impl Sound for SystemSound {
+    fn play(&self, cue: kiosk_core::session::SoundCue) {
+        tracing::debug!(?cue, "sound");
+        let path = self.dir.join("idle-warning.wav");
+        let ready = path.exists()
+            || crate::platform::fs::replace_atomically(
+                &path,
+                &super::sound::tone_wav(),
+                Some(0o644),
+            )
+            .is_ok();
+        if !ready {
+            return;
+        }
+        // Not waited for here: a thread reaps the player.
+        match std::process::Command::new("aplay")
+            .arg("-q")
+            .arg(&path)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+        {
+            Ok(mut child) => {
+                let _ = std::thread::Builder::new()
+                    .name("sound".into())
+                    .spawn(move || child.wait());
+            }
+            Err(e) => tracing::debug!(error = %e, "no sound player"),
+        }
     }
 }
 

@@ -3,18 +3,19 @@
 
 use std::sync::Arc;
 
-use dost_api::ApplicationId;
+use dost_api::{ApplicationId, Lang};
 use kiosk_core::catalog::Catalog;
 use kiosk_core::chip::ChipBoard;
-use kiosk_core::print::ReceiptTemplate;
+use kiosk_core::print::{ReceiptTemplate, TicketTemplate};
 use kiosk_core::screen::ServiceFacts;
-use kiosk_core::session::{AppList, Effect, Event, Submission};
+use kiosk_core::session::{AppList, Effect, Event, Submission, Ticket};
+use kiosk_core::status_link::StatusLink;
 use kiosk_core::view::{ReceiptState, ServiceAction};
 use tokio::sync::{Notify, mpsc};
 use tokio_util::task::TaskTracker;
 
 use super::chip::ChipEdge;
-use super::edges::{Centre, Clock, Outbox, PrintQueue};
+use super::edges::{Centre, Clock, Outbox, PrintQueue, Sound};
 use super::service::{ServiceOps, Snapshot};
 
 /// What comes back to the event loop from the executor.
@@ -36,6 +37,11 @@ pub struct Edges {
     pub clock: Arc<dyn Clock>,
     /// Notified after each stored application (the relay delivers it).
     pub relay: Arc<Notify>,
+    pub sound: Arc<dyn Sound>,
+    /// What receipt and ticket QR codes open.
+    pub status_link: StatusLink,
+    /// Notified when a heartbeat should go now (a citizen called for staff).
+    pub beat: Arc<Notify>,
 }
 
 /// Runs effects on tracked tasks.
@@ -64,7 +70,11 @@ impl Executor {
             } => {
                 let chip = self.chip.take_evidence(generation);
                 self.tasks.spawn(async move {
-                    let outcome = e.centre.verify_chip(citizen, document_number, chip).await;
+                    let (outcome, name) =
+                        e.centre.verify_chip(citizen, document_number, chip).await;
+                    if let Some(name) = name {
+                        send(Event::CitizenName { generation, name });
+                    }
                     send(Event::Verified {
                         generation,
                         outcome,
@@ -75,7 +85,8 @@ impl Executor {
                 generation,
                 submission,
             } => {
-                let receipt = receipt_template(&snap.catalog, &submission, snap);
+                let receipt = receipt_template(&snap.catalog, &submission, snap)
+                    .map(|t| t.with_link(e.status_link.clone()));
                 let printer_ok = snap.devices.printer_ok();
                 self.tasks.spawn(async move {
                     send(submit(&e, submission, receipt, printer_ok, generation).await);
@@ -126,6 +137,42 @@ impl Executor {
                     }
                 });
             }
+            effect @ (Effect::CheckPin { .. }
+            | Effect::Service { .. }
+            | Effect::ServiceClosed { .. }
+            | Effect::LoadSettings
+            | Effect::SaveSettings { .. }) => self.run_service(effect, snap),
+            Effect::IssueTicket {
+                generation,
+                service_id,
+                lang,
+                sms_phone,
+            } => self.issue_ticket(generation, service_id, lang, sms_phone, snap),
+            Effect::CallStaff { screen } => {
+                self.tasks.spawn(async move {
+                    match e.outbox.call_staff(screen, e.clock.now()).await {
+                        Ok(()) => {
+                            tracing::info!(screen = screen.name(), "a citizen called for staff");
+                            e.beat.notify_one();
+                        }
+                        Err(err) => {
+                            tracing::error!(error = %err, "the call for staff was not kept")
+                        }
+                    }
+                });
+            }
+            Effect::Sound(cue) => e.sound.play(cue),
+        }
+    }
+
+    /// The effects of service mode (PIN, actions, settings, audit).
+    fn run_service(&self, effect: Effect, snap: &Snapshot) {
+        let back = self.back.clone();
+        let send = move |ev: Event| {
+            let _ = back.send(Back::Event(ev));
+        };
+        let e = self.edges.clone();
+        match effect {
             Effect::CheckPin { pin } => {
                 let now_ms = e.clock.monotonic_ms();
                 let fut = self.service.check_pin(pin, snap, now_ms);
@@ -164,7 +211,47 @@ impl Executor {
                 self.tasks
                     .spawn(async move { send(Event::SettingsSaved(fut.await)) });
             }
+            // The citizen's effects run in `run`.
+            _ => {}
         }
+    }
+    /// Asks for a queue ticket for `service_id` (the centre numbers it; offline, the kiosk).
+    fn issue_ticket(
+        &self,
+        generation: u64,
+        service_id: String,
+        lang: Lang,
+        sms_phone: Option<String>,
+        snap: &Snapshot,
+    ) {
+        let back = self.back.clone();
+        let send = move |ev: Event| {
+            let _ = back.send(Back::Event(ev));
+        };
+        let e = self.edges.clone();
+        let template = TicketTemplate {
+            lang,
+            center_name: snap.cfg.kiosk.center_name.clone(),
+            service_title: snap
+                .catalog
+                .service(&service_id)
+                .map(|s| s.title.get(lang).to_owned())
+                .unwrap_or_else(|| service_id.clone()),
+            status_link: e.status_link.clone(),
+        };
+        let request = dost_api::TicketRequest {
+            ticket_id: uuid::Uuid::new_v4().to_string(),
+            kiosk_id: snap.cfg.kiosk.id.clone(),
+            service_id,
+            lang: lang.code().to_owned(),
+            issued_at: e.clock.now(),
+            offline_number: None,
+            sms_phone,
+        };
+        let print = snap.devices.printer_ok();
+        self.tasks.spawn(async move {
+            send(issue_ticket(&e, request, template, print, generation).await);
+        });
     }
 
     /// Gathers fresh facts for the service screens (they come back on `back`).
@@ -226,6 +313,11 @@ async fn submit(
             tracing::info!(application = %stored.application_id, "application stored");
             e.relay.notify_one();
             e.printer.kick();
+            let status_url = kiosk_core::print::status_url(
+                &e.status_link,
+                &stored.application_id,
+                &stored.idempotency_key,
+            );
             Event::Stored {
                 generation,
                 application_id: stored.application_id,
@@ -234,11 +326,58 @@ async fn submit(
                 } else {
                     ReceiptState::NotAvailable
                 },
+                status_url,
             }
         }
         Err(err) => {
             tracing::error!(error = %err, "application could not be stored");
             Event::StoreFailed { generation }
+        }
+    }
+}
+
+/// Asks the centre to number a ticket, then keeps it (numbered by the kiosk when the centre
+/// could not) with its print job.
+async fn issue_ticket(
+    e: &Edges,
+    request: dost_api::TicketRequest,
+    template: TicketTemplate,
+    print: bool,
+    generation: u64,
+) -> Event {
+    let answer = e.centre.issue_ticket(request.clone()).await;
+    let sms = request.sms_phone.is_some();
+    let issued_at = request.issued_at;
+    match e
+        .outbox
+        .store_ticket(request, answer, template, print, e.clock.now())
+        .await
+    {
+        Ok(t) => {
+            tracing::info!(number = %t.number, offline = t.offline, "queue ticket issued");
+            if t.offline {
+                e.relay.notify_one();
+            }
+            if t.print_job.is_some() {
+                e.printer.kick();
+            }
+            Event::TicketIssued {
+                generation,
+                ticket: Ticket {
+                    number: t.number,
+                    issued_at,
+                    people_ahead: t.people_ahead,
+                    wait_min: t.wait_min,
+                    offline: t.offline,
+                    status_url: t.status_url,
+                    sms,
+                    printing: t.print_job.is_some(),
+                },
+            }
+        }
+        Err(err) => {
+            tracing::error!(error = %err, "queue ticket could not be stored");
+            Event::TicketFailed { generation }
         }
     }
 }

@@ -112,7 +112,9 @@ impl EventLoop {
                 Some(ev) = inputs.reader.recv() => self.on_reader(ev),
                 Some(report) = inputs.printer.recv() => self.on_printer(report),
                 Some(back) = inputs.back.recv() => self.on_back(back),
+                Ok(()) = self.sync.changed() => {}
             }
+            self.note_delivered();
             self.present_if_changed();
         }
     }
@@ -264,6 +266,27 @@ impl EventLoop {
                     self.refresh_service_facts();
                 }
             }
+        }
+    }
+
+    /// The done screen's application reached the centre: it says so.
+    fn note_delivered(&mut self) {
+        let id = match &self.session.phase {
+            session::Phase::Done {
+                application_id,
+                delivered: false,
+                ..
+            } => application_id.clone(),
+            _ => return,
+        };
+        let delivered = self
+            .sync
+            .borrow_and_update()
+            .recent
+            .iter()
+            .any(|r| r == id.as_str());
+        if delivered {
+            self.step(Event::Delivered { application_id: id });
         }
     }
 

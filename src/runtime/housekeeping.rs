@@ -42,7 +42,12 @@ pub struct Housekeeping {
     pub live: watch::Sender<Live>,
     /// Notified when the configuration file was written by the kiosk itself.
     pub reread: Arc<Notify>,
+    /// Notified when a heartbeat should go at once (a citizen called for staff).
+    pub beat: Arc<Notify>,
 }
+
+/// Most calls for staff one heartbeat carries (the centre's limit).
+const HELP_SENT: usize = 32;
 
 /// The ETags and last refusal of what is pulled from the centre.
 #[derive(Default)]
@@ -89,6 +94,7 @@ impl Housekeeping {
                     self.pull_config(&mut pulled).await;
                 }
                 _ = heartbeat.tick() => self.heartbeat(started, &pulled).await,
+                _ = self.beat.notified() => self.heartbeat(started, &pulled).await,
                 changed = self.devices.changed() => {
                     if changed.is_err() {
                         // The event loop is gone; only cancellation ends this now.
@@ -144,8 +150,23 @@ impl Housekeeping {
 
     async fn heartbeat(&self, started: Instant, pulled: &Pulled) {
         let stats = self.store.call(|s| s.stats()).await.unwrap_or_default();
+        let calls = self
+            .store
+            .call(|s| s.open_help_calls(HELP_SENT))
+            .await
+            .unwrap_or_default();
         let board = self.devices.borrow().clone();
+        let location = self.live.borrow().cfg.kiosk.location.clone();
         let hb = dost_api::Heartbeat {
+            help_requests: calls
+                .into_iter()
+                .map(|c| dost_api::HelpRequest {
+                    request_id: c.id,
+                    asked_at: c.at,
+                    screen: c.screen.name().to_owned(),
+                    location: location.clone(),
+                })
+                .collect(),
             kiosk_id: self.live.borrow().cfg.kiosk.id.clone(),
             version: env!("CARGO_PKG_VERSION").to_owned(),
             uptime_s: started.elapsed().as_secs(),

@@ -79,6 +79,7 @@ async fn a_refused_catalog_keeps_the_last_good_one() {
         devices,
         live,
         reread: Arc::new(Notify::new()),
+        beat: Arc::new(Notify::new()),
     };
     let mut pulled = Pulled::default();
     hk.pull_catalog(&mut pulled).await;

@@ -15,6 +15,7 @@ pub mod effects;
 pub mod event_loop;
 pub mod housekeeping;
 pub mod service;
+pub mod sound;
 pub mod supervisor;
 #[cfg(test)]
 mod tests;
@@ -236,6 +237,7 @@ pub async fn start_with(
         cfg: cfg.clone(),
     });
     let reread = Arc::new(Notify::new());
+    let beat = Arc::new(Notify::new());
     tasks.spawn(
         Housekeeping {
             store: store.clone(),
@@ -243,6 +245,7 @@ pub async fn start_with(
             devices: devices_rx.clone(),
             live: live_tx,
             reread: reread.clone(),
+            beat: beat.clone(),
         }
         .run(cancel.clone()),
     );
@@ -263,6 +266,11 @@ pub async fn start_with(
             printer: print_queue.clone(),
             clock: Arc::new(SystemClock::default()),
             relay: relay_wake,
+            sound: Arc::new(edges::SystemSound {
+                dir: data_dir.clone(),
+            }),
+            status_link: cfg.central.status_url_template.resolve(&central_url),
+            beat,
         },
         service: ServiceOps {
             store: store.clone(),

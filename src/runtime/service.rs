@@ -141,6 +141,13 @@ impl ServiceOps {
                 ServiceAction::OpenSettings | ServiceAction::SaveSettings => None,
                 // The chip thread runs the test; its result shows on the chip test's line.
                 ServiceAction::ChipTest => None,
+                ServiceAction::HelpAnswered => {
+                    let answered = ops.store.call(|s| s.answer_help_calls(Utc::now())).await;
+                    if let Err(e) = answered {
+                        tracing::warn!(error = %e, "calls for staff not marked answered");
+                    }
+                    None
+                }
             };
             ops.audit(role.name(), "service_action", action.name().to_owned())
                 .await;
@@ -233,6 +240,7 @@ impl ServiceOps {
                 at: Some(Utc::now()),
                 kiosk_id: snap.cfg.kiosk.id.clone(),
                 version: env!("CARGO_PKG_VERSION").to_owned(),
+                location: snap.cfg.kiosk.location.clone(),
             }
         }
     }

@@ -6,10 +6,12 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
-use dost_api::{ApplicationId, ApplicationState, ApplicationStatus, Lang};
+use dost_api::{
+    ApplicationId, ApplicationState, ApplicationStatus, Lang, TicketRequest, TicketResponse,
+};
 use kiosk_core::card::CitizenKey;
 use kiosk_core::pin::PinGate;
-use kiosk_core::print::ReceiptTemplate;
+use kiosk_core::print::{ReceiptTemplate, TicketTemplate};
 use kiosk_core::session::{
     AppRecord, Event, Phase, ReceiptFate, Session, Submission, VerifyOutcome,
 };
@@ -24,13 +26,14 @@ use super::event_loop::{EventLoop, Live};
 use super::service::ServiceOps;
 use crate::central::SyncStatus;
 use crate::config::KioskConfig;
-use crate::store::{StoreError, StoreHandle, Stored};
+use crate::store::{StoreError, StoreHandle, Stored, StoredTicket};
 
 /// A centre that answers as told and records what it was asked.
 #[derive(Default)]
 struct FakeCentre {
     verify: Mutex<Option<VerifyOutcome>>,
     statuses: Mutex<Option<Vec<ApplicationStatus>>>,
+    ticket: Mutex<Option<TicketResponse>>,
     asked: Mutex<Vec<&'static str>>,
 }
 
@@ -50,6 +53,12 @@ impl Centre for FakeCentre {
         let statuses = self.statuses.lock().unwrap().clone();
         Box::pin(async move { statuses })
     }
+
+    fn issue_ticket(&self, _ticket: TicketRequest) -> BoxFut<Option<TicketResponse>> {
+        self.asked.lock().unwrap().push("ticket");
+        let answer = self.ticket.lock().unwrap().clone();
+        Box::pin(async move { answer })
+    }
 }
 
 /// An outbox in memory that can be told to fail.
@@ -60,6 +69,8 @@ struct FakeOutbox {
     records: Mutex<Vec<AppRecord>>,
     cached: AtomicUsize,
     ratings: Mutex<Vec<(Option<String>, u8)>>,
+    tickets: Mutex<Vec<StoredTicket>>,
+    staff_calls: Mutex<Vec<ScreenId>>,
 }
 
 fn broken() -> StoreError {
@@ -124,6 +135,53 @@ impl Outbox for FakeOutbox {
         let queued = found.map(|r| r.receipt = ReceiptFate::Normal).is_some();
         Box::pin(async move { Ok(queued) })
     }
+
+    fn store_ticket(
+        &self,
+        _request: TicketRequest,
+        answer: Option<TicketResponse>,
+        _template: TicketTemplate,
+        print: bool,
+        _now: DateTime<Utc>,
+    ) -> BoxFut<Result<StoredTicket, StoreError>> {
+        if self.fail {
+            return Box::pin(async { Err(broken()) });
+        }
+        let mut tickets = self.tickets.lock().unwrap();
+        // Numbered by the centre, or here from the kiosk's own range.
+        let ticket = match answer {
+            Some(a) => StoredTicket {
+                number: a.number,
+                offline: false,
+                people_ahead: Some(a.people_ahead),
+                wait_min: Some(a.estimated_wait_min),
+                status_url: String::new(),
+                print_job: print.then_some(1),
+            },
+            None => StoredTicket {
+                number: format!("BAK01-T{:03}", tickets.len() + 1),
+                offline: true,
+                people_ahead: None,
+                wait_min: None,
+                status_url: String::new(),
+                print_job: print.then_some(1),
+            },
+        };
+        tickets.push(ticket.clone());
+        Box::pin(async move { Ok(ticket) })
+    }
+
+    fn call_staff(&self, screen: ScreenId, _now: DateTime<Utc>) -> BoxFut<Result<(), StoreError>> {
+        self.staff_calls.lock().unwrap().push(screen);
+        Box::pin(async { Ok(()) })
+    }
+}
+
+/// No speaker.
+struct Silent;
+
+impl super::edges::Sound for Silent {
+    fn play(&self, _cue: kiosk_core::session::SoundCue) {}
 }
 
 #[derive(Default)]
@@ -182,6 +240,8 @@ fn demo_config(dir: &std::path::Path) -> KioskConfig {
     cfg.kiosk.data_dir = dir.to_path_buf();
     // No chip step: these tests drive the centre's answers (tests/chip_flow.rs drives the chip).
     cfg.chip = crate::config::ChipSection::default();
+    // The fake clock stands still: no double-tap guard.
+    cfg.session.tap_guard_ms = 0;
     cfg
 }
 
@@ -207,6 +267,9 @@ async fn rig(session: Session, outbox: FakeOutbox) -> Rig {
             printer: printer.clone(),
             clock: clock.clone(),
             relay: relay.clone(),
+            sound: Arc::new(Silent),
+            status_link: Default::default(),
+            beat: Arc::new(Notify::new()),
         },
         service: ServiceOps {
             store,
@@ -415,7 +478,8 @@ async fn an_answer_for_a_wiped_session_changes_nothing() {
     let welcome = kiosk_core::samples::session(ScreenId::Welcome, Lang::Az).0;
     let mut r = rig(welcome, outbox).await;
     r.event_loop.on_ui(UiEvent::OpenMyApplications);
-    // The citizen leaves before the kiosk's list arrives.
+    // The citizen leaves before the kiosk's list arrives: finish, and no rating.
+    r.event_loop.on_ui(UiEvent::EndSession);
     r.event_loop.on_ui(UiEvent::EndSession);
     let generation = r.event_loop.session.generation;
     assert!(r.event_loop.session.citizen.is_none());
@@ -436,6 +500,7 @@ fn record(seq: u32, state: ApplicationState) -> AppRecord {
         pending_upload: true,
         history: Vec::new(),
         receipt: ReceiptFate::Normal,
+        rejection: None,
     }
 }
 

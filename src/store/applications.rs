@@ -11,7 +11,7 @@ use kiosk_core::print::{PrintDoc, ReceiptTemplate};
 use kiosk_core::session::{AppRecord, ReceiptFate, Submission};
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 
-use super::status_cache::parse_history;
+use super::status_cache::{parse_history, parse_rejection};
 use super::{Store, StoreError};
 
 /// What `submit` stored.
@@ -88,7 +88,8 @@ impl Store {
         )?;
         let print_job = match receipt {
             Some(template) => {
-                let doc = PrintDoc::Receipt(template.fill(sub, &application_id, now));
+                let doc =
+                    PrintDoc::Receipt(template.fill(sub, &application_id, &idempotency_key, now));
                 Some(super::print_jobs::insert(
                     &tx,
                     Some(application_id.as_str()),
@@ -209,7 +210,7 @@ impl Store {
         let tag = self.keys.fin_tag(citizen_key);
         let mut out: BTreeMap<String, AppRecord> = BTreeMap::new();
         let mut stmt = self.conn.prepare_cached(
-            "SELECT a.id, a.service_id, a.sync_state, c.state, c.as_of, c.history,
+            "SELECT a.id, a.service_id, a.sync_state, c.state, c.as_of, c.history, c.rejection,
                 EXISTS (SELECT 1 FROM print_jobs p WHERE p.application_id = a.id
                         AND p.state = 'not_taken')
              FROM applications a LEFT JOIN status_cache c ON c.application_id = a.id
@@ -223,7 +224,8 @@ impl Store {
                 state: r.get(3)?,
                 as_of: r.get(4)?,
                 history: r.get(5)?,
-                not_taken: r.get(6)?,
+                rejection: r.get(6)?,
+                not_taken: r.get(7)?,
             })
         })?;
         for row in rows {
@@ -231,7 +233,7 @@ impl Store {
         }
         // Applications made at other kiosks, known from the centre earlier.
         let mut stmt = self.conn.prepare_cached(
-            "SELECT application_id, service_id, state, as_of, history FROM status_cache
+            "SELECT application_id, service_id, state, as_of, history, rejection FROM status_cache
              WHERE fin_tag = ?1",
         )?;
         let rows = stmt.query_map(params![tag], |r| {
@@ -242,6 +244,7 @@ impl Store {
                 state: r.get(2)?,
                 as_of: r.get(3)?,
                 history: r.get(4)?,
+                rejection: r.get(5)?,
                 not_taken: false,
             })
         })?;
@@ -287,6 +290,7 @@ struct Row {
     history: Option<String>,
     /// Its receipt was pulled back by the presenter.
     not_taken: bool,
+    rejection: Option<String>,
 }
 
 impl Row {
@@ -312,6 +316,7 @@ impl Row {
             } else {
                 ReceiptFate::Normal
             },
+            rejection: parse_rejection(self.rejection.as_deref()),
         });
     }
 }

@@ -98,6 +98,33 @@ const STEPS: &[Step] = &[
      ALTER TABLE print_jobs_v4 RENAME TO print_jobs;
      CREATE INDEX print_jobs_application ON print_jobs(application_id);",
     ),
+    // 5: queue tickets (an outbox like applications: numbered offline ones wait for the
+    // centre), citizens' calls for staff, and the centre's reasons of rejected applications.
+    Step::Sql(
+        "CREATE TABLE queue_tickets (
+        id TEXT PRIMARY KEY,
+        service_id TEXT NOT NULL,
+        number TEXT NOT NULL,
+        offline INTEGER NOT NULL CHECK (offline IN (0, 1)),
+        payload BLOB,
+        issued_at TEXT NOT NULL,
+        people_ahead INTEGER,
+        wait_min INTEGER,
+        sync_state TEXT NOT NULL CHECK (sync_state IN ('pending','synced','rejected')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT
+     );
+     CREATE INDEX queue_tickets_pending ON queue_tickets(sync_state, issued_at);
+     CREATE TABLE ticket_seq (day TEXT PRIMARY KEY, seq INTEGER NOT NULL);
+     CREATE TABLE help_calls (
+        id TEXT PRIMARY KEY,
+        asked_at TEXT NOT NULL,
+        screen TEXT NOT NULL,
+        answered_at TEXT
+     );
+     CREATE INDEX help_calls_open ON help_calls(answered_at, asked_at);
+     ALTER TABLE status_cache ADD COLUMN rejection TEXT;",
+    ),
 ];
 
 /// The schema version this build writes.

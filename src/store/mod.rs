@@ -1,5 +1,5 @@
-//! The kiosk's local store (SQLite): outbox of applications, print jobs, status cache, paper
-//! counter, ratings and a hash-chained audit log.
+//! The kiosk's local store (SQLite): outbox of applications and queue tickets, print jobs,
+//! status cache, paper counter, ratings, calls for staff and a hash-chained audit log.
 //!
 //! Every submission is written with its print job in one transaction with `synchronous=FULL`,
 //! so a citizen who was told "submitted" has a durable row, whatever happens next. Personal
@@ -12,11 +12,13 @@
 pub mod actor;
 mod applications;
 mod audit;
+mod help_calls;
 mod keys;
 mod migrate;
 mod print_jobs;
 mod ratings;
 mod status_cache;
+mod tickets;
 
 use std::path::Path;
 
@@ -25,8 +27,10 @@ use rusqlite::Connection;
 
 pub use actor::StoreHandle;
 pub use applications::{OpenApplication, Stored};
+pub use help_calls::OpenCall;
 pub use keys::{KeySource, device_key, device_key_from};
 pub use print_jobs::{JobContent, PrintJob};
+pub use tickets::StoredTicket;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -138,7 +142,11 @@ impl Store {
             Ok(self.conn.query_row(sql, [], |r| r.get::<_, i64>(0))?.max(0) as u64)
         };
         Ok(StoreStats {
-            outbox_depth: count("SELECT COUNT(*) FROM applications WHERE sync_state = 'pending'")?,
+            // Applications and offline queue tickets waiting for the centre.
+            outbox_depth: count(
+                "SELECT (SELECT COUNT(*) FROM applications WHERE sync_state = 'pending')
+                      + (SELECT COUNT(*) FROM queue_tickets WHERE sync_state = 'pending')",
+            )?,
             rejected: count("SELECT COUNT(*) FROM applications WHERE sync_state = 'rejected'")?,
             held_jobs: count("SELECT COUNT(*) FROM print_jobs WHERE state = 'held'")?,
             queued_jobs: count(
@@ -156,6 +164,7 @@ impl Store {
             rejected: stats.rejected,
             paper_used_mm: stats.paper_used_mm,
             held: self.held_jobs(held_limit)?,
+            help_calls: self.help_call_facts(held_limit)?,
         })
     }
 
@@ -167,3 +176,5 @@ impl Store {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_citizen;

@@ -40,20 +40,33 @@ fn upsert(
     s: &ApplicationStatus,
     as_of: DateTime<Utc>,
 ) -> Result<(), StoreError> {
+    let rejection = s
+        .rejection
+        .as_ref()
+        .map(serde_json::to_string)
+        .transpose()?;
     conn.execute(
-        "INSERT INTO status_cache (application_id, service_id, fin_tag, state, history, as_of)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-         ON CONFLICT(application_id) DO UPDATE SET state = ?4, history = ?5, as_of = ?6",
+        "INSERT INTO status_cache (application_id, service_id, fin_tag, state, history, as_of,
+             rejection)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+         ON CONFLICT(application_id) DO UPDATE SET state = ?4, history = ?5, as_of = ?6,
+             rejection = ?7",
         params![
             s.application_id,
             s.service_id,
             fin_tag,
             s.state.as_str(),
             serde_json::to_string(&s.history)?,
-            as_of
+            as_of,
+            rejection
         ],
     )?;
     Ok(())
+}
+
+/// A cached rejection (JSON of the centre's reason); a damaged one reads as none.
+pub(super) fn parse_rejection(json: Option<&str>) -> Option<dost_api::Rejection> {
+    json.and_then(|j| serde_json::from_str(j).ok())
 }
 
 /// A cached history (JSON of the centre's entries), oldest first; damaged ones read as empty.

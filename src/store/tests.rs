@@ -27,6 +27,8 @@ fn template() -> ReceiptTemplate {
         kiosk_id: "K1".into(),
         service_title: "Əlilliyin qiymətləndirilməsi".into(),
         next_steps: vec!["Gözləyin".into()],
+        status_link: kiosk_core::status_link::StatusLinkTemplate::default()
+            .resolve("https://kiosk-api.dost.gov.az"),
     }
 }
 

@@ -74,6 +74,55 @@ pub fn render_app(vm: &ViewModel, width: u32, height: u32) -> Result<App, UiErro
     Ok(app)
 }
 
+/// The colour tokens of the Theme (normal or high contrast) by name, as RGBA: for the checks
+/// of text and non-text contrast (same platform rules as [`render_png`]).
+#[doc(hidden)]
+pub fn theme_colors(high_contrast: bool) -> Result<Vec<(&'static str, [u8; 4])>, UiError> {
+    headless_window()?;
+    let app = App::new().map_err(|e| UiError::Platform(e.to_string()))?;
+    app.global::<super::generated::SessionAdapter>()
+        .set_high_contrast(high_contrast);
+    let t = app.global::<Theme>();
+    let rgba = |c: slint::Color| [c.red(), c.green(), c.blue(), c.alpha()];
+    Ok(vec![
+        ("text", rgba(t.get_text())),
+        ("text-muted", rgba(t.get_text_muted())),
+        ("surface", rgba(t.get_surface())),
+        ("surface-pressed", rgba(t.get_surface_pressed())),
+        ("background", rgba(t.get_background())),
+        ("primary", rgba(t.get_primary())),
+        ("primary-dark", rgba(t.get_primary_dark())),
+        ("primary-soft", rgba(t.get_primary_soft())),
+        ("on-primary", rgba(t.get_on_primary())),
+        ("on-primary-dark", rgba(t.get_on_primary_dark())),
+        ("on-primary-muted", rgba(t.get_on_primary_muted())),
+        ("on-primary-chevron", rgba(t.get_on_primary_chevron())),
+        ("accent", rgba(t.get_accent())),
+        ("accent-soft", rgba(t.get_accent_soft())),
+        ("on-accent", rgba(t.get_on_accent())),
+        ("success", rgba(t.get_success())),
+        ("on-status", rgba(t.get_on_status())),
+        ("on-status-muted", rgba(t.get_on_status_muted())),
+        ("danger", rgba(t.get_danger())),
+        ("danger-soft", rgba(t.get_danger_soft())),
+        ("warning", rgba(t.get_warning())),
+        ("warning-soft", rgba(t.get_warning_soft())),
+        ("info", rgba(t.get_info())),
+        ("info-soft", rgba(t.get_info_soft())),
+        ("neutral-soft", rgba(t.get_neutral_soft())),
+        ("border-strong", rgba(t.get_border_strong())),
+        ("key", rgba(t.get_key())),
+        ("key-special", rgba(t.get_key_special())),
+        ("key-edge", rgba(t.get_key_edge())),
+        ("keyboard-bg", rgba(t.get_keyboard_bg())),
+        ("card-slot", rgba(t.get_card_slot())),
+        ("card-reader", rgba(t.get_card_reader())),
+        ("card-reader-edge", rgba(t.get_card_reader_edge())),
+        ("overlay-edge", rgba(t.get_overlay_edge())),
+        ("scrim-solid", rgba(t.get_scrim_solid())),
+    ])
+}
+
 /// Renders `vm` at `width`×`height` pixels (the 1080×1920 design scaled to fit) into the PNG
 /// file `out`.
 ///

@@ -45,7 +45,7 @@ use tokio::sync::mpsc::UnboundedSender;
 #[doc(hidden)]
 pub use generated::App;
 
-pub use headless::{render_app, render_png};
+pub use headless::{render_app, render_png, theme_colors};
 
 /// Design size of the screens, in pixels (portrait kiosk touchscreen).
 pub const DESIGN_WIDTH: u32 = 1080;

@@ -15,6 +15,9 @@ pub fn demo_config(data_dir: &Path) -> KioskConfig {
     let config = concat!(env!("CARGO_MANIFEST_DIR"), "/config/kiosk.toml");
     let mut cfg = KioskConfig::load(Path::new(config)).expect("demo config");
     cfg.kiosk.data_dir = data_dir.to_path_buf();
+    // These tests tap at machine speed: no double-tap guard (the guard's own tests are in
+    // kiosk-core's session tests and tests/ui_citizen.rs).
+    cfg.session.tap_guard_ms = 0;
     cfg
 }
 
@@ -34,7 +37,7 @@ pub async fn start_demo(data_dir: &Path, edit: impl FnOnce(&mut KioskConfig)) ->
 }
 
 /// The demo core on `data_dir`, a citizen (the demo card) on the review screen of the
-/// disability assessment with a phone number typed, ready to submit.
+/// employment history statement with a mobile number typed, ready to submit.
 pub async fn demo_at_review(data_dir: &Path) -> (Kiosk, Harness) {
     let (kiosk, mut h) = start_demo(data_dir, |_| {}).await;
     let send = |h: &Harness, ev| h.send(ev).expect("core alive");
@@ -42,7 +45,7 @@ pub async fn demo_at_review(data_dir: &Path) -> (Kiosk, Harness) {
     send(&h, UiEvent::DemoInsertCard);
     wait(&mut h, "welcome", |vm| vm.screen == ScreenId::Welcome).await;
     send(&h, UiEvent::OpenCatalog);
-    send(&h, UiEvent::SelectService("disability-assessment".into()));
+    send(&h, UiEvent::SelectService("employment-history".into()));
     wait(&mut h, "service info", |vm| {
         vm.screen == ScreenId::ServiceInfo
     })

@@ -9,10 +9,15 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 mod chip;
+mod citizen;
 mod ids;
 pub use chip::{
     AaEvidence, CHALLENGE_HEX, CHALLENGE_ID_HEX, CHALLENGE_PATH, ChipChallenge, ChipCheck,
     ChipEvidence, ChipVerdict, MAX_DG_HEX, MAX_DG1_HEX, MAX_SIGNATURE_HEX, MAX_SOD_HEX, is_hex,
+};
+pub use citizen::{
+    HelpRequest, LOOKUP_CODE_LEN, NextAction, QUEUE_TICKETS_PATH, Rejection, STATUS_PAGE_PATH,
+    Texts, TicketRequest, TicketResponse, lookup_code,
 };
 pub use ids::{
     ApplicationId, ApplicationIdError, Fin, FinError, Lang, is_fin, is_kiosk_code, mask_fin,
@@ -204,6 +209,9 @@ pub struct ApplicationStatus {
     pub state: ApplicationState,
     pub received_at: DateTime<Utc>,
     pub history: Vec<StatusEntry>,
+    /// Why the application was rejected and what the citizen can do (rejected ones only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rejection: Option<Rejection>,
 }
 
 /// Body of `POST /v1/citizens/applications`.
@@ -244,6 +252,10 @@ pub struct VerifyResponse {
     /// The centre's own check of the chip evidence, when the request carried some.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chip: Option<ChipVerdict>,
+    /// The citizen's name as the population register spells it in Azerbaijani ("Əli
+    /// Məmmədov"; the MRZ only has "ALI MAMMADOV"), when the centre knows it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
 }
 
 /// Values of [`VerifyResponse::reason`].
@@ -327,6 +339,9 @@ pub struct Heartbeat {
     /// Why the last remote configuration was refused, if it was.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config_error: Option<String>,
+    /// Citizens waiting for a staff member at this kiosk.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub help_requests: Vec<HelpRequest>,
 }
 
 /// A citizen's satisfaction rating after a finished session (DOST measures service quality).

@@ -32,6 +32,9 @@ pub struct CentralConfig {
     /// Trust store (CSCAs, CRLs) of the chip evidence in `POST /v1/citizens/verify`; `None`:
     /// evidence is not checked (`not_checked`).
     pub chip_trust: Option<chip_reader::TrustStore>,
+    /// Citizens' names in Azerbaijani spelling by FİN, as a population register would give
+    /// them (the demo's specimen card); more with `POST /admin/citizens`.
+    pub citizen_names: Vec<(String, String)>,
 }
 
 impl fmt::Debug for CentralConfig {
@@ -51,6 +54,7 @@ impl fmt::Debug for CentralConfig {
                 "chip_trust_cscas",
                 &self.chip_trust.as_ref().map(|t| t.cscas().len()),
             )
+            .field("citizen_names", &self.citizen_names.len())
             .finish()
     }
 }
@@ -66,6 +70,7 @@ impl CentralConfig {
             admin_token: None,
             catalog_json: None,
             chip_trust: None,
+            citizen_names: Vec::new(),
         }
     }
 }

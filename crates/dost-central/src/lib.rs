@@ -25,6 +25,13 @@
 //!   500/503 or a dropped connection, each either before the handler runs or after it (so a
 //!   batch may be stored although the client sees a failure), or a 200 with a garbage body.
 //!   `GET/PUT /admin/faults` change them at run time.
+//! * **Queue tickets** (`POST /v1/queue/tickets`): numbered per desk service and day; a
+//!   ticket a kiosk numbered while offline keeps its number; one queue entry per `ticket_id`.
+//! * **Public status page** (`GET /status/{number}?code=`): the state of an application or
+//!   the place of a ticket for whoever holds its paper (the lookup code), no personal data.
+//! * **Rejections** carry a reason and a next step ([`reasons`]); verification answers carry
+//!   the citizen's name in Azerbaijani spelling when the centre knows it
+//!   (`POST /admin/citizens`, or [`CentralConfig::citizen_names`]).
 //! * Logs never carry a FİN (see [`mask_fin`]); request logs omit the query string, and no
 //!   route takes a FİN in its URL (`POST /v1/citizens/applications` takes it in the body).
 //!
@@ -45,6 +52,8 @@ pub mod chip;
 mod config;
 mod error;
 mod http;
+mod queue;
+pub mod reasons;
 mod server;
 mod status;
 mod store;
@@ -63,16 +72,19 @@ pub use config::{
     CentralConfig, Faults, MAX_LATENCY_MS, ParseFaultsError, ParseTimelineError, Timeline,
 };
 pub use error::CentralError;
+pub use http::CitizenName;
 pub use http::{
     AdminStateChange, MAX_BODY_BYTES, MAX_HEARTBEAT_BYTES, MAX_LIST, MAX_MEDIUM_BODY_BYTES,
     MAX_SMALL_BODY_BYTES, MAX_VERIFY_BODY_BYTES, RevokeRequest,
 };
+pub use queue::{MAX_TICKET_NUMBER_LEN, MINUTES_PER_TICKET, service_letter};
 pub use status::decision_for;
 pub use store::ExportRecord;
 pub use validate::{
     IdError, MAX_ANSWER_LEN, MAX_ANSWERS, MAX_ANSWERS_TOTAL, MAX_CONFIG_ERROR_CHARS,
-    MAX_DETAIL_CHARS, MAX_DEVICES, MAX_ID_LEN, MAX_KEY_LEN, MAX_NOTE_CHARS,
-    MAX_RATING_SERVICE_CHARS, MAX_VERSION_CHARS, fin_is_valid, mask_fin,
+    MAX_DETAIL_CHARS, MAX_DEVICES, MAX_HELP_REQUESTS, MAX_HELP_TEXT_CHARS, MAX_ID_LEN, MAX_KEY_LEN,
+    MAX_NAME_CHARS, MAX_NOTE_CHARS, MAX_RATING_SERVICE_CHARS, MAX_VERSION_CHARS, fin_is_valid,
+    mask_fin,
 };
 
 /// Serves the central API on `listener` until `shutdown` is cancelled.

@@ -26,7 +26,17 @@ pub(crate) async fn prepare(cfg: CentralConfig) -> Result<Arc<AppState>, Central
     let auth = Auth::new(&cfg.kiosk_tokens, cfg.admin_token.as_deref())?;
     let catalog = cfg.catalog_json.as_ref().map(catalog_entry).transpose()?;
     let path = cfg.db_path.clone();
-    let store = tokio::task::spawn_blocking(move || Store::open(&path)).await??;
+    let names = cfg.citizen_names.clone();
+    let store = tokio::task::spawn_blocking(move || {
+        let store = Store::open(&path)?;
+        for (fin, name) in &names {
+            if crate::validate::fin_is_valid(fin) && crate::validate::validate_name(name).is_ok() {
+                store.put_citizen_name(fin, name)?;
+            }
+        }
+        Ok::<_, CentralError>(store)
+    })
+    .await??;
     tracing::info!(
         db = %cfg.db_path.display(),
         faults = %cfg.faults,

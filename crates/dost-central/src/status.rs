@@ -65,12 +65,21 @@ pub fn compute_status(
     let state = history
         .last()
         .map_or(ApplicationState::Submitted, |e| e.state);
+    // A rejection says why and what to do: the reason set by hand, else the automatic one.
+    let rejection = (state == ApplicationState::Rejected).then(|| {
+        overrides
+            .last()
+            .and_then(|o| o.reason.as_deref())
+            .and_then(crate::reasons::reason)
+            .unwrap_or_else(|| crate::reasons::automatic(&app.application_id))
+    });
     ApplicationStatus {
         application_id: app.application_id.clone(),
         service_id: app.service_id.clone(),
         state,
         received_at: app.received_at,
         history,
+        rejection,
     }
 }
 
@@ -118,10 +127,19 @@ mod tests {
         let ov = [Override {
             state: ApplicationState::Rejected,
             note: Some("missing papers".into()),
+            reason: Some("documents_missing".into()),
             at: t0 + chrono::Duration::seconds(1),
         }];
         let st = compute_status(&a, &ov, &Timeline::demo(), later);
         assert_eq!(st.state, ApplicationState::Rejected);
+        let why = st.rejection.clone().unwrap();
+        assert_eq!(why.code, "documents_missing");
+        assert_eq!(why.action, dost_api::NextAction::BringDocuments);
+        assert!(
+            compute_status(&a, &[], &Timeline::off(), later)
+                .rejection
+                .is_none()
+        );
         // received (t0), then the override; the automatic steps after it never happen.
         assert_eq!(
             st.history.iter().map(|e| e.state).collect::<Vec<_>>(),

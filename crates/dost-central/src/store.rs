@@ -14,7 +14,7 @@ use serde::Serialize;
 use crate::error::CentralError;
 use crate::validate::{content_hash, validate_submission};
 
-const SCHEMA_VERSION: i64 = 1;
+const SCHEMA_VERSION: i64 = 2;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS applications (
@@ -64,7 +64,28 @@ CREATE TABLE IF NOT EXISTS heartbeats (
     heartbeat_json TEXT NOT NULL,
     received_at_ms INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS tickets (
+    seq            INTEGER PRIMARY KEY AUTOINCREMENT,
+    ticket_id      TEXT NOT NULL UNIQUE,
+    kiosk_id       TEXT NOT NULL,
+    service_id     TEXT NOT NULL,
+    number         TEXT NOT NULL,
+    day            TEXT NOT NULL,
+    lang           TEXT NOT NULL,
+    sms_phone      TEXT,
+    issued_at_ms   INTEGER NOT NULL,
+    call_at_ms     INTEGER NOT NULL,
+    received_at_ms INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS tickets_by_service ON tickets (service_id, day, call_at_ms);
+CREATE TABLE IF NOT EXISTS citizen_names (
+    fin          TEXT PRIMARY KEY,
+    display_name TEXT NOT NULL
+);
 ";
+
+/// What version 2 adds to a version 1 database besides the new tables of [`SCHEMA`].
+const TO_V2: &str = "ALTER TABLE state_overrides ADD COLUMN reason TEXT;";
 
 /// An application as stored.
 #[derive(Debug, Clone)]
@@ -80,6 +101,8 @@ pub struct StoredApp {
 pub struct Override {
     pub state: ApplicationState,
     pub note: Option<String>,
+    /// Reason code of a rejection set by hand ([`crate::reasons`]).
+    pub reason: Option<String>,
     pub at: DateTime<Utc>,
 }
 
@@ -138,6 +161,9 @@ impl Store {
             });
         }
         conn.execute_batch(SCHEMA).map_err(open_err)?;
+        if version < 2 {
+            conn.execute_batch(TO_V2).map_err(open_err)?;
+        }
         conn.pragma_update(None, "user_version", SCHEMA_VERSION)
             .map_err(open_err)?;
         Ok(Self {
@@ -145,7 +171,7 @@ impl Store {
         })
     }
 
-    fn conn(&self) -> MutexGuard<'_, Connection> {
+    pub(crate) fn conn(&self) -> MutexGuard<'_, Connection> {
         // A panic while holding the lock cannot leave a half-done transaction behind (the
         // transaction rolls back on drop), so a poisoned lock is safe to keep using.
         self.conn.lock().unwrap_or_else(|e| e.into_inner())
@@ -255,23 +281,26 @@ impl Store {
 
     fn overrides(conn: &Connection, id: &str) -> Result<Vec<Override>, CentralError> {
         let mut stmt = conn.prepare_cached(
-            "SELECT state, note, at_ms FROM state_overrides WHERE application_id = ?1 ORDER BY seq",
+            "SELECT state, note, at_ms, reason FROM state_overrides WHERE application_id = ?1
+             ORDER BY seq",
         )?;
         let rows = stmt.query_map([id], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, Option<String>>(1)?,
                 r.get::<_, i64>(2)?,
+                r.get::<_, Option<String>>(3)?,
             ))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (state, note, at) = row?;
+            let (state, note, at, reason) = row?;
             let state = ApplicationState::parse(&state)
                 .ok_or_else(|| CentralError::Corrupt(format!("unknown state {state:?}")))?;
             out.push(Override {
                 state,
                 note,
+                reason,
                 at: from_ms(at)?,
             });
         }
@@ -353,13 +382,20 @@ impl Store {
         id: &str,
         state: ApplicationState,
         note: Option<&str>,
+        reason: Option<&str>,
         at: DateTime<Utc>,
     ) -> Result<bool, CentralError> {
         let conn = self.conn();
         let n = conn.execute(
-            "INSERT INTO state_overrides (application_id, state, note, at_ms)
-             SELECT application_id, ?2, ?3, ?4 FROM applications WHERE application_id = ?1",
-            params![id, state.as_str(), note, truncate_ms(at).timestamp_millis()],
+            "INSERT INTO state_overrides (application_id, state, note, at_ms, reason)
+             SELECT application_id, ?2, ?3, ?4, ?5 FROM applications WHERE application_id = ?1",
+            params![
+                id,
+                state.as_str(),
+                note,
+                truncate_ms(at).timestamp_millis(),
+                reason
+            ],
         )?;
         Ok(n == 1)
     }

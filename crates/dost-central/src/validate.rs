@@ -33,6 +33,12 @@ pub const MAX_CONFIG_ERROR_CHARS: usize = 8192;
 pub const MAX_RATING_SERVICE_CHARS: usize = 64;
 /// Longest note of a state set by hand, in characters.
 pub const MAX_NOTE_CHARS: usize = 1024;
+/// Most help requests one heartbeat may carry.
+pub const MAX_HELP_REQUESTS: usize = 32;
+/// Longest screen name or location of a help request, in characters.
+pub const MAX_HELP_TEXT_CHARS: usize = 200;
+/// Longest citizen name the centre keeps, in characters.
+pub const MAX_NAME_CHARS: usize = 200;
 
 /// The FİN rules and the one masking rule are the shared vocabulary's.
 pub use dost_api::{is_fin as fin_is_valid, mask_fin};
@@ -165,6 +171,71 @@ pub fn validate_heartbeat(hb: &Heartbeat) -> Result<(), String> {
     if let Some(e) = &hb.config_error {
         check_chars("config_error", e, MAX_CONFIG_ERROR_CHARS)?;
     }
+    if hb.help_requests.len() > MAX_HELP_REQUESTS {
+        return Err(format!("more than {MAX_HELP_REQUESTS} help requests"));
+    }
+    for h in &hb.help_requests {
+        check_path_id("help request_id", &h.request_id)?;
+        for (field, v) in [("help screen", &h.screen), ("help location", &h.location)] {
+            check_chars(field, v, MAX_HELP_TEXT_CHARS)?;
+            if v.chars().any(char::is_control) {
+                return Err(format!("{field} holds control characters"));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Validates a queue ticket request.
+pub fn validate_ticket(t: &dost_api::TicketRequest) -> Result<(), String> {
+    check_path_id("ticket_id", &t.ticket_id)?;
+    check_path_id("kiosk_id", &t.kiosk_id)?;
+    check_path_id("service_id", &t.service_id)?;
+    if !LANGS.contains(&t.lang.as_str()) {
+        return Err("lang must be az, ru or en".into());
+    }
+    if let Some(n) = &t.offline_number {
+        let ok = !n.is_empty()
+            && n.len() <= crate::queue::MAX_TICKET_NUMBER_LEN
+            && n.bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-');
+        if !ok {
+            return Err(format!(
+                "offline_number must be 1 to {} characters A-Z, 0-9 and -",
+                crate::queue::MAX_TICKET_NUMBER_LEN
+            ));
+        }
+    }
+    if let Some(p) = &t.sms_phone {
+        let digits = p.strip_prefix("+994").unwrap_or("");
+        if digits.len() != 9 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err("sms_phone must be +994 and 9 digits".into());
+        }
+    }
+    Ok(())
+}
+
+/// A letter of the names the centre keeps: Latin (with Latin-1 and Latin Extended-A, Ə ə)
+/// and Cyrillic, as the contract's pattern lists them.
+fn is_name_letter(c: char) -> bool {
+    matches!(c,
+        'A'..='Z' | 'a'..='z' | 'À'..='Ö' | 'Ø'..='ö' | 'ø'..='ÿ' | 'Ā'..='ſ' | 'Ə' | 'ə'
+        | 'Ѐ'..='ҁ' | 'Ҋ'..='ӿ')
+}
+
+/// Validates a citizen's display name: up to [`MAX_NAME_CHARS`] letters (see
+/// [`is_name_letter`]), spaces, `-` and `'`, with at least one letter.
+pub fn validate_name(name: &str) -> Result<(), String> {
+    check_chars("display_name", name, MAX_NAME_CHARS)?;
+    if !name.chars().any(is_name_letter) {
+        return Err("display_name has no letter".into());
+    }
+    if !name
+        .chars()
+        .all(|c| is_name_letter(c) || matches!(c, ' ' | '-' | '\''))
+    {
+        return Err("display_name may only hold letters, spaces, - and '".into());
+    }
     Ok(())
 }
 
@@ -261,6 +332,37 @@ mod tests {
         );
     }
 
+    fn bad_hb(hb: &Heartbeat, f: &dyn Fn(&mut Heartbeat)) -> bool {
+        let mut h = hb.clone();
+        f(&mut h);
+        validate_heartbeat(&h).is_err()
+    }
+
+    #[test]
+    fn tickets_and_names() {
+        let t = dost_api::TicketRequest {
+            ticket_id: "t-1".into(),
+            kiosk_id: "K1".into(),
+            service_id: "specialist".into(),
+            lang: "ru".into(),
+            issued_at: chrono::Utc::now(),
+            offline_number: Some("YAS01-T007".into()),
+            sms_phone: Some("+994501234567".into()),
+        };
+        assert!(validate_ticket(&t).is_ok());
+        let bad = |f: &dyn Fn(&mut dost_api::TicketRequest)| {
+            let mut x = t.clone();
+            f(&mut x);
+            validate_ticket(&x).is_err()
+        };
+        assert!(bad(&|x| x.offline_number = Some("t 7".into())));
+        assert!(bad(&|x| x.sms_phone = Some("0501234567".into())));
+        assert!(bad(&|x| x.lang = "de".into()));
+        assert!(validate_name("Əli Məmmədov").is_ok());
+        assert!(validate_name("<b>").is_err());
+        assert!(validate_name(" ").is_err());
+    }
+
     #[test]
     fn heartbeat_and_rating_bounds() {
         let hb = Heartbeat {
@@ -273,8 +375,16 @@ mod tests {
             held_receipts: 0,
             receipts_left: None,
             config_error: None,
+            help_requests: vec![dost_api::HelpRequest {
+                request_id: "h1".into(),
+                asked_at: chrono::Utc::now(),
+                screen: "form".into(),
+                location: "Zal 1, girişin yanında".into(),
+            }],
         };
         assert!(validate_heartbeat(&hb).is_ok());
+        assert!(bad_hb(&hb, &|h| h.help_requests[0].request_id = "a b".into()));
+        assert!(bad_hb(&hb, &|h| h.help_requests[0].location = "x\u{7}".into()));
         let bad = |f: &dyn Fn(&mut Heartbeat)| {
             let mut h = hb.clone();
             f(&mut h);

@@ -258,6 +258,7 @@ async fn status_follows_timeline_and_admin_override() {
         .json(&dost_central::AdminStateChange {
             state: ApplicationState::Rejected,
             note: Some("documents missing".into()),
+            reason: None,
         })
         .send()
         .await
@@ -532,6 +533,7 @@ async fn heartbeat_is_stored() {
         held_receipts: 0,
         receipts_left: Some(40),
         config_error: None,
+        help_requests: Vec::new(),
     };
     for n in [3, 7] {
         let resp = c

@@ -19,6 +19,7 @@ fn heartbeat(kiosk: &str) -> Heartbeat {
         held_receipts: 0,
         receipts_left: None,
         config_error: None,
+        help_requests: vec![],
     }
 }
 

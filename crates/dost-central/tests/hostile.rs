@@ -22,6 +22,7 @@ fn heartbeat() -> Heartbeat {
         held_receipts: 0,
         receipts_left: None,
         config_error: None,
+        help_requests: vec![],
     }
 }
 

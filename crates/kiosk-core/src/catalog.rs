@@ -8,6 +8,9 @@ use serde::{Deserialize, Serialize};
 use crate::problem::{Problem, Problems, Seg, Spans};
 use crate::validate::Limits;
 
+/// The catalog id of the "see a specialist" desk service (offered on the welcome screen).
+pub const SPECIALIST: &str = "specialist";
+
 /// A text in the three kiosk languages.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -48,6 +51,9 @@ pub enum FieldKind {
     Address,
     YesNo,
     Choice,
+    /// A mobile number for SMS: `+994`, a mobile operator code ([`crate::validate::MOBILE_CODES`])
+    /// and 7 digits.
+    Mobile,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
@@ -80,6 +86,9 @@ pub struct Field {
     pub max: Option<i64>,
     #[serde(default, rename = "option")]
     pub options: Vec<ChoiceOption>,
+    /// A yes/no field that must be "yes" when the named field is filled (consent to SMS).
+    #[serde(default)]
+    pub consent_for: Option<String>,
 }
 
 fn yes() -> bool {
@@ -111,7 +120,11 @@ pub struct Service {
     pub duration: L10n,
     /// What the receipt says happens next.
     pub next_steps: L10n,
-    #[serde(rename = "field")]
+    /// Served at a desk of the centre: the kiosk gives a queue ticket instead of taking an
+    /// application (its fields, if any, are the optional SMS number and its consent).
+    #[serde(default)]
+    pub desk_only: bool,
+    #[serde(rename = "field", default)]
     pub fields: Vec<Field>,
 }
 
@@ -231,6 +244,11 @@ impl Catalog {
     pub fn area(&self, id: &str) -> Option<&Area> {
         self.areas.iter().find(|a| a.id == id)
     }
+
+    /// The "see a specialist" service, when the catalog has it (a desk service).
+    pub fn specialist(&self) -> Option<&Service> {
+        self.service(SPECIALIST).filter(|s| s.desk_only)
+    }
 }
 
 /// What is wrong with service `i` by itself and with its fields.
@@ -272,7 +290,7 @@ fn service_problems(
             );
         }
     }
-    if s.fields.is_empty() {
+    if s.fields.is_empty() && !s.desk_only {
         add(at, "field", format!("service `{id}` has no form fields"));
     }
     if s.fields.len() > bounds::FIELDS {
@@ -455,8 +473,21 @@ mod tests {
                 assert!(!s.next_steps.get(lang).is_empty());
             }
             assert!(
-                s.fields.iter().any(|f| f.kind == FieldKind::Phone),
+                s.fields
+                    .iter()
+                    .any(|f| matches!(f.kind, FieldKind::Phone | FieldKind::Mobile)),
                 "{} asks a phone",
+                s.id
+            );
+        }
+        // Desk services give queue tickets, one of them "see a specialist".
+        let desk: Vec<&Service> = c.services.iter().filter(|s| s.desk_only).collect();
+        assert!(desk.iter().any(|s| s.id == "disability-assessment"));
+        assert!(desk.iter().any(|s| s.id == crate::catalog::SPECIALIST));
+        for s in desk {
+            assert!(
+                s.fields.iter().all(|f| !f.required),
+                "{}: SMS is optional",
                 s.id
             );
         }

@@ -21,6 +21,7 @@ pub mod samples;
 pub mod screen;
 pub mod session;
 pub mod settings;
+pub mod status_link;
 pub mod text;
 pub mod validate;
 pub mod view;

@@ -7,8 +7,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalog::Service;
 use crate::session::Submission;
+use crate::status_link::StatusLink;
 
-/// What the QR code of an application's receipt and done screen carries.
+/// What the QR code of an application carries when no status page is configured.
 pub fn lookup_code(id: &ApplicationId) -> String {
     format!("DOST:{id}")
 }
@@ -22,6 +23,28 @@ pub enum PrintDoc {
     Receipt(ReceiptDoc),
     /// Every Azerbaijani and Russian letter and a QR code.
     TestPage,
+    /// A queue ticket for a desk service.
+    Ticket(TicketDoc),
+}
+
+/// A queue ticket, as data: the number large, the service, the time, the people ahead and a
+/// QR code to follow the queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketDoc {
+    pub lang: Lang,
+    pub center_name: String,
+    pub service_title: String,
+    pub number: String,
+    /// Local time in Baku.
+    pub issued_at: NaiveDateTime,
+    pub people_ahead: Option<u64>,
+    pub wait_min: Option<u64>,
+    /// Numbered by the kiosk while the centre could not be reached.
+    pub offline: bool,
+    /// The ticket's place in the queue (its QR code).
+    pub status_url: String,
+    /// An SMS will say "your turn soon".
+    pub sms: bool,
 }
 
 /// An application's receipt, as data.
@@ -37,6 +60,10 @@ pub struct ReceiptDoc {
     /// Never the whole FİN.
     pub masked_fin: String,
     pub next_steps: Vec<String>,
+    /// The application's status page (what the QR code opens); receipts queued by older
+    /// versions have none and carry `DOST:<number>`.
+    #[serde(default)]
+    pub status_url: String,
 }
 
 /// What a receipt says besides the application: made before the application is stored, filled
@@ -47,6 +74,8 @@ pub struct ReceiptTemplate {
     pub kiosk_id: String,
     pub service_title: String,
     pub next_steps: Vec<String>,
+    /// Where the QR code leads (empty: `DOST:<number>`).
+    pub status_link: StatusLink,
 }
 
 impl ReceiptTemplate {
@@ -56,15 +85,32 @@ impl ReceiptTemplate {
             center_name: center_name.to_owned(),
             kiosk_id: kiosk_id.to_owned(),
             service_title: service.title.get(lang).to_owned(),
-            next_steps: vec![service.next_steps.get(lang).to_owned()],
+            next_steps: vec![
+                service.next_steps.get(lang).to_owned(),
+                service.duration.get(lang).to_owned(),
+            ]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect(),
+            status_link: StatusLink::default(),
         }
     }
 
-    /// The receipt of `sub`, stored as `application_id` at `now`.
+    /// The same receipt with its QR code leading to `link`.
+    pub fn with_link(self, link: StatusLink) -> Self {
+        ReceiptTemplate {
+            status_link: link,
+            ..self
+        }
+    }
+
+    /// The receipt of `sub`, stored as `application_id` with the idempotency key `key` at
+    /// `now`.
     pub fn fill(
         &self,
         sub: &Submission,
         application_id: &ApplicationId,
+        key: &str,
         now: DateTime<Utc>,
     ) -> ReceiptDoc {
         ReceiptDoc {
@@ -76,6 +122,68 @@ impl ReceiptTemplate {
             issued_at: now.with_timezone(&chrono_tz::Asia::Baku).naive_local(),
             masked_fin: sub.citizen.masked(),
             next_steps: self.next_steps.clone(),
+            status_url: status_url(&self.status_link, application_id, key),
+        }
+    }
+}
+
+/// The status page of an application stored with the idempotency key `key` (`DOST:<number>`
+/// without a link).
+pub fn status_url(link: &StatusLink, id: &ApplicationId, key: &str) -> String {
+    if link.is_empty() {
+        lookup_code(id)
+    } else {
+        link.url(id.as_str(), &dost_api::lookup_code(key))
+    }
+}
+
+/// What a queue ticket says besides its number and place: made before the ticket is
+/// numbered, filled in when it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TicketTemplate {
+    pub lang: Lang,
+    pub center_name: String,
+    pub service_title: String,
+    /// Where the QR code leads.
+    pub status_link: StatusLink,
+}
+
+impl TicketTemplate {
+    /// The ticket numbered `number` (ticket id `ticket_id`, for its lookup code).
+    #[allow(clippy::too_many_arguments)]
+    pub fn fill(
+        &self,
+        number: &str,
+        ticket_id: &str,
+        issued_at: DateTime<Utc>,
+        people_ahead: Option<u64>,
+        wait_min: Option<u64>,
+        offline: bool,
+        sms: bool,
+    ) -> TicketDoc {
+        TicketDoc {
+            lang: self.lang,
+            center_name: self.center_name.clone(),
+            service_title: self.service_title.clone(),
+            number: number.to_owned(),
+            issued_at: issued_at
+                .with_timezone(&chrono_tz::Asia::Baku)
+                .naive_local(),
+            people_ahead,
+            wait_min,
+            offline,
+            status_url: self.status_url(number, ticket_id),
+            sms,
+        }
+    }
+
+    /// The ticket's place in the queue.
+    pub fn status_url(&self, number: &str, ticket_id: &str) -> String {
+        if self.status_link.is_empty() {
+            format!("DOST:{number}")
+        } else {
+            self.status_link
+                .url(number, &dost_api::lookup_code(ticket_id))
         }
     }
 }
@@ -83,7 +191,11 @@ impl ReceiptTemplate {
 impl ReceiptDoc {
     /// What the QR code carries.
     pub fn lookup_code(&self) -> String {
-        lookup_code(&self.application_id)
+        if self.status_url.is_empty() {
+            lookup_code(&self.application_id)
+        } else {
+            self.status_url.clone()
+        }
     }
 }
 

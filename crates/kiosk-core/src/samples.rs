@@ -15,8 +15,10 @@ use crate::health::{DeviceBoard, LastRead, PrinterFacts, SensorPaper};
 use crate::paper::Supply;
 use crate::pin::Role;
 use crate::print::HoldReason;
-use crate::screen::{self, Facts, HeldJob, ServiceFacts, StoreFacts, SyncFacts, ViewCtx};
-use crate::session::{AppList, AppRecord, Phase, Policy, ReceiptFate, ServiceState, Session};
+use crate::screen::{self, Facts, HeldJob, HelpCall, ServiceFacts, StoreFacts, SyncFacts, ViewCtx};
+use crate::session::{
+    AppList, AppRecord, HelpState, Phase, Policy, ReceiptFate, ServiceState, Session, Ticket,
+};
 use crate::settings::{Line, PortInfo, Settings, SettingsDraft};
 use crate::validate::FieldError;
 use crate::view::{CardErrorKind, ReceiptState, ScreenId, ServiceMessage, ViewModel};
@@ -29,6 +31,12 @@ const INFO_SERVICE: &str = "old-age-pension";
 const DONE_ID: &str = "YAS01-261124-0007";
 /// The application the detail screen shows (with a three-step history).
 const DETAIL_ID: &str = "YAS01-261103-0015";
+/// A rejected application (the "rejected" state shows it in detail).
+const REJECTED_ID: &str = "YAS01-260910-0003";
+/// The status page of the done sample (what its QR code opens).
+const DONE_URL: &str = "https://status.dost.gov.az/status/YAS01-261124-0007?code=8D1B2C5958";
+/// The desk service of the ticket sample.
+const DESK_SERVICE: &str = "disability-assessment";
 
 fn at(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s)
@@ -60,6 +68,7 @@ fn applications() -> AppList {
         pending_upload: as_of.is_none(),
         history: Vec::new(),
         receipt: ReceiptFate::Normal,
+        rejection: None,
     };
     let mut in_review = record(
         DETAIL_ID,
@@ -89,9 +98,47 @@ fn applications() -> AppList {
                 ApplicationState::Approved,
                 Some("2026-11-24T17:05:00Z"),
             ),
+            rejected(),
         ],
         offline: false,
         loading: false,
+    }
+}
+
+/// A rejected application with the centre's reason and next step.
+fn rejected() -> AppRecord {
+    let texts = |az: &str, ru: &str, en: &str| dost_api::Texts {
+        az: az.into(),
+        ru: ru.into(),
+        en: en.into(),
+    };
+    AppRecord {
+        application_id: id(REJECTED_ID),
+        service_id: FORM_SERVICE.into(),
+        state: ApplicationState::Rejected,
+        as_of: Some(at("2026-11-24T17:05:00Z")),
+        pending_upload: false,
+        history: vec![
+            (ApplicationState::Submitted, at("2026-09-10T07:02:00Z")),
+            (ApplicationState::Received, at("2026-09-10T07:03:00Z")),
+            (ApplicationState::InReview, at("2026-09-12T06:00:00Z")),
+            (ApplicationState::Rejected, at("2026-09-30T11:20:00Z")),
+        ],
+        receipt: ReceiptFate::Normal,
+        rejection: Some(dost_api::Rejection {
+            code: "income_above_threshold".into(),
+            reason: texts(
+                "Ailənin orta aylıq gəliri ehtiyac meyarından yüksəkdir.",
+                "Среднемесячный доход семьи выше критерия нуждаемости.",
+                "The family's average monthly income is above the need threshold.",
+            ),
+            next_step: texts(
+                "Qərarla razı deyilsinizsə, 30 gün ərzində DOST mərkəzində şikayət verə bilərsiniz.",
+                "Если вы не согласны с решением, подайте жалобу в центре DOST в течение 30 дней.",
+                "If you disagree with the decision, you can appeal at a DOST centre within 30 days.",
+            ),
+            action: dost_api::NextAction::Appeal,
+        }),
     }
 }
 
@@ -199,6 +246,10 @@ pub fn facts() -> Facts {
                         reason: Some(HoldReason::NotTaken),
                     },
                 ],
+                help_calls: vec![HelpCall {
+                    at: at("2026-11-24T17:03:00Z"),
+                    screen: ScreenId::Form,
+                }],
             })),
             sync: SyncFacts {
                 online: true,
@@ -217,7 +268,22 @@ pub fn facts() -> Facts {
             at: Some(at("2026-11-24T17:05:00Z")),
             kiosk_id: "DOST-YASAMAL-K01".into(),
             version: env!("CARGO_PKG_VERSION").into(),
+            location: "Zal 1, girişin sağında".into(),
         },
+    }
+}
+
+/// The sample queue ticket (numbered by the centre).
+pub fn ticket() -> Ticket {
+    Ticket {
+        number: "D017".into(),
+        issued_at: at("2026-11-24T10:05:00Z"),
+        people_ahead: Some(3),
+        wait_min: Some(18),
+        offline: false,
+        status_url: "https://status.dost.gov.az/status/D017?code=3F2A9C41B0".into(),
+        sms: true,
+        printing: true,
     }
 }
 
@@ -278,6 +344,12 @@ pub fn session(screen: ScreenId, lang: Lang) -> (Session, Facts) {
             service: FORM_SERVICE.into(),
             application_id: id(DONE_ID),
             receipt: ReceiptState::NotAvailable,
+            status_url: DONE_URL.into(),
+            delivered: false,
+        }),
+        ScreenId::QueueTicket => citizen_session(Phase::Ticket {
+            service: DESK_SERVICE.into(),
+            ticket: ticket(),
         }),
         ScreenId::MyApplications => Session {
             applications: applications(),
@@ -360,6 +432,111 @@ fn unattended(screen: ScreenId, lang: Lang) -> Session {
 /// The view of `screen` in `lang`, through [`screen::view`] with `catalog`.
 pub fn view(screen: ScreenId, lang: Lang, catalog: &Catalog) -> ViewModel {
     let (session, facts) = session(screen, lang);
+    view_of(&session, &facts, catalog)
+}
+
+/// States the screen samples do not show, by name (`dost-kiosk screenshot --state NAME`).
+pub const STATES: &[&str] = &[
+    "help",
+    "help-staff-called",
+    "rejected",
+    "done-delivered",
+    "ticket-offline",
+    "ticket-issuing",
+    "thanks",
+    "idle-countdown",
+    "form-errors",
+    "form-sms",
+];
+
+/// The view of a named state in `lang` (None for an unknown name).
+pub fn state(name: &str, lang: Lang, catalog: &Catalog) -> Option<ViewModel> {
+    let (mut session, facts) = match name {
+        "help" | "help-staff-called" => session(ScreenId::Form, lang),
+        "rejected" => session(ScreenId::ApplicationDetail, lang),
+        "done-delivered" => session(ScreenId::Done, lang),
+        "ticket-offline" | "ticket-issuing" => session(ScreenId::QueueTicket, lang),
+        "thanks" => session(ScreenId::Rating, lang),
+        "idle-countdown" => session(ScreenId::Review, lang),
+        "form-errors" | "form-sms" => session(ScreenId::Form, lang),
+        _ => return None,
+    };
+    match name {
+        "help" => session.help.open = true,
+        "help-staff-called" => {
+            session.help = HelpState {
+                open: true,
+                staff_called: true,
+            }
+        }
+        "rejected" => {
+            session.phase = Phase::ApplicationDetail {
+                application_id: id(REJECTED_ID),
+            }
+        }
+        "done-delivered" => {
+            if let Phase::Done { delivered, .. } = &mut session.phase {
+                *delivered = true;
+            }
+        }
+        "ticket-offline" => {
+            let mut t = ticket();
+            (t.number, t.offline, t.people_ahead, t.wait_min, t.sms) =
+                ("YAS01-T007".into(), true, None, None, false);
+            session.phase = Phase::Ticket {
+                service: DESK_SERVICE.into(),
+                ticket: t,
+            };
+        }
+        "ticket-issuing" => {
+            session.phase = Phase::IssuingTicket {
+                service: DESK_SERVICE.into(),
+            }
+        }
+        "thanks" => session.phase = Phase::Thanks { since_ms: 0 },
+        "idle-countdown" => {
+            let policy = Policy::default();
+            session.last_activity_ms = 0;
+            session.now_ms = policy.idle_timeout_ms - 18_000;
+        }
+        "form-errors" => {
+            session.phase = Phase::Form {
+                service: "lawyer-consultation".into(),
+                page: 1,
+            };
+            session.answers_for = Some("lawyer-consultation".into());
+            session.answers.clear();
+            session.answers.insert("phone".into(), "+994 33 123".into());
+            session.errors.clear();
+            session
+                .errors
+                .insert("phone".into(), FieldError::PhoneFormat);
+            session.errors.insert("topic".into(), FieldError::Required);
+        }
+        "form-sms" => {
+            session.phase = Phase::Form {
+                service: DESK_SERVICE.into(),
+                page: 1,
+            };
+            session.answers_for = Some(DESK_SERVICE.into());
+            session.answers.clear();
+            session
+                .answers
+                .insert("sms_phone".into(), "+994 12 555 12 34".into());
+            session.errors.clear();
+            session
+                .errors
+                .insert("sms_phone".into(), FieldError::PhoneFormat);
+            session
+                .errors
+                .insert("sms_consent".into(), FieldError::ConsentRequired);
+        }
+        _ => {}
+    }
+    Some(view_of(&session, &facts, catalog))
+}
+
+fn view_of(session: &Session, facts: &Facts, catalog: &Catalog) -> ViewModel {
     let policy = Policy::default();
     let ctx = ViewCtx {
         catalog,
@@ -367,7 +544,7 @@ pub fn view(screen: ScreenId, lang: Lang, catalog: &Catalog) -> ViewModel {
         center_name: "DOST Yasamal",
         demo: true,
     };
-    screen::view(&session, &facts, &ctx)
+    screen::view(session, facts, &ctx)
 }
 
 #[cfg(test)]
@@ -391,7 +568,23 @@ mod tests {
         assert_eq!(form.fields.len(), 2);
         assert_eq!(form.fields[1].error, Some(FieldError::OutOfRange));
         let staff = view(ScreenId::ServiceStaff, Lang::En, &catalog);
-        assert_eq!(staff.service.map(|s| s.held.len()), Some(3));
+        assert_eq!(staff.service.as_ref().map(|s| s.held.len()), Some(3));
+        assert_eq!(staff.service.map(|s| s.help_calls.len()), Some(1));
+        for &name in STATES {
+            for lang in Lang::ALL {
+                assert!(state(name, lang, &catalog).is_some(), "{name}");
+            }
+        }
+        assert!(state("nothing", Lang::Az, &catalog).is_none());
+        let rejected = state("rejected", Lang::Ru, &catalog).and_then(|v| v.application_detail);
+        assert!(
+            rejected
+                .and_then(|d| d.rejection)
+                .is_some_and(|r| r.reason.contains("доход"))
+        );
+        let idle = state("idle-countdown", Lang::Az, &catalog);
+        assert!(idle.and_then(|v| v.idle_countdown).is_some_and(|s| s >= 18));
+        assert!(state("help", Lang::En, &catalog).is_some_and(|v| v.help.is_some()));
         let settings = view(ScreenId::ServiceSettings, Lang::Ru, &catalog);
         assert!(
             settings

@@ -23,6 +23,8 @@ pub enum FieldError {
     CodeFormat,
     /// Settings: the card reader and the printer on the same serial port.
     SamePort,
+    /// An SMS number was given without the consent to send SMS to it.
+    ConsentRequired,
 }
 
 /// Azerbaijani operator and area codes accepted after `+994` (mobile operators and the
@@ -32,6 +34,16 @@ pub const PHONE_CODES: &[&str] = &[
     "10", "50", "51", "55", "60", "70", "77", "99", // landline: Baku, Sumgait, Ganja, ...
     "12", "18", "22", "20", "21", "23", "24", "25", "26", "36",
 ];
+
+/// Mobile operator codes: the only ones an SMS number may have.
+pub const MOBILE_CODES: &[&str] = &["10", "50", "51", "55", "60", "70", "77", "99"];
+
+/// Longest IBAN (Azerbaijani IBANs are exactly this long).
+pub const IBAN_LEN: usize = 28;
+/// Digits of a phone number after `+994`.
+pub const PHONE_DIGITS: usize = 9;
+/// Longest free text when the catalog sets no limit.
+pub const DEFAULT_MAX_CHARS: usize = 200;
 
 /// Limits of one field, from the catalog.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -60,6 +72,7 @@ pub fn check(
     }
     let normalised = match kind {
         FieldKind::Phone => phone(value)?,
+        FieldKind::Mobile => mobile(value)?,
         FieldKind::Iban => iban(value)?,
         FieldKind::Number => {
             let n: i64 = value.parse().map_err(|_| FieldError::NotANumber)?;
@@ -114,6 +127,29 @@ pub fn phone(raw: &str) -> Result<String, FieldError> {
         return Err(FieldError::PhoneFormat);
     }
     Ok(format!("+994{national}"))
+}
+
+/// A phone number whose operator code is a mobile one (for SMS).
+pub fn mobile(raw: &str) -> Result<String, FieldError> {
+    let p = phone(raw)?;
+    if MOBILE_CODES.contains(&&p[4..6]) {
+        Ok(p)
+    } else {
+        Err(FieldError::PhoneFormat)
+    }
+}
+
+/// Most characters a field of `kind` takes from the keyboard (typing past it is refused):
+/// phone digits after `+994`, an IBAN's 28 characters, a date's 10, the digits of the largest
+/// allowed number, else the catalog's `max_len` or [`DEFAULT_MAX_CHARS`].
+pub fn max_chars(kind: FieldKind, limits: Limits) -> usize {
+    match kind {
+        FieldKind::Phone | FieldKind::Mobile => PHONE_DIGITS,
+        FieldKind::Iban => IBAN_LEN,
+        FieldKind::Date => 10,
+        FieldKind::Number => limits.max.map_or(9, |m| m.unsigned_abs().to_string().len()),
+        _ => limits.max_len.unwrap_or(DEFAULT_MAX_CHARS),
+    }
 }
 
 /// Pretty form of a normalised phone: `+994 50 123 45 67`.
@@ -182,6 +218,41 @@ mod tests {
         assert_eq!(phone("+994 50 123 45 678"), Err(FieldError::PhoneFormat));
         assert_eq!(phone("+994 5O 123 45 67"), Err(FieldError::PhoneFormat));
         assert_eq!(format_phone("+994501234567"), "+994 50 123 45 67");
+        // SMS numbers: mobile operators only.
+        assert_eq!(mobile("+994 70 123 45 67").as_deref(), Ok("+994701234567"));
+        assert_eq!(mobile("012 555 12 34"), Err(FieldError::PhoneFormat));
+        assert_eq!(
+            check(
+                FieldKind::Mobile,
+                true,
+                Limits::default(),
+                &[],
+                "+994 12 555 12 34"
+            ),
+            Err(FieldError::PhoneFormat)
+        );
+        for code in MOBILE_CODES {
+            assert!(PHONE_CODES.contains(code));
+        }
+    }
+
+    #[test]
+    fn keyboard_limits() {
+        let none = Limits::default();
+        assert_eq!(max_chars(FieldKind::Iban, none), 28);
+        assert_eq!(max_chars(FieldKind::Mobile, none), 9);
+        let family = Limits {
+            min: Some(1),
+            max: Some(20),
+            ..none
+        };
+        assert_eq!(max_chars(FieldKind::Number, family), 2);
+        let text = Limits {
+            max_len: Some(60),
+            ..none
+        };
+        assert_eq!(max_chars(FieldKind::Text, text), 60);
+        assert_eq!(max_chars(FieldKind::Address, none), DEFAULT_MAX_CHARS);
     }
 
     #[test]

@@ -77,6 +77,8 @@ pub enum ScreenId {
     /// The chip policy refused the card ("this card could not be verified — please ask the
     /// staff"); [`crate::chip::ChipRefusal`] says why.
     ChipRefused,
+    /// A desk service's queue ticket: being asked for, then its number, place and QR code.
+    QueueTicket,
 }
 
 impl ScreenId {
@@ -138,6 +140,8 @@ pub struct ServiceView {
     pub needs: String,
     /// How long it takes, e.g. "5 iş günü".
     pub duration: String,
+    /// Served at a desk: the kiosk gives a queue ticket.
+    pub desk_only: bool,
 }
 
 /// One field of the current form page (a catalog form, or the technician's settings).
@@ -155,6 +159,10 @@ pub struct FieldView {
     /// For `Choice`: the options, in the current language.
     pub options: Vec<String>,
     pub error: Option<FieldError>,
+    /// Most characters the keyboard types into it (phones: digits after `+994`).
+    pub max_chars: usize,
+    /// The catalog's limits, for the error messages (the allowed range, the length).
+    pub limits: crate::validate::Limits,
 }
 
 /// The form page being filled.
@@ -165,6 +173,8 @@ pub struct FormView {
     /// 1-based page number and page count, for the step indicator.
     pub page: u32,
     pub pages: u32,
+    /// A desk service: the last page gives a queue ticket (not a review).
+    pub desk_only: bool,
 }
 
 /// What the review screen lists: label and value of every answer.
@@ -193,8 +203,45 @@ pub struct DoneView {
     pub application_id: ApplicationId,
     pub service_title: String,
     pub receipt: ReceiptState,
-    /// What the QR code carries (the status-lookup code).
+    /// What the QR code carries: the application's status page.
     pub qr_payload: String,
+    /// What happens next and how long it takes (the catalog's words).
+    pub next_steps: String,
+    pub duration: String,
+    /// DOST has it (the relay delivered it); until then it is saved on this kiosk.
+    pub delivered: bool,
+}
+
+/// A queue ticket on screen.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TicketView {
+    pub service_title: String,
+    /// Empty while the ticket is being asked for.
+    pub number: String,
+    /// Local time it was issued, "14:05".
+    pub issued_at: String,
+    pub people_ahead: Option<u64>,
+    pub wait_min: Option<u64>,
+    /// Numbered by the kiosk while the centre could not be reached.
+    pub offline: bool,
+    /// The ticket's place in the queue (its QR code).
+    pub qr_payload: String,
+    pub sms: bool,
+    pub printing: bool,
+}
+
+/// The help overlay.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct HelpView {
+    pub staff_called: bool,
+}
+
+/// Why an application was rejected and what the citizen can do, in the current language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RejectionView {
+    pub reason: String,
+    pub next_step: String,
+    pub action: dost_api::NextAction,
 }
 
 /// One of the citizen's applications.
@@ -235,6 +282,17 @@ pub struct ApplicationDetailView {
     pub history: Vec<HistoryRow>,
     /// Its receipt was not taken ("print again" is offered), or is printing again.
     pub receipt: crate::session::ReceiptFate,
+    /// A rejected one: the centre's reason and next step.
+    pub rejection: Option<RejectionView>,
+}
+
+/// A citizen waiting for staff, on the staff screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HelpCallView {
+    /// Local time, "14:05".
+    pub at: String,
+    /// The screen the citizen asked from.
+    pub screen: ScreenId,
 }
 
 /// A part of the kiosk on the technician's screen.
@@ -396,6 +454,10 @@ pub struct ServiceModeView {
     pub version: String,
     /// The settings form, when the technician has it open.
     pub settings: Option<SettingsView>,
+    /// Citizens who asked for a staff member (not yet answered), oldest first.
+    pub help_calls: Vec<HelpCallView>,
+    /// Where this kiosk stands (`kiosk.location`).
+    pub location: String,
 }
 
 /// The technician's settings form (its fields travel in `ViewModel::form`).
@@ -431,6 +493,8 @@ pub enum ServiceAction {
     /// Technician: a live test of the chip reader with the card on it (no MRZ needed: the
     /// reader, the card's interface, its eMRTD application and what it offers for PACE).
     ChipTest,
+    /// Staff: the citizens who called for help were answered.
+    HelpAnswered,
 }
 
 impl ServiceAction {
@@ -443,6 +507,7 @@ impl ServiceAction {
                     | ServiceAction::PaperRestocked
                     | ServiceAction::ReprintHeld
                     | ServiceAction::Refresh
+                    | ServiceAction::HelpAnswered
             )
     }
 
@@ -485,6 +550,12 @@ pub struct ViewModel {
     pub service: Option<ServiceModeView>,
     /// The chip screens: progress of the read, or why the card was refused.
     pub chip: Option<ChipView>,
+    /// The help overlay over the screen, when open.
+    pub help: Option<HelpView>,
+    /// The queue ticket (on [`ScreenId::QueueTicket`]).
+    pub ticket: Option<TicketView>,
+    /// The rating was given: "thank you".
+    pub rated: bool,
 }
 
 /// What the citizen (or the technician) did on the screen.
@@ -530,6 +601,30 @@ pub enum UiEvent {
     /// Demo control: insert a "photocopy" of the specimen card (its printed MRZ with a cloned
     /// chip that cannot prove its key): the chip policy refuses it.
     DemoInsertPhotocopy,
+    /// The help button of a citizen screen.
+    OpenHelp,
+    CloseHelp,
+    /// From the help overlay: ask a staff member to come.
+    CallStaff,
+}
+
+impl UiEvent {
+    /// A tap that acts (moves to another screen, submits, rates...): ignored while the screen
+    /// is under its tap guard. Typing, touches and the switches are never ignored.
+    pub fn is_tap(&self) -> bool {
+        !matches!(
+            self,
+            UiEvent::Activity
+                | UiEvent::FieldEdited { .. }
+                | UiEvent::SetLanguage(_)
+                | UiEvent::ToggleLargeText
+                | UiEvent::ToggleHighContrast
+                | UiEvent::DemoInsertCard
+                | UiEvent::DemoInsertPhotocopy
+                | UiEvent::ServiceEntry
+                | UiEvent::PinEntered(_)
+        )
+    }
 }
 
 /// A date as Azerbaijanis write it, `24.11.2026`.

@@ -1,7 +1,7 @@
 //! The finished application with its QR code, the citizen's applications, one in detail, and
 //! the rating (`ApplicationsAdapter`).
 
-use dost_api::ApplicationState;
+use dost_api::{ApplicationState, NextAction};
 use kiosk_core::session::ReceiptFate;
 use kiosk_core::view::{ApplicationRow, ReceiptState, UiEvent, ViewModel};
 use slint::{ComponentHandle, Image, SharedString};
@@ -54,6 +54,9 @@ pub(super) fn apply(app: &App, state: &mut BridgeState, prev: Option<&ViewModel>
                         ReceiptState::NotTaken => ui::Receipt::NotTaken,
                     },
                     qr,
+                    next_steps: s(&d.next_steps),
+                    duration: s(&d.duration),
+                    delivered: d.delivered,
                 }
             }
             None => ui::DoneData {
@@ -61,6 +64,9 @@ pub(super) fn apply(app: &App, state: &mut BridgeState, prev: Option<&ViewModel>
                 ..ui::DoneData::default()
             },
         });
+    }
+    if changed(prev, vm, |v| &v.rated) {
+        g.set_rated(vm.rated);
     }
     if changed(prev, vm, |v| &v.applications) {
         let a = vm.applications.clone().unwrap_or_default();
@@ -77,6 +83,20 @@ pub(super) fn apply(app: &App, state: &mut BridgeState, prev: Option<&ViewModel>
                     ReceiptFate::NotTaken => ui::ReceiptFate::NotTaken,
                     ReceiptFate::Reprinting => ui::ReceiptFate::Reprinting,
                 });
+                g.set_detail_rejection(match &d.rejection {
+                    Some(r) => ui::RejectionInfo {
+                        shown: true,
+                        reason: s(&r.reason),
+                        next_step: s(&r.next_step),
+                        action: match r.action {
+                            NextAction::Appeal => ui::NextActionKind::Appeal,
+                            NextAction::VisitDesk => ui::NextActionKind::VisitDesk,
+                            NextAction::BringDocuments => ui::NextActionKind::BringDocuments,
+                            NextAction::Reapply => ui::NextActionKind::Reapply,
+                        },
+                    },
+                    None => ui::RejectionInfo::default(),
+                });
                 g.set_detail_history(model(
                     d.history
                         .iter()
@@ -90,6 +110,7 @@ pub(super) fn apply(app: &App, state: &mut BridgeState, prev: Option<&ViewModel>
             None => {
                 g.set_detail(ui::AppRow::default());
                 g.set_detail_receipt(ui::ReceiptFate::Normal);
+                g.set_detail_rejection(ui::RejectionInfo::default());
                 g.set_detail_history(model(Vec::new()));
             }
         }

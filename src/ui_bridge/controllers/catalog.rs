@@ -1,6 +1,6 @@
 //! The catalog of services and the chosen one (`CatalogAdapter`).
 
-use kiosk_core::view::{ServiceView, UiEvent, ViewModel};
+use kiosk_core::view::{ScreenId, ServiceView, UiEvent, ViewModel};
 use slint::{ComponentHandle, SharedString};
 
 use super::{Wiring, changed, model, s};
@@ -15,6 +15,7 @@ fn service(v: &ServiceView) -> ui::ServiceData {
         summary: s(&v.summary),
         needs: s(&v.needs),
         duration: s(&v.duration),
+        desk_only: v.desk_only,
     }
 }
 
@@ -39,6 +40,16 @@ fn areas(services: &[ServiceView]) -> Vec<ui::AreaGroup> {
 
 pub(super) fn apply(app: &App, prev: Option<&ViewModel>, vm: &ViewModel) {
     let g = app.global::<CatalogAdapter>();
+    // A new visit to the catalog starts at its top; coming back from a service (its page,
+    // form or review) keeps the place.
+    if changed(prev, vm, |v| &v.screen)
+        && !matches!(
+            vm.screen,
+            ScreenId::Catalog | ScreenId::ServiceInfo | ScreenId::Form | ScreenId::Review
+        )
+    {
+        g.set_scroll_y(0.0);
+    }
     if changed(prev, vm, |v| &v.services) {
         g.set_areas(model(areas(&vm.services)));
     }

@@ -1,6 +1,7 @@
 //! The form page being filled — a service's form or the technician's settings — and the
 //! review (`FormAdapter`); the on-screen keyboard's edits.
 
+use kiosk_core::validate;
 use kiosk_core::view::{self, FieldKind, SettingField, UiEvent, ViewModel};
 use slint::{ComponentHandle, Model, SharedString};
 
@@ -19,6 +20,7 @@ fn field_kind(k: FieldKind) -> ui::FieldKind {
         FieldKind::Address => ui::FieldKind::Address,
         FieldKind::YesNo => ui::FieldKind::YesNo,
         FieldKind::Choice => ui::FieldKind::Choice,
+        FieldKind::Mobile => ui::FieldKind::Mobile,
     }
 }
 
@@ -39,6 +41,7 @@ fn field_error(e: Option<view::FieldError>) -> ui::FieldError {
         Some(E::IdFormat) => ui::FieldError::IdFormat,
         Some(E::CodeFormat) => ui::FieldError::CodeFormat,
         Some(E::SamePort) => ui::FieldError::SamePort,
+        Some(E::ConsentRequired) => ui::FieldError::ConsentRequired,
     }
 }
 
@@ -60,13 +63,25 @@ fn setting(f: Option<SettingField>) -> ui::SettingField {
 
 /// The text the value box shows for a field value.
 pub(crate) fn display_value(kind: FieldKind, value: &str) -> String {
-    match kind {
-        FieldKind::Phone => edit::phone_local(value),
-        _ => value.to_string(),
-    }
+    edit::display(kind, value)
 }
 
-fn field(f: &view::FieldView) -> ui::FieldData {
+/// Operator codes a phone field takes, as its error message names them.
+fn codes(kind: FieldKind) -> String {
+    let list = match kind {
+        FieldKind::Mobile => validate::MOBILE_CODES,
+        FieldKind::Phone => validate::PHONE_CODES,
+        _ => &[],
+    };
+    list.join(", ")
+}
+
+/// A field as the screen's `FieldData`, with the cursor after `cursor` units (None: at the
+/// end).
+fn field(f: &view::FieldView, cursor: Option<usize>) -> ui::FieldData {
+    let len = edit::units(f.kind, &f.value).len();
+    let cursor = cursor.unwrap_or(len).min(len);
+    let l = f.limits;
     ui::FieldData {
         id: s(&f.id),
         setting: setting(f.setting),
@@ -78,6 +93,15 @@ fn field(f: &view::FieldView) -> ui::FieldData {
         display: s(&display_value(f.kind, &f.value)),
         options: model(f.options.iter().map(|o| s(o)).collect()),
         error: field_error(f.error),
+        cursor: super::int(edit::display_offset(f.kind, &f.value, cursor)),
+        cursor_at_end: cursor == len,
+        max_chars: super::int(f.max_chars),
+        has_range: l.min.is_some() && l.max.is_some(),
+        range_min: l.min.map_or(0, |n| i32::try_from(n).unwrap_or(i32::MIN)),
+        range_max: l.max.map_or(0, |n| i32::try_from(n).unwrap_or(i32::MAX)),
+        min_len: l.min_len.map_or(0, super::int),
+        max_len: l.max_len.map_or(0, super::int),
+        codes: s(&codes(f.kind)),
     }
 }
 
@@ -144,8 +168,24 @@ fn apply_form(
         service_title: s(&form.service_title),
         page: super::int(form.page),
         pages: super::int(form.pages),
+        desk_only: form.desk_only,
     });
     state.field_kinds = form.fields.iter().map(|f| (f.id.clone(), f.kind)).collect();
+    state.field_max = form
+        .fields
+        .iter()
+        // 0: the field names no limit (the technician's settings).
+        .map(|f| {
+            (
+                f.id.clone(),
+                if f.max_chars == 0 {
+                    usize::MAX
+                } else {
+                    f.max_chars
+                },
+            )
+        })
+        .collect();
     let same_page = prev.is_some_and(|p| {
         p.service_title == form.service_title
             && p.page == form.page
@@ -156,13 +196,15 @@ fn apply_form(
     if same_page && current.row_count() == form.fields.len() {
         // Same page: update the rows that changed, keep focus and scroll position.
         for (i, f) in form.fields.iter().enumerate() {
-            let row = field(f);
+            let row = field(f, state.cursors.get(&f.id).copied());
             if current.row_data(i).as_ref() != Some(&row) {
                 current.set_row_data(i, row);
             }
         }
     } else {
-        g.set_fields(model(form.fields.iter().map(field).collect()));
+        // A new page: the cursor of each field at its end.
+        state.cursors.clear();
+        g.set_fields(model(form.fields.iter().map(|f| field(f, None)).collect()));
         // The settings form opens with no field focused: the keyboard shows when a box is tapped.
         g.set_focused_field(if screen == view::ScreenId::ServiceSettings {
             -1
@@ -172,22 +214,28 @@ fn apply_form(
     }
 }
 
-/// Applies a keyboard edit to the field model and the remembered view model; returns the
-/// new value, or None when the field is unknown.
+/// Applies an edit (new value and cursor, from the kind, value and cursor) to the field model
+/// and the remembered view model; returns the new value, or None when the field is unknown.
 fn edit_field(
     app: &App,
     state: &mut BridgeState,
     field_id: &str,
-    new_value: impl FnOnce(FieldKind, &str) -> String,
+    new_value: impl FnOnce(FieldKind, &str, usize, usize) -> (String, usize),
 ) -> Option<String> {
     let fields = app.global::<FormAdapter>().get_fields();
     let i =
         (0..fields.row_count()).find(|&i| fields.row_data(i).is_some_and(|f| f.id == field_id))?;
     let mut row = fields.row_data(i)?;
     let kind = state.field_kinds.get(field_id).copied().unwrap_or_default();
-    let value = new_value(kind, row.value.as_str());
+    let max = state.field_max.get(field_id).copied().unwrap_or(usize::MAX);
+    let len = edit::units(kind, row.value.as_str()).len();
+    let cursor = state.cursors.get(field_id).copied().unwrap_or(len).min(len);
+    let (value, cursor) = new_value(kind, row.value.as_str(), cursor, max);
+    state.cursors.insert(field_id.to_owned(), cursor);
     row.value = s(&value);
     row.display = s(&display_value(kind, &value));
+    row.cursor = super::int(edit::display_offset(kind, &value, cursor));
+    row.cursor_at_end = cursor == edit::units(kind, &value).len();
     fields.set_row_data(i, row);
     if let Some(f) = state
         .last
@@ -215,7 +263,10 @@ pub(super) fn wire(app: &App, w: &Wiring) {
         g.on_field_edited(move |id: SharedString, value: SharedString| {
             let Some(app) = w.app.upgrade() else { return };
             let v = value.to_string();
-            let edited = edit_field(&app, &mut w.state.borrow_mut(), &id, |_, _| v);
+            let edited = edit_field(&app, &mut w.state.borrow_mut(), &id, |kind, _, _, _| {
+                let end = edit::units(kind, &v).len();
+                (v, end)
+            });
             if let Some(value) = edited {
                 w.send(UiEvent::FieldEdited {
                     field_id: id.into(),
@@ -228,15 +279,34 @@ pub(super) fn wire(app: &App, w: &Wiring) {
         let w = w.clone();
         g.on_edit_key(move |id: SharedString, key: SharedString| {
             let Some(app) = w.app.upgrade() else { return };
-            let edited = edit_field(&app, &mut w.state.borrow_mut(), &id, |kind, old| {
-                edit::apply_key(kind, old, &key)
+            let mut state = w.state.borrow_mut();
+            let before = state.last.as_ref().and_then(|vm| {
+                vm.form
+                    .as_ref()
+                    .and_then(|f| f.fields.iter().find(|f| f.id == id.as_str()))
+                    .map(|f| f.value.clone())
             });
-            if let Some(value) = edited {
+            let edited = edit_field(&app, &mut state, &id, |kind, old, cursor, max| {
+                edit::apply_key_at(kind, old, cursor, &key, max)
+            });
+            drop(state);
+            // Moving the cursor (or a refused key) changes nothing the core needs to know.
+            if let Some(value) = edited.filter(|v| before.as_ref() != Some(v)) {
                 w.send(UiEvent::FieldEdited {
                     field_id: id.into(),
                     value,
                 });
             }
+        });
+    }
+    {
+        let w = w.clone();
+        g.on_cursor_moved(move |id: SharedString, offset: i32| {
+            let Some(app) = w.app.upgrade() else { return };
+            let offset = usize::try_from(offset).unwrap_or(0);
+            edit_field(&app, &mut w.state.borrow_mut(), &id, |kind, old, _, _| {
+                (old.to_owned(), edit::cursor_at(kind, old, offset))
+            });
         });
     }
 }

@@ -6,10 +6,12 @@ pub(super) mod applications;
 pub(super) mod catalog;
 pub(super) mod chip;
 pub(super) mod form;
+pub(super) mod help;
 pub(super) mod pin;
 pub(super) mod service;
 pub(super) mod session;
 pub(super) mod settings;
+pub(super) mod ticket;
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -47,6 +49,7 @@ pub(super) fn wire(app: &App, w: &Wiring) {
     pin::wire(app, w);
     service::wire(app, w);
     chip::wire(app, w);
+    help::wire(app, w);
 }
 
 /// Shows `vm`: each controller sets what changed since `state.last`.
@@ -61,6 +64,8 @@ pub(super) fn apply(app: &App, state: &mut BridgeState, vm: &ViewModel) {
     service::apply(app, p, vm);
     settings::apply(app, p, vm);
     chip::apply(app, p, vm);
+    help::apply(app, p, vm);
+    ticket::apply(app, state, p, vm);
     state.last = Some(vm.clone());
 }
 

@@ -279,6 +279,16 @@ pub(super) fn apply(app: &App, prev: Option<&ViewModel>, vm: &ViewModel) {
     g.set_has_chip_reader(m.parts.iter().any(|p| p.name == PartName::ChipReader));
     g.set_kiosk_id(s(&m.kiosk_id));
     g.set_version(s(&m.version));
+    g.set_help_calls(model(
+        m.help_calls
+            .iter()
+            .map(|c| ui::HelpCallItem {
+                at: s(&c.at),
+                screen: super::session::screen(c.screen),
+            })
+            .collect(),
+    ));
+    g.set_location(s(&m.location));
 }
 
 pub(super) fn wire(app: &App, w: &Wiring) {
@@ -297,6 +307,7 @@ pub(super) fn wire(app: &App, w: &Wiring) {
                 A::OpenSettings => ServiceAction::OpenSettings,
                 A::SaveSettings => ServiceAction::SaveSettings,
                 A::ChipTest => ServiceAction::ChipTest,
+                A::HelpAnswered => ServiceAction::HelpAnswered,
             }));
         });
     }

@@ -37,6 +37,7 @@ pub(crate) fn screen(id: view::ScreenId) -> ui::Screen {
         S::ServiceSettings => ui::Screen::ServiceSettings,
         S::ReadingChip => ui::Screen::ReadingChip,
         S::ChipRefused => ui::Screen::ChipRefused,
+        S::QueueTicket => ui::Screen::QueueTicket,
     }
 }
 

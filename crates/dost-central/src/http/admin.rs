@@ -20,6 +20,9 @@ pub struct AdminStateChange {
     pub state: ApplicationState,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// For `rejected`: the reason code ([`crate::reasons`]); the automatic reason otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// Body of `POST /admin/revoked`.
@@ -44,6 +47,15 @@ pub(super) async fn set_state(
             format!("at most {MAX_NOTE_CHARS} characters"),
         ));
     }
+    if let Some(code) = &change.reason
+        && !crate::reasons::is_known(code)
+    {
+        let known: Vec<&str> = crate::reasons::codes().collect();
+        return Err(ApiError::invalid(
+            "Unknown reason",
+            format!("reason must be one of: {}", known.join(", ")),
+        ));
+    }
     let unknown = || ApiError::new(404, "Unknown application", None);
     if check_id(&id).is_err() {
         return Err(unknown());
@@ -51,7 +63,8 @@ pub(super) async fn set_state(
     let now = Utc::now();
     let key = id.clone();
     let found = db(&st, move |s| {
-        if !s.add_override(&key, change.state, change.note.as_deref(), now)? {
+        let (note, reason) = (change.note.as_deref(), change.reason.as_deref());
+        if !s.add_override(&key, change.state, note, reason, now)? {
             return Ok(None);
         }
         s.get(&key)

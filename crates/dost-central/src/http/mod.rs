@@ -7,6 +7,7 @@ mod admin;
 mod chip;
 mod faults;
 mod guard;
+mod queue;
 mod v1;
 
 use std::sync::{Arc, RwLock};
@@ -30,6 +31,7 @@ use crate::error::CentralError;
 use crate::store::Store;
 
 pub use admin::{AdminStateChange, RevokeRequest};
+pub use queue::CitizenName;
 
 /// Largest request body accepted (`POST /v1/applications`); smaller routes have smaller limits.
 pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
@@ -276,6 +278,10 @@ pub(crate) fn router(st: Shared) -> Router {
             "/ratings",
             limited(post(v1::ratings), MAX_MEDIUM_BODY_BYTES),
         )
+        .route(
+            dost_api::QUEUE_TICKETS_PATH,
+            limited(post(queue::issue_ticket), MAX_SMALL_BODY_BYTES),
+        )
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(
@@ -294,6 +300,10 @@ pub(crate) fn router(st: Shared) -> Router {
         .route(
             "/revoked",
             limited(post(admin::revoke), MAX_SMALL_BODY_BYTES),
+        )
+        .route(
+            "/citizens",
+            limited(post(queue::put_citizen), MAX_SMALL_BODY_BYTES),
         )
         .route(
             "/kiosks/{id}/config",
@@ -315,6 +325,19 @@ pub(crate) fn router(st: Shared) -> Router {
         .nest(dost_api::API_PREFIX, v1)
         .nest("/admin", admin)
         .route("/healthz", get(|| async { StatusCode::NO_CONTENT }))
+        // Public: what a citizen's phone opens from the QR code (no token, no personal data).
+        .route(
+            &format!("{}/{{number}}", dost_api::STATUS_PAGE_PATH),
+            get(queue::status_page),
+        )
+        .route(
+            &format!("{}/", dost_api::STATUS_PAGE_PATH),
+            get(queue::status_page_without_number),
+        )
+        .route(
+            dost_api::STATUS_PAGE_PATH,
+            get(queue::status_page_without_number),
+        )
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

@@ -114,10 +114,15 @@ pub(super) async fn verify(
             valid: false,
             reason: Some(dost_api::verify_reason::MALFORMED.into()),
             chip: None,
+            display_name: None,
         }));
     }
     let doc = req.document_number.clone();
-    let revoked = db(&st, move |s| s.is_revoked(&doc)).await?;
+    let fin = req.fin.clone();
+    let (revoked, name) = db(&st, move |s| {
+        Ok((s.is_revoked(&doc)?, s.citizen_name(&fin)?))
+    })
+    .await?;
     tracing::debug!(fin = %mask_fin(&req.fin), revoked, "verify");
     let (chip, chip_refusal) = match files {
         None => (None, None),
@@ -136,6 +141,8 @@ pub(super) async fn verify(
         valid: reason.is_none(),
         reason: reason.map(Into::into),
         chip,
+        // The name only goes with a valid document.
+        display_name: name.filter(|_| reason.is_none()),
     }))
 }
 

@@ -9,7 +9,7 @@ use crate::session::{AppRecord, Phase, Session};
 use crate::validate;
 use crate::view::{
     ApplicationDetailView, ApplicationRow, ApplicationsView, ChipView, DoneView, FieldView,
-    FormView, HistoryRow, ReviewView, ScreenId, ServiceView, ViewModel,
+    FormView, HistoryRow, RejectionView, ReviewView, ScreenId, ServiceView, TicketView, ViewModel,
 };
 
 /// One service of the catalog in `lang`.
@@ -25,6 +25,7 @@ pub fn service_view(catalog: &Catalog, s: &Service, lang: Lang) -> ServiceView {
         summary: s.summary.get(lang).to_owned(),
         needs: s.needs.get(lang).to_owned(),
         duration: s.duration.get(lang).to_owned(),
+        desk_only: s.desk_only,
     }
 }
 
@@ -65,17 +66,33 @@ pub(super) fn fill(vm: &mut ViewModel, s: &Session, ctx: &ViewCtx) -> ScreenId {
         Phase::Done {
             application_id,
             receipt,
+            status_url,
+            delivered,
             ..
         } => {
+            let text = |f: fn(&Service) -> &crate::catalog::L10n| {
+                service
+                    .map(|s| f(s).get(lang).to_owned())
+                    .unwrap_or_default()
+            };
             vm.done = Some(DoneView {
                 application_id: application_id.clone(),
-                service_title: service
-                    .map(|s| s.title.get(lang).to_owned())
-                    .unwrap_or_default(),
+                service_title: text(|s| &s.title),
                 receipt: *receipt,
-                qr_payload: lookup_code(application_id),
+                qr_payload: if status_url.is_empty() {
+                    lookup_code(application_id)
+                } else {
+                    status_url.clone()
+                },
+                next_steps: text(|s| &s.next_steps),
+                duration: text(|s| &s.duration),
+                delivered: *delivered,
             });
             ScreenId::Done
+        }
+        Phase::IssuingTicket { .. } | Phase::Ticket { .. } => {
+            vm.ticket = Some(ticket_view(s, service));
+            ScreenId::QueueTicket
         }
         Phase::MyApplications => {
             let list = &s.applications;
@@ -96,18 +113,7 @@ pub(super) fn fill(vm: &mut ViewModel, s: &Session, ctx: &ViewCtx) -> ScreenId {
                 .records
                 .iter()
                 .find(|r| &r.application_id == application_id)
-                .map(|r| ApplicationDetailView {
-                    row: app_row(ctx.catalog, r, lang),
-                    history: r
-                        .history
-                        .iter()
-                        .map(|(state, at)| HistoryRow {
-                            state: *state,
-                            at: baku_time(*at),
-                        })
-                        .collect(),
-                    receipt: r.receipt,
-                });
+                .map(|r| detail(ctx.catalog, r, lang));
             ScreenId::ApplicationDetail
         }
         Phase::Rating { .. } => ScreenId::Rating,
@@ -125,8 +131,65 @@ pub(super) fn fill(vm: &mut ViewModel, s: &Session, ctx: &ViewCtx) -> ScreenId {
             });
             ScreenId::ChipRefused
         }
+        Phase::Thanks { .. } => {
+            vm.rated = true;
+            ScreenId::Rating
+        }
         // Service mode is drawn by `service::fill`.
         Phase::ServicePin | Phase::Service(_) => ScreenId::ServicePin,
+    }
+}
+
+/// One application's detail: its history, its receipt and, rejected, the centre's reason.
+fn detail(catalog: &Catalog, r: &AppRecord, lang: Lang) -> ApplicationDetailView {
+    ApplicationDetailView {
+        row: app_row(catalog, r, lang),
+        history: r
+            .history
+            .iter()
+            .map(|(state, at)| HistoryRow {
+                state: *state,
+                at: baku_time(*at),
+            })
+            .collect(),
+        receipt: r.receipt,
+        rejection: r
+            .rejection
+            .as_ref()
+            .filter(|_| r.state == dost_api::ApplicationState::Rejected)
+            .map(|j| RejectionView {
+                reason: j.reason.get(lang).to_owned(),
+                next_step: j.next_step.get(lang).to_owned(),
+                action: j.action,
+            }),
+    }
+}
+
+/// The ticket being asked for (no number yet) or issued.
+fn ticket_view(s: &Session, service: Option<&Service>) -> TicketView {
+    let service_title = service
+        .map(|svc| svc.title.get(s.lang).to_owned())
+        .unwrap_or_default();
+    match &s.phase {
+        Phase::Ticket { ticket: t, .. } => TicketView {
+            service_title,
+            number: t.number.clone(),
+            issued_at: t
+                .issued_at
+                .with_timezone(&chrono_tz::Asia::Baku)
+                .format("%H:%M")
+                .to_string(),
+            people_ahead: t.people_ahead,
+            wait_min: t.wait_min,
+            offline: t.offline,
+            qr_payload: t.status_url.clone(),
+            sms: t.sms,
+            printing: t.printing,
+        },
+        _ => TicketView {
+            service_title,
+            ..TicketView::default()
+        },
     }
 }
 
@@ -136,6 +199,7 @@ fn form(svc: &Service, page: u32, s: &Session) -> FormView {
         service_title: svc.title.get(lang).to_owned(),
         page,
         pages: svc.pages(),
+        desk_only: svc.desk_only,
         fields: svc
             .fields_on(page)
             .map(|f| FieldView {
@@ -163,6 +227,8 @@ fn form(svc: &Service, page: u32, s: &Session) -> FormView {
                     .map(|o| o.label.get(lang).to_owned())
                     .collect(),
                 error: s.errors.get(&f.id).copied(),
+                max_chars: validate::max_chars(f.kind, f.limits()),
+                limits: f.limits(),
             })
             .collect(),
     }
@@ -192,7 +258,7 @@ fn shown_value(f: &Field, raw: &str, lang: Lang) -> String {
             .find(|o| o.id == raw || o.label.get(lang) == raw)
             .map(|o| o.label.get(lang).to_owned())
             .unwrap_or_else(|| raw.to_owned()),
-        FieldKind::Phone => validate::phone(raw)
+        FieldKind::Phone | FieldKind::Mobile => validate::phone(raw)
             .map(|p| validate::format_phone(&p))
             .unwrap_or_else(|_| raw.to_owned()),
         _ => raw.to_owned(),

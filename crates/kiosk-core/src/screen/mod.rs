@@ -15,7 +15,7 @@ use crate::catalog::Catalog;
 use crate::health::DeviceBoard;
 use crate::print::HoldReason;
 use crate::session::{Phase, Policy, Session};
-use crate::view::{CitizenView, OutOfServiceKind, ScreenId, ViewModel};
+use crate::view::{CitizenView, HelpView, OutOfServiceKind, ScreenId, ViewModel};
 
 pub use citizen::service_view;
 
@@ -57,6 +57,15 @@ pub struct StoreFacts {
     pub paper_used_mm: f64,
     /// The oldest held receipts.
     pub held: Vec<HeldJob>,
+    /// Citizens waiting for a staff member, oldest first.
+    pub help_calls: Vec<HelpCall>,
+}
+
+/// A citizen asked for a staff member (not yet answered).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HelpCall {
+    pub at: DateTime<Utc>,
+    pub screen: ScreenId,
 }
 
 /// The relay's view of the centre link.
@@ -85,6 +94,8 @@ pub struct ServiceFacts {
     pub at: Option<DateTime<Utc>>,
     pub kiosk_id: String,
     pub version: String,
+    /// Where the kiosk stands (`kiosk.location`).
+    pub location: String,
 }
 
 /// Static facts for the view.
@@ -141,6 +152,11 @@ pub fn view(s: &Session, facts: &Facts, ctx: &ViewCtx) -> ViewModel {
         Phase::ServicePin | Phase::Service(_) => service::fill(&mut vm, s, facts),
         _ => citizen::fill(&mut vm, s, ctx),
     };
+    if s.help.open && !s.in_service_mode() {
+        vm.help = Some(HelpView {
+            staff_called: s.help.staff_called,
+        });
+    }
     vm
 }
 

@@ -5,7 +5,7 @@ use crate::health::{Level, device_level, disk_level};
 use crate::pin::Role;
 use crate::session::{Phase, Session};
 use crate::view::{
-    FormView, HeldReceiptView, PaperView, PartName, PartStatus, PartView, ScreenId,
+    FormView, HeldReceiptView, HelpCallView, PaperView, PartName, PartStatus, PartView, ScreenId,
     ServiceModeView, SettingsView, ViewModel,
 };
 
@@ -41,6 +41,19 @@ pub(super) fn fill(vm: &mut ViewModel, s: &Session, facts: &Facts) -> ScreenId {
         kiosk_id: facts.service.kiosk_id.clone(),
         version: facts.service.version.clone(),
         settings: None,
+        help_calls: store
+            .help_calls
+            .iter()
+            .map(|c| HelpCallView {
+                at: c
+                    .at
+                    .with_timezone(&chrono_tz::Asia::Baku)
+                    .format("%H:%M")
+                    .to_string(),
+                screen: c.screen,
+            })
+            .collect(),
+        location: facts.service.location.clone(),
     };
     let settings = s
         .service
@@ -58,6 +71,7 @@ pub(super) fn fill(vm: &mut ViewModel, s: &Session, facts: &Facts) -> ScreenId {
             fields: draft.fields(),
             page: 1,
             pages: 1,
+            desk_only: false,
         });
     }
     vm.service = Some(view);

@@ -158,7 +158,7 @@ fn form_review_and_errors() {
     assert_eq!(
         review.rows,
         vec![
-            ("Mobil nömrə".to_owned(), "+994 50 123 45 67".to_owned()),
+            ("Əlaqə nömrəsi".to_owned(), "+994 50 123 45 67".to_owned()),
             ("Mövzu".to_owned(), "Pensiya".to_owned())
         ]
     );

@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 
-use super::{Ctx, Effect, Phase, Session, VerifyOutcome, chip};
+use super::{Ctx, Effect, Phase, Session, SoundCue, VerifyOutcome, chip};
 use crate::card::{CardData, Citizen, OfflineAuth};
 use crate::view::{CardErrorKind, UiEvent};
 
@@ -28,12 +28,49 @@ pub(super) fn on_tick(s: Session, ctx: &Ctx, fx: &mut Vec<Effect>) -> Session {
                 ..s
             }
         }
-        Phase::Submitting { .. } => s,
+        Phase::Submitting { .. } | Phase::IssuingTicket { .. } => s,
+        // "Thank you" stays a moment, then the session ends.
+        Phase::Thanks { since_ms } if s.now_ms >= since_ms + ctx.policy.thanks_ms => {
+            s.wiped(fx, ctx.policy.default_lang)
+        }
         _ if s.is_open() && idle_since >= ctx.policy.idle_timeout_ms => {
             s.wiped(fx, ctx.policy.default_lang)
         }
-        _ => s,
+        // Help opened on the attract screen closes by itself.
+        _ if s.help.open && idle_since >= ctx.policy.idle_timeout_ms => Session {
+            help: Default::default(),
+            ..s
+        },
+        _ => {
+            // The countdown is announced by a sound, once per warning.
+            let mut s = s;
+            if !s.idle_warned && s.idle_countdown(ctx.policy).is_some() {
+                s.idle_warned = true;
+                fx.push(Effect::Sound(SoundCue::IdleWarning));
+            }
+            s
+        }
     }
+}
+
+/// Longest name the centre's answer may set.
+const MAX_NAME_CHARS: usize = 100;
+
+/// The centre's answer spells the citizen's name (in Azerbaijani): it replaces the MRZ's.
+pub(super) fn on_name(mut s: Session, name: &str) -> Session {
+    let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+    let plausible = !name.is_empty()
+        && name.chars().count() <= MAX_NAME_CHARS
+        && name
+            .chars()
+            .all(|c| c.is_alphabetic() || matches!(c, ' ' | '-' | '\''));
+    if s.phase == Phase::Verifying
+        && plausible
+        && let Some(pending) = s.pending.as_mut()
+    {
+        pending.display_name = name;
+    }
+    s
 }
 
 fn refused(s: Session, kind: CardErrorKind) -> Session {
@@ -125,18 +162,25 @@ pub(super) fn on_ui(s: Session, ui: UiEvent, ctx: &Ctx, fx: &mut Vec<Effect>) ->
             ..s
         },
         UiEvent::OpenCatalog => match s.phase {
-            Phase::Welcome | Phase::Done { .. } | Phase::MyApplications => Session {
-                phase: Phase::Catalog,
-                ..s
-            },
+            Phase::Welcome | Phase::Done { .. } | Phase::MyApplications | Phase::Ticket { .. } => {
+                Session {
+                    phase: Phase::Catalog,
+                    ..s
+                }
+            }
             _ => s,
         },
         UiEvent::EndSession => match s.phase {
-            // A finished application: "how was your visit?" before the wipe.
-            Phase::Done { service, .. } => Session {
+            // A finished application or ticket: "how was your visit?" before the wipe.
+            Phase::Done { service, .. } | Phase::Ticket { service, .. } => Session {
                 phase: Phase::Rating {
                     service: Some(service),
                 },
+                ..s
+            },
+            // Finishing from the citizen's applications: the rating too.
+            Phase::MyApplications | Phase::ApplicationDetail { .. } => Session {
+                phase: Phase::Rating { service: None },
                 ..s
             },
             Phase::ServicePin | Phase::Service(_) => s,

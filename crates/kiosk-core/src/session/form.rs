@@ -10,21 +10,33 @@ use crate::catalog::{Field, FieldKind, Service};
 use crate::validate::{self, FieldError};
 use crate::view::{ReceiptState, UiEvent};
 
-/// Longest value a field takes from the screen (the catalog's own limits are checked later).
-const MAX_VALUE_CHARS: usize = 200;
+/// Room a value may take beyond what the keyboard types (spaces a citizen's phone or IBAN
+/// is grouped with); longer values are refused as they are typed.
+const GROUPING_ROOM: usize = 12;
 
 pub(super) fn on_ui(s: Session, ui: UiEvent, ctx: &Ctx, fx: &mut Vec<Effect>) -> Session {
     match ui {
         UiEvent::SelectService(id) => select(s, id, ctx),
-        UiEvent::StartForm => match s.phase {
-            Phase::ServiceInfo { service } => Session {
-                phase: Phase::Form { service, page: 1 },
-                ..s
-            },
+        UiEvent::StartForm => match s.phase.clone() {
+            Phase::ServiceInfo { service } => {
+                let no_questions = ctx
+                    .catalog
+                    .service(&service)
+                    .is_some_and(|svc| svc.desk_only && svc.fields.is_empty());
+                if no_questions {
+                    // A desk service without questions gives its ticket at once.
+                    super::queue::request(s, ctx, fx)
+                } else {
+                    Session {
+                        phase: Phase::Form { service, page: 1 },
+                        ..s
+                    }
+                }
+            }
             _ => s,
         },
         UiEvent::FieldEdited { field_id, value } => edited(s, field_id, value, ctx),
-        UiEvent::Next => next(s, ctx),
+        UiEvent::Next => next(s, ctx, fx),
         UiEvent::Back => back(s, ctx),
         UiEvent::Submit => submit(s, ctx, fx),
         _ => s,
@@ -32,16 +44,27 @@ pub(super) fn on_ui(s: Session, ui: UiEvent, ctx: &Ctx, fx: &mut Vec<Effect>) ->
 }
 
 fn select(s: Session, id: String, ctx: &Ctx) -> Session {
-    if s.phase != Phase::Catalog || ctx.catalog.service(&id).is_none() {
+    let Some(svc) = ctx.catalog.service(&id) else {
+        return s;
+    };
+    // From the catalog; "see a specialist" (a desk service) also from the welcome screen.
+    let from_welcome = s.phase == Phase::Welcome && svc.desk_only;
+    if s.phase != Phase::Catalog && !from_welcome {
         return s;
     }
-    // Answers are kept when the citizen comes back to the same service.
+    // Answers are kept when the citizen comes back to the same service; a new one is offered
+    // the phone number of the last application.
     let same = s.answers_for.as_deref() == Some(id.as_str());
+    let answers = if same {
+        s.answers.clone()
+    } else {
+        offered_phone(svc, s.remembered_phone.as_deref())
+    };
     Session {
         phase: Phase::ServiceInfo {
             service: id.clone(),
         },
-        answers: if same { s.answers } else { BTreeMap::new() },
+        answers,
         errors: BTreeMap::new(),
         answers_for: Some(id),
         submit_failed: false,
@@ -49,22 +72,68 @@ fn select(s: Session, id: String, ctx: &Ctx) -> Session {
     }
 }
 
+/// The remembered phone number in the phone fields of `svc` (SMS fields: a mobile one only).
+fn offered_phone(svc: &Service, phone: Option<&str>) -> BTreeMap<String, String> {
+    let Some(phone) = phone else {
+        return BTreeMap::new();
+    };
+    svc.fields
+        .iter()
+        .filter(|f| match f.kind {
+            FieldKind::Phone => true,
+            FieldKind::Mobile => validate::mobile(phone).is_ok(),
+            _ => false,
+        })
+        .map(|f| (f.id.clone(), validate::format_phone(phone)))
+        .collect()
+}
+
+/// The phone number an application was made with (normalised), to offer it again.
+fn phone_of(svc: &Service, answers: &BTreeMap<String, String>) -> Option<String> {
+    svc.fields
+        .iter()
+        .filter(|f| matches!(f.kind, FieldKind::Phone | FieldKind::Mobile))
+        .find_map(|f| validate::phone(answers.get(&f.id)?).ok())
+}
+
 fn edited(mut s: Session, field_id: String, value: String, ctx: &Ctx) -> Session {
     let Phase::Form { service, page } = &s.phase else {
         return s;
     };
-    let on_page = ctx
+    let field = ctx
         .catalog
         .service(service)
-        .is_some_and(|svc| svc.fields_on(*page).any(|f| f.id == field_id));
-    if on_page && value.chars().count() <= MAX_VALUE_CHARS {
+        .and_then(|svc| svc.fields_on(*page).find(|f| f.id == field_id));
+    // Typing past a field's limit is refused here, not at the review.
+    let fits = field.is_some_and(|f| {
+        value.chars().count() <= validate::max_chars(f.kind, f.limits()) + GROUPING_ROOM
+            && typed_len(f.kind, &value) <= validate::max_chars(f.kind, f.limits())
+    });
+    if fits {
         s.errors.remove(&field_id);
         s.answers.insert(field_id, value);
     }
     s
 }
 
-fn next(s: Session, ctx: &Ctx) -> Session {
+/// The characters of a value that count against its limit (phones: the digits after `+994`;
+/// IBANs: without spaces).
+fn typed_len(kind: FieldKind, value: &str) -> usize {
+    match kind {
+        FieldKind::Phone | FieldKind::Mobile => {
+            let digits: String = value.chars().filter(char::is_ascii_digit).collect();
+            let national = match digits.strip_prefix("994") {
+                Some(rest) if value.trim_start().starts_with('+') || digits.len() > 9 => rest,
+                _ => digits.strip_prefix('0').unwrap_or(&digits),
+            };
+            national.len()
+        }
+        FieldKind::Iban => value.chars().filter(|c| !c.is_whitespace()).count(),
+        _ => value.chars().count(),
+    }
+}
+
+fn next(s: Session, ctx: &Ctx, fx: &mut Vec<Effect>) -> Session {
     let Phase::Form { service, page } = &s.phase else {
         return s;
     };
@@ -74,6 +143,9 @@ fn next(s: Session, ctx: &Ctx) -> Session {
     let errors = check_page(svc, *page, &s.answers, s.lang);
     if !errors.is_empty() {
         return Session { errors, ..s };
+    }
+    if svc.desk_only && *page >= svc.pages() {
+        return super::queue::request(s, ctx, fx);
     }
     let phase = if *page < svc.pages() {
         Phase::Form {
@@ -95,6 +167,12 @@ fn back(s: Session, ctx: &Ctx) -> Session {
             page: page - 1,
         },
         Phase::Form { service, .. } => Phase::ServiceInfo { service },
+        // "See a specialist" came from the welcome screen.
+        Phase::ServiceInfo { service }
+            if ctx.catalog.specialist().is_some_and(|sp| sp.id == service) =>
+        {
+            Phase::Welcome
+        }
         Phase::ServiceInfo { .. } => Phase::Catalog,
         Phase::ApplicationDetail { .. } => Phase::MyApplications,
         Phase::Review { service } => {
@@ -147,6 +225,7 @@ fn submit(s: Session, ctx: &Ctx, fx: &mut Vec<Effect>) -> Session {
                 .map(|v| (f.id.clone(), v))
         })
         .collect();
+    let remembered_phone = phone_of(svc, &s.answers).or(s.remembered_phone.clone());
     fx.push(Effect::Submit {
         generation: s.generation,
         submission: Submission {
@@ -162,6 +241,7 @@ fn submit(s: Session, ctx: &Ctx, fx: &mut Vec<Effect>) -> Session {
             service: service.clone(),
         },
         submit_failed: false,
+        remembered_phone,
         ..s
     }
 }
@@ -170,6 +250,7 @@ pub(super) fn on_stored(
     s: Session,
     application_id: ApplicationId,
     receipt: ReceiptState,
+    status_url: String,
 ) -> Session {
     match s.phase {
         Phase::Submitting { service } => Session {
@@ -177,6 +258,8 @@ pub(super) fn on_stored(
                 service,
                 application_id,
                 receipt,
+                status_url,
+                delivered: false,
             },
             answers: BTreeMap::new(),
             answers_for: None,
@@ -224,6 +307,20 @@ pub(super) fn on_receipt(mut s: Session, id: &ApplicationId, state: ReceiptState
     s
 }
 
+/// The relay delivered an application: the done screen says DOST has it.
+pub(super) fn on_delivered(mut s: Session, id: &ApplicationId) -> Session {
+    if let Phase::Done {
+        application_id,
+        delivered,
+        ..
+    } = &mut s.phase
+        && application_id == id
+    {
+        *delivered = true;
+    }
+    s
+}
+
 /// Checks one value of a field; choice answers are stored by option id.
 pub fn normalise(f: &Field, raw: &str, lang: Lang) -> Result<String, FieldError> {
     if f.kind == FieldKind::Choice {
@@ -245,15 +342,23 @@ pub fn normalise(f: &Field, raw: &str, lang: Lang) -> Result<String, FieldError>
     validate::check(f.kind, f.required, f.limits(), &[], raw)
 }
 
-fn check_page(
+pub(super) fn check_page(
     svc: &Service,
     page: u32,
     answers: &BTreeMap<String, String>,
     lang: Lang,
 ) -> BTreeMap<String, FieldError> {
+    let filled = |id: &str| answers.get(id).is_some_and(|v| !v.trim().is_empty());
     svc.fields_on(page)
         .filter_map(|f| {
             let raw = answers.get(&f.id).map(String::as_str).unwrap_or("");
+            let consent_missing = f
+                .consent_for
+                .as_deref()
+                .is_some_and(|other| filled(other) && raw.trim() != "yes");
+            if consent_missing {
+                return Some((f.id.clone(), FieldError::ConsentRequired));
+            }
             normalise(f, raw, lang).err().map(|e| (f.id.clone(), e))
         })
         .collect()

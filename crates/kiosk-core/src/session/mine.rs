@@ -5,10 +5,13 @@ use dost_api::ApplicationId;
 use super::{AppList, Ctx, Effect, Phase, ReceiptFate, Session};
 use crate::view::UiEvent;
 
-pub(super) fn on_ui(s: Session, ui: UiEvent, ctx: &Ctx, fx: &mut Vec<Effect>) -> Session {
+pub(super) fn on_ui(s: Session, ui: UiEvent, _ctx: &Ctx, fx: &mut Vec<Effect>) -> Session {
     match ui {
         UiEvent::OpenMyApplications => match (&s.phase, &s.citizen) {
-            (Phase::Welcome | Phase::Done { .. } | Phase::Catalog, Some(c)) => {
+            (
+                Phase::Welcome | Phase::Done { .. } | Phase::Catalog | Phase::Ticket { .. },
+                Some(c),
+            ) => {
                 fx.push(Effect::LoadApplications {
                     generation: s.generation,
                     citizen: c.key.clone(),
@@ -47,7 +50,11 @@ pub(super) fn on_ui(s: Session, ui: UiEvent, ctx: &Ctx, fx: &mut Vec<Effect>) ->
                     score: score.clamp(1, 5),
                     lang: s.lang,
                 });
-                s.wiped(fx, ctx.policy.default_lang)
+                // "Thank you", then the session ends (by time, or "finish").
+                Session {
+                    phase: Phase::Thanks { since_ms: s.now_ms },
+                    ..s
+                }
             }
             _ => s,
         },

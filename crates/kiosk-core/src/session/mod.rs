@@ -6,13 +6,20 @@
 //! for a session that has already been wiped is dropped.
 //!
 //! The step is split by phase group: [`citizen`] (card, verification, idle, wipe), [`form`]
-//! (service, form pages, review, submit), [`mine`] (my applications, rating) and
+//! (service, form pages, review, submit), [`mine`] (my applications, rating), [`queue`]
+//! (queue tickets of desk services), [`help`] (the help overlay and calling staff) and
 //! [`service`] (service mode: PIN pad, roles, actions, the settings form).
+//!
+//! **Tap guard.** A screen ignores taps that arrive before it has been shown for
+//! [`Policy::tap_guard_ms`]: a double tap on a button cannot land on the button of the screen
+//! it opens (the step notes when the screen changed in [`Session::shown_ms`]).
 
 mod chip;
 mod citizen;
 mod form;
+mod help;
 mod mine;
+mod queue;
 mod service;
 
 use std::collections::BTreeMap;
@@ -45,6 +52,10 @@ pub struct Policy {
     pub service_idle_ms: u64,
     /// Which documents must show a genuine chip, and what a chip read's outcome means.
     pub chip: ChipPolicy,
+    /// Taps on a screen shown less than this long ago are ignored (0: no guard).
+    pub tap_guard_ms: u64,
+    /// How long the "thank you" after a rating stays before the session is wiped.
+    pub thanks_ms: u64,
 }
 
 impl Default for Policy {
@@ -52,12 +63,14 @@ impl Default for Policy {
         Self {
             accept: vec![AcceptedDocument::AzeIdCard, AcceptedDocument::Passport],
             offline_auth: OfflineAuth::Allow,
-            idle_timeout_ms: 45_000,
-            countdown_ms: 10_000,
+            idle_timeout_ms: 60_000,
+            countdown_ms: 20_000,
             card_error_ms: 15_000,
             default_lang: Lang::Az,
             service_idle_ms: 120_000,
             chip: ChipPolicy::default(),
+            tap_guard_ms: 500,
+            thanks_ms: 4_000,
         }
     }
 }
@@ -84,6 +97,8 @@ pub struct AppRecord {
     pub history: Vec<(ApplicationState, DateTime<Utc>)>,
     /// What became of its receipt, as far as the citizen can act on it.
     pub receipt: ReceiptFate,
+    /// Why the centre rejected it and what the citizen can do (rejected ones).
+    pub rejection: Option<dost_api::Rejection>,
 }
 
 /// A receipt the citizen may print again.
@@ -137,6 +152,10 @@ pub enum Phase {
         service: String,
         application_id: ApplicationId,
         receipt: ReceiptState,
+        /// What the QR code opens: the status page of this application.
+        status_url: String,
+        /// The relay delivered it: DOST has it (until then it is saved on this kiosk).
+        delivered: bool,
     },
     MyApplications,
     ApplicationDetail {
@@ -163,6 +182,47 @@ pub enum Phase {
         refusal: ChipRefusal,
         since_ms: u64,
     },
+    /// A desk service's queue ticket is being asked for.
+    IssuingTicket {
+        service: String,
+    },
+    /// The queue ticket, shown (and printed).
+    Ticket {
+        service: String,
+        ticket: Ticket,
+    },
+    /// "Thank you" after a rating, before the wipe.
+    Thanks {
+        since_ms: u64,
+    },
+}
+
+/// A queue ticket for a desk service.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ticket {
+    /// The number the desk calls (`D017`; offline, the kiosk's `YAS01-T007`).
+    pub number: String,
+    pub issued_at: DateTime<Utc>,
+    /// People ahead and the estimated wait, when the centre said (not when offline).
+    pub people_ahead: Option<u64>,
+    pub wait_min: Option<u64>,
+    /// Numbered by the kiosk: the centre could not be reached (synced later).
+    pub offline: bool,
+    /// What the QR code opens: the ticket's place in the queue.
+    pub status_url: String,
+    /// An SMS will say "your turn soon".
+    pub sms: bool,
+    /// A ticket is being printed.
+    pub printing: bool,
+}
+
+/// The help overlay of the citizen screens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct HelpState {
+    /// The overlay is showing.
+    pub open: bool,
+    /// A staff member was called in this session.
+    pub staff_called: bool,
 }
 
 /// Service mode's own state: the PIN pad, the last action's message, the settings form.
@@ -202,6 +262,14 @@ pub struct Session {
     pub large_text: bool,
     pub high_contrast: bool,
     pub service: ServiceState,
+    /// When the screen on show appeared (monotonic ms; see the tap guard).
+    pub shown_ms: u64,
+    /// The help overlay.
+    pub help: HelpState,
+    /// The phone number of the last application of this session, offered again.
+    pub remembered_phone: Option<String>,
+    /// The idle warning sounded (reset by a touch).
+    pub idle_warned: bool,
 }
 
 /// An application ready to store.
@@ -252,6 +320,8 @@ pub enum Event {
         generation: u64,
         application_id: ApplicationId,
         receipt: ReceiptState,
+        /// The application's status page (what its QR code opens).
+        status_url: String,
     },
     StoreFailed {
         generation: u64,
@@ -292,6 +362,31 @@ pub enum Event {
         generation: u64,
         outcome: ChipOutcome,
     },
+    /// The relay delivered this application: the centre has it.
+    Delivered {
+        application_id: ApplicationId,
+    },
+    /// The centre's verification answer named the citizen in Azerbaijani spelling.
+    CitizenName {
+        generation: u64,
+        name: String,
+    },
+    /// A queue ticket was numbered (by the centre, or offline by the kiosk) and stored.
+    TicketIssued {
+        generation: u64,
+        ticket: Ticket,
+    },
+    /// The ticket could not be stored.
+    TicketFailed {
+        generation: u64,
+    },
+}
+
+/// Sounds the runtime plays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SoundCue {
+    /// The idle countdown started: "are you still there?".
+    IdleWarning,
 }
 
 /// Work for the runtime.
@@ -324,11 +419,18 @@ pub enum Effect {
         lang: Lang,
     },
     /// Check a service PIN (slow hash, lockout).
-    CheckPin { pin: String },
+    CheckPin {
+        pin: String,
+    },
     /// Do a service action as this role.
-    Service { role: Role, action: ServiceAction },
+    Service {
+        role: Role,
+        action: ServiceAction,
+    },
     /// Service mode was left (audit); `None` from the PIN pad.
-    ServiceClosed { role: Option<Role> },
+    ServiceClosed {
+        role: Option<Role>,
+    },
     /// Make the settings form from the configuration file and the machine's serial ports.
     LoadSettings,
     /// Write the settings to the configuration file, then apply them.
@@ -347,6 +449,21 @@ pub enum Effect {
         document: ChipDocument,
         refusal: ChipRefusal,
     },
+    /// Ask for a queue ticket (the centre numbers it; offline, the kiosk does), store it and
+    /// print it.
+    IssueTicket {
+        generation: u64,
+        service_id: String,
+        lang: Lang,
+        /// A mobile number for "your turn soon", given with consent.
+        sms_phone: Option<String>,
+    },
+    /// A citizen asks for a staff member (kept, shown on the staff screen, sent to the
+    /// centre in the heartbeat).
+    CallStaff {
+        screen: crate::view::ScreenId,
+    },
+    Sound(SoundCue),
 }
 
 /// Read-only context of a step.
@@ -416,9 +533,48 @@ impl Session {
             | Phase::Form { service, .. }
             | Phase::Review { service }
             | Phase::Submitting { service }
-            | Phase::Done { service, .. } => Some(service),
+            | Phase::Done { service, .. }
+            | Phase::IssuingTicket { service }
+            | Phase::Ticket { service, .. } => Some(service),
             _ => None,
         }
+    }
+
+    /// The screen a phase shows (service mode: the PIN pad or a role's screen). The view may
+    /// show a fault screen instead ([`crate::screen::view`]).
+    pub fn screen(&self) -> crate::view::ScreenId {
+        use crate::view::ScreenId as S;
+        match &self.phase {
+            Phase::Attract => S::Attract,
+            Phase::Verifying => S::ReadingCard,
+            Phase::CardError { .. } => S::CardError,
+            Phase::Welcome => S::Welcome,
+            Phase::Catalog => S::Catalog,
+            Phase::ServiceInfo { .. } => S::ServiceInfo,
+            Phase::Form { .. } => S::Form,
+            Phase::Review { .. } => S::Review,
+            Phase::Submitting { .. } => S::Submitting,
+            Phase::Done { .. } => S::Done,
+            Phase::MyApplications => S::MyApplications,
+            Phase::ApplicationDetail { .. } => S::ApplicationDetail,
+            Phase::Rating { .. } | Phase::Thanks { .. } => S::Rating,
+            Phase::ServicePin => S::ServicePin,
+            Phase::Service(Role::Technician) => S::ServiceTechnician,
+            Phase::Service(Role::Staff) => S::ServiceStaff,
+            Phase::IssuingTicket { .. } | Phase::Ticket { .. } => S::QueueTicket,
+            Phase::ReadingChip { .. } => S::ReadingChip,
+            Phase::ChipRefused { .. } => S::ChipRefused,
+        }
+    }
+
+    /// What identifies the screen on show, for the tap guard: the phase, the form page, the
+    /// help overlay.
+    fn shown(&self) -> (std::mem::Discriminant<Phase>, u32, bool) {
+        let page = match self.phase {
+            Phase::Form { page, .. } => page,
+            _ => 0,
+        };
+        (std::mem::discriminant(&self.phase), page, self.help.open)
     }
 
     /// A fresh session after this one (the generation moves on; the language is the default).
@@ -437,11 +593,19 @@ impl Session {
 pub fn step(mut s: Session, event: Event, now_ms: u64, ctx: &Ctx) -> (Session, Vec<Effect>) {
     let mut fx = Vec::new();
     s.now_ms = now_ms;
-    let s = match event {
+    let before = s.shown();
+    let mut s = match event {
         Event::Tick => citizen::on_tick(s, ctx, &mut fx),
         Event::Ui(ui) => {
             s.last_activity_ms = now_ms;
-            on_ui(s, ui, ctx, &mut fx)
+            s.idle_warned = false;
+            let early = now_ms.saturating_sub(s.shown_ms) < ctx.policy.tap_guard_ms;
+            if early && ui.is_tap() && !s.in_service_mode() {
+                // Too soon after the screen appeared: the second half of a double tap.
+                s
+            } else {
+                on_ui(s, ui, ctx, &mut fx)
+            }
         }
         Event::Card { card, today } => citizen::on_card(s, &card, today, ctx, &mut fx),
         Event::CardUnreadable => citizen::on_unreadable(s),
@@ -453,7 +617,8 @@ pub fn step(mut s: Session, event: Event, now_ms: u64, ctx: &Ctx) -> (Session, V
             generation,
             application_id,
             receipt,
-        } if generation == s.generation => form::on_stored(s, application_id, receipt),
+            status_url,
+        } if generation == s.generation => form::on_stored(s, application_id, receipt, status_url),
         Event::StoreFailed { generation } if generation == s.generation => form::on_store_failed(s),
         Event::Receipt {
             application_id,
@@ -480,6 +645,14 @@ pub fn step(mut s: Session, event: Event, now_ms: u64, ctx: &Ctx) -> (Session, V
             generation,
             outcome,
         } if generation == s.generation => chip::on_read(s, outcome, ctx, &mut fx),
+        Event::Delivered { application_id } => form::on_delivered(s, &application_id),
+        Event::CitizenName { generation, name } if generation == s.generation => {
+            citizen::on_name(s, &name)
+        }
+        Event::TicketIssued { generation, ticket } if generation == s.generation => {
+            queue::on_issued(s, ticket)
+        }
+        Event::TicketFailed { generation } if generation == s.generation => queue::on_failed(s),
         // A result for a session that no longer exists.
         Event::Verified { .. }
         | Event::Stored { .. }
@@ -487,8 +660,14 @@ pub fn step(mut s: Session, event: Event, now_ms: u64, ctx: &Ctx) -> (Session, V
         | Event::Applications { .. }
         | Event::Reprinted { .. }
         | Event::ChipProgress { .. }
-        | Event::ChipRead { .. } => s,
+        | Event::ChipRead { .. }
+        | Event::CitizenName { .. }
+        | Event::TicketIssued { .. }
+        | Event::TicketFailed { .. } => s,
     };
+    if s.shown() != before {
+        s.shown_ms = now_ms;
+    }
     (s, fx)
 }
 
@@ -520,11 +699,13 @@ fn on_ui(s: Session, ui: UiEvent, ctx: &Ctx, fx: &mut Vec<Effect>) -> Session {
         | UiEvent::ToggleLargeText
         | UiEvent::ToggleHighContrast
         | UiEvent::DemoInsertPhotocopy => citizen::on_ui(s, ui, ctx, fx),
+        UiEvent::OpenHelp | UiEvent::CloseHelp | UiEvent::CallStaff => help::on_ui(s, ui, fx),
     }
 }
 
 #[cfg(test)]
 mod chip_tests;
 #[cfg(test)]
-#[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_flow;

@@ -4,20 +4,20 @@ use crate::settings::{SettingField, SettingsDraft};
 use crate::view::ServiceMessage;
 use dost_api::Fin;
 
-fn catalog() -> Catalog {
+pub(super) fn catalog() -> Catalog {
     let text = include_str!("../../../../config/services.toml");
     Catalog::parse(text, "services.toml").unwrap_or_else(|e| panic!("{e}"))
 }
 
-fn app_id(s: &str) -> ApplicationId {
+pub(super) fn app_id(s: &str) -> ApplicationId {
     ApplicationId::parse(s).unwrap_or_else(|e| panic!("{s}: {e}"))
 }
 
-fn today() -> NaiveDate {
+pub(super) fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 24).unwrap_or_default()
 }
 
-fn card(kind: DocKind, expiry: (i32, u32, u32)) -> CardData {
+pub(super) fn card(kind: DocKind, expiry: (i32, u32, u32)) -> CardData {
     CardData {
         kind,
         fin: Fin::parse("5ZX7K2P").ok(),
@@ -28,18 +28,18 @@ fn card(kind: DocKind, expiry: (i32, u32, u32)) -> CardData {
     }
 }
 
-fn good_card() -> Event {
+pub(super) fn good_card() -> Event {
     Event::Card {
         card: card(DocKind::AzeIdCard, (2030, 1, 1)),
         today: today(),
     }
 }
 
-fn ui(e: UiEvent) -> Event {
+pub(super) fn ui(e: UiEvent) -> Event {
     Event::Ui(e)
 }
 
-fn edit(field: &str, value: &str) -> Event {
+pub(super) fn edit(field: &str, value: &str) -> Event {
     ui(UiEvent::FieldEdited {
         field_id: field.into(),
         value: value.into(),
@@ -47,7 +47,7 @@ fn edit(field: &str, value: &str) -> Event {
 }
 
 /// Runs events (each one second after the last), returning the session and all effects.
-fn run(policy: &Policy, events: Vec<Event>) -> (Session, Vec<Effect>) {
+pub(super) fn run(policy: &Policy, events: Vec<Event>) -> (Session, Vec<Effect>) {
     let cat = catalog();
     let ctx = Ctx {
         policy,
@@ -66,11 +66,24 @@ fn run(policy: &Policy, events: Vec<Event>) -> (Session, Vec<Effect>) {
             Event::Stored {
                 application_id,
                 receipt,
+                status_url,
                 ..
             } => Event::Stored {
                 generation: s.generation,
                 application_id,
                 receipt,
+                status_url,
+            },
+            Event::TicketIssued { ticket, .. } => Event::TicketIssued {
+                generation: s.generation,
+                ticket,
+            },
+            Event::CitizenName { name, .. } => Event::CitizenName {
+                generation: s.generation,
+                name,
+            },
+            Event::TicketFailed { .. } => Event::TicketFailed {
+                generation: s.generation,
             },
             Event::StoreFailed { .. } => Event::StoreFailed {
                 generation: s.generation,
@@ -85,23 +98,24 @@ fn run(policy: &Policy, events: Vec<Event>) -> (Session, Vec<Effect>) {
     (s, all)
 }
 
-fn verified(outcome: VerifyOutcome) -> Event {
+pub(super) fn verified(outcome: VerifyOutcome) -> Event {
     Event::Verified {
         generation: 0,
         outcome,
     }
 }
 
-fn stored() -> Event {
+pub(super) fn stored() -> Event {
     Event::Stored {
         generation: 0,
         application_id: app_id("YAS01-261124-0001"),
         receipt: ReceiptState::Printing,
+        status_url: "https://status.dost.gov.az/status/YAS01-261124-0001?code=0123456789".into(),
     }
 }
 
 #[derive(Debug, PartialEq)]
-enum P {
+pub(super) enum P {
     Attract,
     Verifying,
     CardError(CardErrorKind),
@@ -117,9 +131,12 @@ enum P {
     Rating,
     Service(Option<Role>),
     Chip,
+    Issuing,
+    Ticket,
+    Thanks,
 }
 
-fn phase(s: &Session) -> P {
+pub(super) fn phase(s: &Session) -> P {
     match &s.phase {
         Phase::Attract => P::Attract,
         Phase::Verifying => P::Verifying,
@@ -137,12 +154,15 @@ fn phase(s: &Session) -> P {
         Phase::ServicePin => P::Service(None),
         Phase::Service(role) => P::Service(Some(*role)),
         Phase::ReadingChip { .. } | Phase::ChipRefused { .. } => P::Chip,
+        Phase::IssuingTicket { .. } => P::Issuing,
+        Phase::Ticket { .. } => P::Ticket,
+        Phase::Thanks { .. } => P::Thanks,
     }
 }
 
 #[test]
 fn event_sequences_lead_to_screens() {
-    let svc = || ui(UiEvent::SelectService("disability-assessment".into()));
+    let svc = || ui(UiEvent::SelectService("employment-history".into()));
     let pension = || ui(UiEvent::SelectService("old-age-pension".into()));
     let cat = || ui(UiEvent::OpenCatalog);
     let start = || ui(UiEvent::StartForm);
@@ -423,7 +443,7 @@ fn validation_error_is_kept_per_field_and_cleared_on_edit() {
             good_card(),
             verified(VerifyOutcome::Valid),
             ui(UiEvent::OpenCatalog),
-            ui(UiEvent::SelectService("disability-assessment".into())),
+            ui(UiEvent::SelectService("employment-history".into())),
             ui(UiEvent::StartForm),
             edit("phone", "+994 33 000"),
             ui(UiEvent::Next),
@@ -448,7 +468,7 @@ fn idle_session_counts_down_then_wipes_everything() {
             good_card(),
             verified(VerifyOutcome::Valid),
             ui(UiEvent::OpenCatalog),
-            ui(UiEvent::SelectService("disability-assessment".into())),
+            ui(UiEvent::SelectService("employment-history".into())),
             ui(UiEvent::StartForm),
             edit("phone", "0501234567"),
         ],
@@ -457,15 +477,18 @@ fn idle_session_counts_down_then_wipes_everything() {
     let generation = s.generation;
     assert_eq!(s.idle_countdown(&policy), None);
     let mut fx;
-    (s, fx) = step(s, Event::Tick, last + 34_000, &ctx);
+    (s, fx) = step(s, Event::Tick, last + 39_000, &ctx);
     assert_eq!(s.idle_countdown(&policy), None);
     assert!(fx.is_empty());
-    (s, fx) = step(s, Event::Tick, last + 35_500, &ctx);
-    assert_eq!(s.idle_countdown(&policy), Some(10));
-    assert!(fx.is_empty());
-    (s, _) = step(s, Event::Tick, last + 44_000, &ctx);
+    // At least 20 s of warning (WCAG 2.2.1), announced by a sound once.
+    (s, fx) = step(s, Event::Tick, last + 40_500, &ctx);
+    assert_eq!(s.idle_countdown(&policy), Some(20));
+    assert_eq!(fx, vec![Effect::Sound(SoundCue::IdleWarning)]);
+    (s, fx) = step(s, Event::Tick, last + 41_000, &ctx);
+    assert!(fx.is_empty(), "the warning sounds once");
+    (s, _) = step(s, Event::Tick, last + 59_000, &ctx);
     assert_eq!(s.idle_countdown(&policy), Some(1));
-    (s, fx) = step(s, Event::Tick, last + 45_000, &ctx);
+    (s, fx) = step(s, Event::Tick, last + 60_000, &ctx);
     assert_eq!(fx, vec![Effect::Wiped]);
     assert_eq!(phase(&s), P::Attract);
     assert!(s.citizen.is_none() && s.answers.is_empty() && s.answers_for.is_none());
@@ -474,11 +497,12 @@ fn idle_session_counts_down_then_wipes_everything() {
     // A touch during the countdown keeps the session.
     let (s2, _) = run(&policy, vec![good_card(), verified(VerifyOutcome::Valid)]);
     let t = s2.last_activity_ms;
-    let (s2, _) = step(s2, Event::Tick, t + 40_000, &ctx);
+    let (s2, _) = step(s2, Event::Tick, t + 45_000, &ctx);
     assert!(s2.idle_countdown(&policy).is_some());
-    let (s2, _) = step(s2, ui(UiEvent::Activity), t + 41_000, &ctx);
+    let (s2, _) = step(s2, ui(UiEvent::Activity), t + 46_000, &ctx);
     assert_eq!(s2.idle_countdown(&policy), None);
-    let (s2, _) = step(s2, Event::Tick, t + 50_000, &ctx);
+    assert!(!s2.idle_warned, "the next warning sounds again");
+    let (s2, _) = step(s2, Event::Tick, t + 70_000, &ctx);
     assert_eq!(phase(&s2), P::Welcome);
 }
 
@@ -549,7 +573,7 @@ fn finishing_asks_for_a_rating_then_wipes() {
             good_card(),
             verified(VerifyOutcome::Valid),
             ui(UiEvent::OpenCatalog),
-            ui(UiEvent::SelectService("disability-assessment".into())),
+            ui(UiEvent::SelectService("employment-history".into())),
             ui(UiEvent::StartForm),
             edit("phone", "0501234567"),
             ui(UiEvent::Next),
@@ -566,15 +590,28 @@ fn finishing_asks_for_a_rating_then_wipes() {
         policy: &policy,
         catalog: &cat,
     };
+    // A rating says "thank you", then the session ends by itself.
     let (rated, fx) = step(s.clone(), ui(UiEvent::Rate(9)), 200_000, &ctx);
+    assert_eq!(phase(&rated), P::Thanks);
+    assert_eq!(
+        fx,
+        vec![Effect::Rate {
+            service_id: Some("employment-history".into()),
+            score: 5,
+            lang: Lang::Az
+        }]
+    );
+    let (still, fx) = step(
+        rated.clone(),
+        Event::Tick,
+        200_000 + policy.thanks_ms - 1,
+        &ctx,
+    );
+    assert_eq!((phase(&still), fx), (P::Thanks, vec![]));
+    let (rated, fx) = step(rated, Event::Tick, 200_000 + policy.thanks_ms, &ctx);
     assert_eq!(phase(&rated), P::Attract);
-    assert!(fx.contains(&Effect::Rate {
-        service_id: Some("disability-assessment".into()),
-        score: 5,
-        lang: Lang::Az
-    }));
     assert!(fx.contains(&Effect::Wiped));
-    let (skipped, fx) = step(s, ui(UiEvent::EndSession), 200_000, &ctx);
+    let (skipped, fx) = step(s, ui(UiEvent::EndSession), 201_000, &ctx);
     assert_eq!(phase(&skipped), P::Attract);
     assert!(!fx.iter().any(|e| matches!(e, Effect::Rate { .. })));
 }
@@ -600,9 +637,9 @@ fn service_info_comes_before_the_form_and_back_returns_to_it() {
     };
     let (s, _) = step(s, ui(UiEvent::StartForm), 100_000, &ctx);
     assert_eq!(phase(&s), P::Form(1));
-    let (s, _) = step(s, ui(UiEvent::Back), 100_001, &ctx);
+    let (s, _) = step(s, ui(UiEvent::Back), 101_000, &ctx);
     assert_eq!(phase(&s), P::Info);
-    let (s, _) = step(s, ui(UiEvent::Back), 100_002, &ctx);
+    let (s, _) = step(s, ui(UiEvent::Back), 102_000, &ctx);
     assert_eq!(phase(&s), P::Catalog);
 }
 
@@ -631,6 +668,7 @@ fn application_detail_only_for_listed_applications() {
             pending_upload: false,
             history: vec![],
             receipt: ReceiptFate::Normal,
+            rejection: None,
         }],
         offline: false,
         loading: false,
@@ -651,7 +689,7 @@ fn application_detail_only_for_listed_applications() {
         &ctx,
     );
     assert_eq!(phase(&s), P::Detail);
-    let (s, _) = step(s, ui(UiEvent::Back), 50_003, &ctx);
+    let (s, _) = step(s, ui(UiEvent::Back), 51_003, &ctx);
     assert_eq!(phase(&s), P::Mine);
 }
 
@@ -680,6 +718,7 @@ fn detail_with_receipt(fate: ReceiptFate) -> (Session, ApplicationId) {
         pending_upload: false,
         history: vec![],
         receipt,
+        rejection: None,
     };
     let list = AppList {
         records: vec![
@@ -713,7 +752,7 @@ fn a_receipt_not_taken_prints_again_once_when_its_citizen_asks() {
         catalog: &cat,
     };
     let (s, id) = detail_with_receipt(ReceiptFate::NotTaken);
-    let (s, fx) = step(s, ui(UiEvent::ReprintReceipt(id.clone())), 50_100, &ctx);
+    let (s, fx) = step(s, ui(UiEvent::ReprintReceipt(id.clone())), 51_000, &ctx);
     assert_eq!(
         fx,
         vec![Effect::Reprint {
@@ -723,11 +762,11 @@ fn a_receipt_not_taken_prints_again_once_when_its_citizen_asks() {
     );
     assert_eq!(fate(&s, &id), Some(ReceiptFate::Reprinting));
     // A double tap asks once.
-    let (s, fx) = step(s, ui(UiEvent::ReprintReceipt(id.clone())), 50_150, &ctx);
+    let (s, fx) = step(s, ui(UiEvent::ReprintReceipt(id.clone())), 51_150, &ctx);
     assert!(fx.is_empty());
     // Another application's receipt is not printed from this screen.
     let other = app_id("YAS01-261124-0002");
-    let (s, fx) = step(s, ui(UiEvent::ReprintReceipt(other.clone())), 50_200, &ctx);
+    let (s, fx) = step(s, ui(UiEvent::ReprintReceipt(other.clone())), 51_200, &ctx);
     assert!(fx.is_empty());
     assert_eq!(fate(&s, &other), Some(ReceiptFate::NotTaken));
     let vctx = crate::screen::ViewCtx {
@@ -752,14 +791,14 @@ fn a_reprint_that_could_not_be_queued_is_offered_again() {
         catalog: &cat,
     };
     let (s, id) = detail_with_receipt(ReceiptFate::NotTaken);
-    let (s, _) = step(s, ui(UiEvent::ReprintReceipt(id.clone())), 50_100, &ctx);
+    let (s, _) = step(s, ui(UiEvent::ReprintReceipt(id.clone())), 51_000, &ctx);
     let generation = s.generation;
     let failed = Event::Reprinted {
         generation,
         application_id: id.clone(),
         queued: false,
     };
-    let (s, _) = step(s, failed, 50_200, &ctx);
+    let (s, _) = step(s, failed, 51_200, &ctx);
     assert_eq!(fate(&s, &id), Some(ReceiptFate::NotTaken));
 }
 
@@ -772,7 +811,7 @@ fn a_taken_receipt_is_not_printed_again() {
         catalog: &cat,
     };
     let (s, id) = detail_with_receipt(ReceiptFate::Normal);
-    let (s, fx) = step(s, ui(UiEvent::ReprintReceipt(id.clone())), 50_100, &ctx);
+    let (s, fx) = step(s, ui(UiEvent::ReprintReceipt(id.clone())), 51_000, &ctx);
     assert!(fx.is_empty());
     assert_eq!(fate(&s, &id), Some(ReceiptFate::Normal));
 }
