@@ -187,6 +187,8 @@ pub struct DoneView {
     pub receipt: ReceiptState,
     /// What the QR code carries (the status-lookup code).
     pub qr_payload: String,
+    /// What happens next (the service's next steps, as on the receipt).
+    pub next_steps: String,
 }
 
 /// One of the citizen's applications.
@@ -457,6 +459,8 @@ pub struct ViewModel {
     pub application_detail: Option<ApplicationDetailView>,
     /// Service mode data, on the service screens.
     pub service: Option<ServiceModeView>,
+    /// Keypad focus, audio mode and privacy blanking (see [`crate::access`]).
+    pub access: crate::access::AccessView,
 }
 
 /// What the citizen (or the technician) did on the screen.
@@ -497,6 +501,8 @@ pub enum UiEvent {
     ServiceAction(ServiceAction),
     /// Leave service mode.
     CloseService,
+    /// A key of the tactile keypad (or of a keyboard in the demo): see [`crate::access`].
+    Keypad(crate::keypad::Key),
 }
 
 /// A date as Azerbaijanis write it, `24.11.2026`.

@@ -74,6 +74,9 @@ pub(super) fn fill(vm: &mut ViewModel, s: &Session, ctx: &ViewCtx) -> ScreenId {
                     .unwrap_or_default(),
                 receipt: *receipt,
                 qr_payload: lookup_code(application_id),
+                next_steps: service
+                    .map(|s| s.next_steps.get(lang).to_owned())
+                    .unwrap_or_default(),
             });
             ScreenId::Done
         }
