@@ -457,10 +457,13 @@ impl Access {
             Target::Application(id) => send(UiEvent::OpenApplication(id), Cue::Activated),
             Target::Rating(n) => send(UiEvent::Rate(n), Cue::Activated),
             Target::Choice { field, index } => {
-                let value = focus::field_of(vm, &Target::Choice {
-                    field: field.clone(),
-                    index,
-                })
+                let value = focus::field_of(
+                    vm,
+                    &Target::Choice {
+                        field: field.clone(),
+                        index,
+                    },
+                )
                 .and_then(|f| focus::choices(f).get(index).map(|(_, v)| v.clone()));
                 match value {
                     Some(value) => send(
@@ -637,10 +640,20 @@ impl Access {
     }
 }
 
-fn type_cap(field: String, kind: crate::catalog::FieldKind, value: &str, cap: &Cap, lang: Lang) -> KeyOutcome {
+fn type_cap(
+    field: String,
+    kind: crate::catalog::FieldKind,
+    value: &str,
+    cap: &Cap,
+    lang: Lang,
+) -> KeyOutcome {
     let new = keyboard::apply(kind, value, cap);
     let spoken = match cap {
-        Cap::Text(t) => t.chars().map(|c| crate::speech::words::key_name(lang, c)).collect::<Vec<_>>().join(" "),
+        Cap::Text(t) => t
+            .chars()
+            .map(|c| crate::speech::words::key_name(lang, c))
+            .collect::<Vec<_>>()
+            .join(" "),
         _ => String::new(),
     };
     KeyOutcome {

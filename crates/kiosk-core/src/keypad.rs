@@ -102,7 +102,9 @@ impl fmt::Display for Key {
 
 /// A key name that names no key.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown keypad key `{0}` (keys: up, down, left, right, enter, back, help, repeat, digit-0 … digit-9, volume-up, volume-down, rate-up, rate-down, blank, start-speech)")]
+#[error(
+    "unknown keypad key `{0}` (keys: up, down, left, right, enter, back, help, repeat, digit-0 … digit-9, volume-up, volume-down, rate-up, rate-down, blank, start-speech)"
+)]
 pub struct UnknownKey(pub String);
 
 impl FromStr for Key {

@@ -83,7 +83,12 @@ impl Sim {
     }
 
     fn ring(&self) -> String {
-        self.vm.access.ring.clone().map(|r| r.label).unwrap_or_default()
+        self.vm
+            .access
+            .ring
+            .clone()
+            .map(|r| r.label)
+            .unwrap_or_default()
     }
 }
 
@@ -126,17 +131,30 @@ fn free_text_is_typed_on_the_on_screen_keyboard() {
     for d in [5, 0, 1, 2, 3, 4, 5, 6, 7] {
         sim.press(Key::Digit(d));
     }
-    assert_eq!(sim.session.answers.get("phone").map(String::as_str), Some("+994 50 123 45 67"));
+    assert_eq!(
+        sim.session.answers.get("phone").map(String::as_str),
+        Some("+994 50 123 45 67")
+    );
     // The profession, "aşpaz" on the Azerbaijani keyboard.
     sim.press(Key::Down);
-    assert_eq!(sim.access.focus(), Some(&Target::Field("profession".into())));
+    assert_eq!(
+        sim.access.focus(),
+        Some(&Target::Field("profession".into()))
+    );
     let said = sim.press(Key::Enter);
     assert_eq!(said[0], "Ekran klaviaturası");
     // First letter row, first key: q.
     assert_eq!(sim.ring(), "q");
-    assert_eq!(sim.vm.access.ring.as_ref().map(|r| r.group.as_str()), Some("keyboard"));
+    assert_eq!(
+        sim.vm.access.ring.as_ref().map(|r| r.group.as_str()),
+        Some("keyboard")
+    );
     let type_letter = |sim: &mut Sim, row: usize, col: usize| -> Vec<String> {
-        let keys = sim.access.keys().cloned().unwrap_or_else(|| panic!("keyboard closed"));
+        let keys = sim
+            .access
+            .keys()
+            .cloned()
+            .unwrap_or_else(|| panic!("keyboard closed"));
         for _ in keys.row..row {
             sim.press(Key::Down);
         }
@@ -158,7 +176,10 @@ fn free_text_is_typed_on_the_on_screen_keyboard() {
     assert_eq!(type_letter(&mut sim, 1, 9), vec!["pe"]);
     assert_eq!(type_letter(&mut sim, 2, 0), vec!["a"]);
     assert_eq!(type_letter(&mut sim, 3, 1), vec!["ze"]);
-    assert_eq!(sim.session.answers.get("profession").map(String::as_str), Some("aşpaz"));
+    assert_eq!(
+        sim.session.answers.get("profession").map(String::as_str),
+        Some("aşpaz")
+    );
     // Shift, then a capital Ə (Turkic case), then back to small letters.
     type_letter(&mut sim, 3, 0);
     assert!(sim.access.shift());
@@ -168,7 +189,10 @@ fn free_text_is_typed_on_the_on_screen_keyboard() {
     let erase = sim.access.keys().map(|k| k.row);
     assert_eq!(erase, Some(2));
     type_letter(&mut sim, 3, 10);
-    assert_eq!(sim.session.answers.get("profession").map(String::as_str), Some("aşpaz"));
+    assert_eq!(
+        sim.session.answers.get("profession").map(String::as_str),
+        Some("aşpaz")
+    );
     // Back closes the keyboard, focus on the field.
     let said = sim.press(Key::Back);
     assert_eq!(said[0], "Klaviatura bağlandı.");
@@ -200,7 +224,10 @@ fn mistakes_take_the_focus_and_are_said() {
     assert_eq!(sim.access.focus(), Some(&Target::Field("phone".into())));
     assert_eq!(said[0], "Some answers on this page need to be corrected.");
     assert!(said.contains(&"Mobile number".to_owned()), "{said:?}");
-    assert!(said.contains(&"Please fill in this field.".to_owned()), "{said:?}");
+    assert!(
+        said.contains(&"Please fill in this field.".to_owned()),
+        "{said:?}"
+    );
     assert_eq!(sim.vm.access.notice, Some(Notice::PageHasMistakes));
 }
 
@@ -251,12 +278,18 @@ fn the_end_of_a_session_resets_audio_unless_a_headset_is_in() {
         sim.press(Key::VolumeDown);
         sim.press(Key::Down);
         sim.press(Key::Down);
-        assert_eq!(sim.access.focus(), Some(&Target::Button(Btn::FinishAndTakeCard)));
+        assert_eq!(
+            sim.access.focus(),
+            Some(&Target::Button(Btn::FinishAndTakeCard))
+        );
         sim.press(Key::Enter);
         assert_eq!(sim.vm.screen, ScreenId::Attract);
         assert_eq!(sim.access.audio, headset, "headset {headset}");
         assert_eq!(sim.access.volume, DEFAULT_VOLUME);
-        assert_eq!(sim.access.focus(), Some(&Target::Button(Btn::InsertDemoCard)));
+        assert_eq!(
+            sim.access.focus(),
+            Some(&Target::Button(Btn::InsertDemoCard))
+        );
     }
 }
 

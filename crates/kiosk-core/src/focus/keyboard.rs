@@ -122,7 +122,11 @@ fn text(s: &str) -> Cap {
 pub fn rows(layout: Layout, shift: bool) -> Vec<Vec<Cap>> {
     if layout.numeric() {
         let mut out: Vec<Vec<Cap>> = (0..3)
-            .map(|r| (1..=3).map(|c| Cap::Text((r * 3 + c).to_string())).collect())
+            .map(|r| {
+                (1..=3)
+                    .map(|c| Cap::Text((r * 3 + c).to_string()))
+                    .collect()
+            })
             .collect();
         // The "." cell is only a key on the date pad (elsewhere it is hidden and disabled).
         let mut last = Vec::new();
@@ -269,7 +273,10 @@ mod tests {
             rows(Layout::Date, false)[3],
             vec![text("."), text("0"), Cap::Erase]
         );
-        assert_eq!(rows(Layout::Number, false)[0], vec![text("1"), text("2"), text("3")]);
+        assert_eq!(
+            rows(Layout::Number, false)[0],
+            vec![text("1"), text("2"), text("3")]
+        );
     }
 
     #[test]
@@ -285,7 +292,10 @@ mod tests {
         }
         assert_eq!(v, "+994 50 123 45 67");
         assert_eq!(apply(FieldKind::Phone, &v, &Cap::Erase), "+994 50 123 45 6");
-        assert_eq!(apply(FieldKind::Text, "Məmməd", &Cap::Text("ə".into())), "Məmmədə");
+        assert_eq!(
+            apply(FieldKind::Text, "Məmməd", &Cap::Text("ə".into())),
+            "Məmmədə"
+        );
         assert_eq!(apply(FieldKind::Text, "ab", &Cap::Space), "ab ");
         assert_eq!(apply(FieldKind::Number, "12", &Cap::Text("a".into())), "12");
         assert_eq!(apply(FieldKind::Iban, "AZ", &Cap::Text("n".into())), "AZN");

@@ -82,7 +82,10 @@ pub enum Target {
     /// The text box of a form field, by field id.
     Field(String),
     /// One answer button of a yes/no or choice field.
-    Choice { field: String, index: usize },
+    Choice {
+        field: String,
+        index: usize,
+    },
     /// An application of "my applications".
     Application(ApplicationId),
     /// A face of the rating screen, 1 to 5.

@@ -37,9 +37,18 @@ fn every_citizen_screen_with_buttons_has_targets_and_an_initial_focus() {
 fn screens_focus_their_main_action_first() {
     let cat = catalog();
     let first = |s| initial(&samples::view(s, Lang::En, &cat));
-    assert_eq!(first(ScreenId::Attract), Some(Target::Button(Btn::InsertDemoCard)));
-    assert_eq!(first(ScreenId::Welcome), Some(Target::Button(Btn::NewApplication)));
-    assert_eq!(first(ScreenId::ServiceInfo), Some(Target::Button(Btn::StartApplication)));
+    assert_eq!(
+        first(ScreenId::Attract),
+        Some(Target::Button(Btn::InsertDemoCard))
+    );
+    assert_eq!(
+        first(ScreenId::Welcome),
+        Some(Target::Button(Btn::NewApplication))
+    );
+    assert_eq!(
+        first(ScreenId::ServiceInfo),
+        Some(Target::Button(Btn::StartApplication))
+    );
     assert_eq!(first(ScreenId::Review), Some(Target::Button(Btn::Submit)));
     assert_eq!(first(ScreenId::Done), Some(Target::Button(Btn::Finish)));
     assert_eq!(first(ScreenId::Rating), Some(Target::Rating(1)));
@@ -78,10 +87,20 @@ fn yes_no_and_choice_answers_are_focusable_one_by_one() {
     form.fields[0].value = "no".into();
     let id = form.fields[0].id.clone();
     let all = targets(&vm);
-    assert!(all.contains(&Target::Choice { field: id.clone(), index: 0 }));
-    assert!(all.contains(&Target::Choice { field: id.clone(), index: 1 }));
+    assert!(all.contains(&Target::Choice {
+        field: id.clone(),
+        index: 0
+    }));
+    assert!(all.contains(&Target::Choice {
+        field: id.clone(),
+        index: 1
+    }));
     assert!(!all.contains(&Target::Field(id.clone())));
-    let f = &vm.form.as_ref().map(|f| f.fields[0].clone()).unwrap_or_default();
+    let f = &vm
+        .form
+        .as_ref()
+        .map(|f| f.fields[0].clone())
+        .unwrap_or_default();
     assert!(!chosen(f, 0));
     assert!(chosen(f, 1));
 }

@@ -9,8 +9,8 @@ use crate::focus::keyboard::{Cap, Label};
 use crate::focus::{self, Btn, ChoiceLabel, Target};
 use crate::speech::msg::Msg;
 use crate::view::{
-    ApplicationRow, CardErrorKind, FieldError, FieldView, OutOfServiceKind, ReceiptState,
-    ScreenId, ViewModel,
+    ApplicationRow, CardErrorKind, FieldError, FieldView, OutOfServiceKind, ReceiptState, ScreenId,
+    ViewModel,
 };
 
 /// The whole screen: its content in reading order, then the focused element.
@@ -55,9 +55,7 @@ fn content(say: &mut Say, vm: &ViewModel) {
             let (title, how) = match vm.card_error {
                 Some(CardErrorKind::Unreadable) => (Msg::CardUnreadable, Msg::CardUnreadableHow),
                 Some(CardErrorKind::Expired) => (Msg::CardExpired, Msg::CardExpiredHow),
-                Some(CardErrorKind::NotAccepted) => {
-                    (Msg::CardNotAccepted, Msg::CardNotAcceptedHow)
-                }
+                Some(CardErrorKind::NotAccepted) => (Msg::CardNotAccepted, Msg::CardNotAcceptedHow),
                 _ => (Msg::CardNotVerified, Msg::CardNotVerifiedHow),
             };
             say.msg(title, &[]);
@@ -129,9 +127,17 @@ fn service_info(say: &mut Say, vm: &ViewModel) {
         say.text(&s.area);
         say.text(&s.title);
         say.text(&s.summary);
-        let needs = format!("{}: {}", say.texts.get(say.lang, Msg::WhatYouNeed.msgid()), s.needs);
+        let needs = format!(
+            "{}: {}",
+            say.texts.get(say.lang, Msg::WhatYouNeed.msgid()),
+            s.needs
+        );
         say.text(&needs);
-        let long = format!("{}: {}", say.texts.get(say.lang, Msg::HowLong.msgid()), s.duration);
+        let long = format!(
+            "{}: {}",
+            say.texts.get(say.lang, Msg::HowLong.msgid()),
+            s.duration
+        );
         say.text(&long);
     }
     say.msg(Msg::FormTakes, &[]);
@@ -256,7 +262,11 @@ pub(super) fn changes(
             .map(|f| (f.id.clone(), f.error))
             .collect()
     };
-    let has_errors = vm.form.iter().flat_map(|f| &f.fields).any(|f| f.error.is_some());
+    let has_errors = vm
+        .form
+        .iter()
+        .flat_map(|f| &f.fields)
+        .any(|f| f.error.is_some());
     if has_errors && errors(p) != errors(vm) {
         say.msg(Msg::PageHasMistakes, &[]);
         focused_with_hint(say, access, vm, false);

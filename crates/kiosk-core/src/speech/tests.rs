@@ -105,7 +105,11 @@ fn the_done_screen_reads_the_number_receipt_and_next_steps() {
     );
     let next = at("Bundan sonra nə olacaq");
     // The service's next steps, "SMS" said as Azerbaijanis spell it.
-    assert!(said[next + 1].contains("nəticə es em es ilə"), "{}", said[next + 1]);
+    assert!(
+        said[next + 1].contains("nəticə es em es ilə"),
+        "{}",
+        said[next + 1]
+    );
     // The receipt printed: that, and where it comes out, are said.
     let printed = at("Qəbziniz çap olundu. Zəhmət olmasa, onu götürün və saxlayın.");
     assert_eq!(
@@ -115,7 +119,10 @@ fn the_done_screen_reads_the_number_receipt_and_next_steps() {
     // Reading order: title first, the number before the receipt, focus last.
     assert_eq!(said[0], "Müraciətiniz qəbul edildi");
     assert!(number < next);
-    assert_eq!(said.last().map(String::as_str), Some("Düymə. Seçmək üçün Enter basın."));
+    assert_eq!(
+        said.last().map(String::as_str),
+        Some("Düymə. Seçmək üçün Enter basın.")
+    );
 }
 
 #[test]
@@ -133,8 +140,8 @@ fn the_welcome_screen_spells_the_masked_fin_and_names_with_the_az_voice() {
         .unwrap_or_else(|| panic!("{said:#?}"));
     assert_eq!(name.lang, Lang::Az);
     assert!(
-        said.iter()
-            .any(|u| u.lang == Lang::Ru && u.text == "ФИН: пять зэт икс звёздочка звёздочка звёздочка звёздочка"),
+        said.iter().any(|u| u.lang == Lang::Ru
+            && u.text == "ФИН: пять зэт икс звёздочка звёздочка звёздочка звёздочка"),
         "{said:#?}"
     );
 }
@@ -159,7 +166,9 @@ fn a_receipt_that_prints_later_is_said_when_it_does() {
     let said: Vec<&str> = said.iter().map(|u| u.text.as_str()).collect();
     assert_eq!(
         said,
-        vec!["A receipt cannot be printed right now. Please write down the number or scan the Q R code."]
+        vec![
+            "A receipt cannot be printed right now. Please write down the number or scan the Q R code."
+        ]
     );
 }
 

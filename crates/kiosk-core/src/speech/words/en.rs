@@ -120,7 +120,11 @@ fn ordinal(n: u32) -> String {
             let tens = TENS[(n / 10 % 10) as usize];
             format!("{}ieth", tens.trim_end_matches('y'))
         }
-        _ => format!("{}-{}", TENS[(n / 10 % 10) as usize], ORD_UNITS[(n % 10) as usize]),
+        _ => format!(
+            "{}-{}",
+            TENS[(n / 10 % 10) as usize],
+            ORD_UNITS[(n % 10) as usize]
+        ),
     }
 }
 

@@ -68,7 +68,10 @@ fn dates_in_each_language() {
         date(Lang::Az, d(1985, 3, 1)),
         "bir mart, min doqquz yüz səksən beşinci il"
     );
-    assert_eq!(date(Lang::Az, d(2000, 1, 9)), "doqquz yanvar, iki mininci il");
+    assert_eq!(
+        date(Lang::Az, d(2000, 1, 9)),
+        "doqquz yanvar, iki mininci il"
+    );
     assert_eq!(
         date(Lang::Ru, d(2026, 11, 24)),
         "двадцать четвёртое ноября две тысячи двадцать шестого года"
@@ -77,13 +80,22 @@ fn dates_in_each_language() {
         date(Lang::Ru, d(1985, 3, 1)),
         "первое марта тысяча девятьсот восемьдесят пятого года"
     );
-    assert_eq!(date(Lang::Ru, d(2000, 5, 30)), "тридцатое мая двухтысячного года");
+    assert_eq!(
+        date(Lang::Ru, d(2000, 5, 30)),
+        "тридцатое мая двухтысячного года"
+    );
     assert_eq!(
         date(Lang::Ru, d(1900, 12, 31)),
         "тридцать первое декабря тысяча девятисотого года"
     );
-    assert_eq!(date(Lang::Ru, d(2010, 2, 3)), "третье февраля две тысячи десятого года");
-    assert_eq!(date(Lang::Ru, d(2040, 2, 3)), "третье февраля две тысячи сорокового года");
+    assert_eq!(
+        date(Lang::Ru, d(2010, 2, 3)),
+        "третье февраля две тысячи десятого года"
+    );
+    assert_eq!(
+        date(Lang::Ru, d(2040, 2, 3)),
+        "третье февраля две тысячи сорокового года"
+    );
     assert_eq!(
         date(Lang::En, d(2026, 11, 24)),
         "the twenty-fourth of November, twenty twenty-six"
@@ -92,8 +104,14 @@ fn dates_in_each_language() {
         date(Lang::En, d(1985, 3, 1)),
         "the first of March, nineteen eighty-five"
     );
-    assert_eq!(date(Lang::En, d(2005, 7, 30)), "the thirtieth of July, two thousand five");
-    assert_eq!(date(Lang::En, d(1905, 7, 12)), "the twelfth of July, nineteen oh five");
+    assert_eq!(
+        date(Lang::En, d(2005, 7, 30)),
+        "the thirtieth of July, two thousand five"
+    );
+    assert_eq!(
+        date(Lang::En, d(1905, 7, 12)),
+        "the twelfth of July, nineteen oh five"
+    );
 }
 
 #[test]
@@ -146,7 +164,10 @@ fn fin_characters_are_named_in_each_language() {
     assert_eq!(spell(Lang::Az, "5ZX8K2M"), "beş ze xe səkkiz ka iki em");
     assert_eq!(spell(Lang::Ru, "5ZX8K2M"), "пять зэт икс восемь ка два эм");
     assert_eq!(spell(Lang::En, "5ZX8K2M"), "five zed ex eight kay two em");
-    assert_eq!(spell(Lang::Az, "5ZX****"), "beş ze xe ulduz ulduz ulduz ulduz");
+    assert_eq!(
+        spell(Lang::Az, "5ZX****"),
+        "beş ze xe ulduz ulduz ulduz ulduz"
+    );
     // Every letter a FİN may hold has a name (no raw letter reaches the engine).
     for lang in Lang::ALL {
         for c in "ABCDEFGHIJKLMNPQRSTUVWXYZ0123456789".chars() {
@@ -158,7 +179,14 @@ fn fin_characters_are_named_in_each_language() {
 
 #[test]
 fn azerbaijani_letters_and_keyboard_keys() {
-    for (c, name) in [('ə', "ə"), ('ğ', "ğe"), ('ı', "ı"), ('İ', "i"), ('q', "qe"), ('x', "xe")] {
+    for (c, name) in [
+        ('ə', "ə"),
+        ('ğ', "ğe"),
+        ('ı', "ı"),
+        ('İ', "i"),
+        ('q', "qe"),
+        ('x', "xe"),
+    ] {
         assert_eq!(char_name(Lang::Az, c), name, "{c}");
     }
     assert_eq!(key_name(Lang::Az, 'Ş'), "böyük şe");
@@ -186,16 +214,25 @@ fn free_text_numbers_dates_phones() {
     assert_eq!(normalise(Lang::Az, "10 iş günü"), "on iş günü");
     assert_eq!(normalise(Lang::Ru, "Шаг 1 из 2"), "Шаг один из два");
     assert_eq!(normalise(Lang::Az, "Addım 1 / 2"), "Addım bir, iki");
-    assert_eq!(normalise(Lang::Ru, "Громкость 80%"), "Громкость восемьдесят процентов");
+    assert_eq!(
+        normalise(Lang::Ru, "Громкость 80%"),
+        "Громкость восемьдесят процентов"
+    );
     assert_eq!(normalise(Lang::Ru, "21%"), "двадцать один процент");
     assert_eq!(normalise(Lang::Az, "Səs 70%"), "Səs yetmiş faiz");
     assert_eq!(normalise(Lang::Az, "‹ Geri"), "Geri");
     assert_eq!(normalise(Lang::Ru, "FİN: {0}"), "фин: {0}");
     assert_eq!(normalise(Lang::En, "Step {0} of {1}"), "Step {0} of {1}");
     // Leading zeros: a code, digit by digit.
-    assert_eq!(normalise(Lang::En, "code 0007"), "code zero zero zero seven");
+    assert_eq!(
+        normalise(Lang::En, "code 0007"),
+        "code zero zero zero seven"
+    );
     // Not a date: left as numbers.
-    assert_eq!(normalise(Lang::En, "31.02.2026"), "thirty-one.zero two.two thousand twenty-six");
+    assert_eq!(
+        normalise(Lang::En, "31.02.2026"),
+        "thirty-one.zero two.two thousand twenty-six"
+    );
 }
 
 #[test]
