@@ -66,6 +66,34 @@ pub enum Command {
     },
     /// Scripted citizen sessions through the real core, without a display (soak and fault tests).
     BurnIn(crate::kit::burnin::BurnInArgs),
+    /// Audio guidance: render speech with espeak-ng.
+    #[command(subcommand)]
+    Speech(SpeechCmd),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SpeechCmd {
+    /// Render TEXT as speech into a WAV file (numbers, dates and codes said in words first).
+    Say {
+        /// Language: az, ru or en.
+        #[arg(long, default_value = "az")]
+        lang: String,
+        /// Output WAV file (16-bit mono).
+        #[arg(long)]
+        out: PathBuf,
+        /// Words per minute (80 to 450).
+        #[arg(long, default_value_t = 165)]
+        rate: u32,
+        /// Volume in percent (1 to 100).
+        #[arg(long, default_value_t = 100)]
+        volume: u8,
+        /// Give the text to the engine as it is (no words for numbers and dates).
+        #[arg(long)]
+        raw: bool,
+        /// The text to say.
+        #[arg(required = true, num_args = 1..)]
+        text: Vec<String>,
+    },
 }
 
 /// Talk to a printer on this serial port instead of the configured one.
@@ -123,6 +151,10 @@ pub struct ScreenshotArgs {
     /// List the screens.
     #[arg(long)]
     pub list: bool,
+    /// Press these keypad keys on the screen first, comma-separated (`down,down,enter`):
+    /// the focus ring and the keypad bar show (`start-speech` first for audio mode).
+    #[arg(long, value_delimiter = ',')]
+    pub keys: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -8,6 +8,7 @@ mod doctor;
 mod printer;
 mod run;
 mod screenshot;
+mod speech;
 
 use std::io::Read;
 use std::process::ExitCode;
@@ -50,6 +51,7 @@ pub fn main() -> ExitCode {
         Some(Command::Pin(PinCmd::Hash)) => pin_hash(),
         Some(Command::Doctor { json }) => doctor::doctor(g, *json),
         Some(Command::Provision { token }) => doctor::provision_cmd(g, token.as_deref()),
+        Some(Command::Speech(cmd)) => speech::run(cmd),
     };
     match result {
         Ok(code) => code,

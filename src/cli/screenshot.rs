@@ -24,7 +24,26 @@ pub(super) fn screenshot(args: &ScreenshotArgs) -> Result<ExitCode, String> {
         .ok_or_else(|| format!("unknown language `{}`: az, ru or en", args.lang))?;
     let out = args.out.as_deref().ok_or("--out FILE.png is required")?;
     let catalog = crate::kit::shipped_catalog().map_err(|e| e.to_string())?;
-    let vm = kiosk_core::samples::view(screen, lang, &catalog);
+    let mut vm = kiosk_core::samples::view(screen, lang, &catalog);
+    if !args.keys.is_empty() {
+        with_keys(&mut vm, &args.keys)?;
+    }
     ui_bridge::render_png(&vm, args.width, args.height, out).map_err(|e| e.to_string())?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The sample with the keypad's focus after `keys` (the keys' own events are not stepped: a
+/// sample is one screen).
+fn with_keys(vm: &mut kiosk_core::view::ViewModel, keys: &[String]) -> Result<(), String> {
+    let texts = kiosk_core::speech::Texts::shipped().map_err(|e| e.to_string())?;
+    let mut access = kiosk_core::access::Access::default();
+    access.observe(None, vm);
+    vm.access = access.view(vm, &texts);
+    for name in keys {
+        let key: kiosk_core::keypad::Key = name.trim().parse().map_err(|e| format!("{e}"))?;
+        access.on_key(key, vm);
+        access.observe(Some(&vm.clone()), vm);
+        vm.access = access.view(vm, &texts);
+    }
+    Ok(())
 }

@@ -4,6 +4,7 @@
 //! are enums of the crates that own them); checks of ranges and formats follow, each naming
 //! the line the parser saw the key on.
 
+pub mod access;
 pub mod change;
 pub mod edit;
 pub mod pin;
@@ -54,6 +55,12 @@ pub struct KioskConfig {
     pub central: CentralSection,
     #[serde(default)]
     pub service: ServiceSection,
+    /// The tactile keypad.
+    #[serde(default)]
+    pub keypad: access::KeypadSection,
+    /// Audio guidance.
+    #[serde(default)]
+    pub speech: access::SpeechSection,
     /// Folder the file was read from; relative paths in it are taken from here.
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -384,6 +391,7 @@ impl KioskConfig {
                 "retry base and cap must be positive",
             );
         }
+        out.extend(access::problems(&self.keypad, &self.speech, spans));
         out
     }
 

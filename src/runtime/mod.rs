@@ -13,7 +13,9 @@ pub mod edges;
 pub mod effects;
 pub mod event_loop;
 pub mod housekeeping;
+pub mod keypad;
 pub mod service;
+pub mod speech;
 pub mod supervisor;
 
 use std::path::PathBuf;
@@ -60,6 +62,8 @@ pub enum RuntimeError {
     Thread(#[source] std::io::Error),
     #[error(transparent)]
     Lock(#[from] LockError),
+    #[error("the built-in translations cannot be read: {0}")]
+    Texts(#[from] kiosk_core::speech::texts::TextsError),
 }
 
 /// Shows view models (the UI's presenter, or a recorder in tests).
@@ -100,6 +104,8 @@ pub struct Kiosk {
     printer_thread: std::thread::JoinHandle<()>,
     store_thread: std::thread::JoinHandle<()>,
     _instance: InstanceLock,
+    /// What audio guidance says (tests subscribe to the spoken sequence).
+    pub speech: speech::SpeechHandle,
 }
 
 impl Kiosk {
@@ -263,6 +269,9 @@ pub async fn start_with(
         None => Session::new(lang),
     };
     let live = live_rx.borrow().clone();
+    let texts = Arc::new(kiosk_core::speech::Texts::shipped()?);
+    let speech = speech::start(&cfg, &texts, &cancel, &tasks);
+    let ui = keypad::join_keys(&cfg, ui, &cancel, &tasks);
     let mut event_loop = EventLoop::new(
         session,
         live,
@@ -272,6 +281,7 @@ pub async fn start_with(
         sync_rx.clone(),
     );
     event_loop.demo_reader = reader.sim;
+    event_loop.guidance = Some(speech::Guidance::new(texts, speech.clone()));
     tasks.spawn(event_loop.run(
         Inputs {
             ui,
@@ -299,6 +309,7 @@ pub async fn start_with(
         printer_thread: printer.thread,
         store_thread,
         _instance: instance,
+        speech,
     })
 }
 

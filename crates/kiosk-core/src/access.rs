@@ -115,6 +115,8 @@ pub struct AccessView {
     pub ring: Option<Ring>,
     /// The form field the focus is in (its keyboard shows).
     pub field: Option<String>,
+    /// The focus is on the header (its language buttons and switches).
+    pub in_header: bool,
     /// Shift of the on-screen keyboard, while the keypad types.
     pub shift: bool,
     /// Position of the focused element: (1-based, count).
@@ -356,6 +358,14 @@ impl Access {
 
     /// What `key` does on the screen `vm` shows.
     pub fn on_key(&mut self, key: Key, vm: &ViewModel) -> KeyOutcome {
+        if let Key::Headset(plugged) = key {
+            let cue = self.on_headset(plugged);
+            return KeyOutcome::cue(if focus::is_service(vm.screen) {
+                Cue::Nothing
+            } else {
+                cue
+            });
+        }
         if focus::is_service(vm.screen) {
             // Service mode: touch and PIN only; nothing is spoken, no digit is taken.
             return KeyOutcome::cue(Cue::Nothing);
@@ -623,6 +633,10 @@ impl Access {
             .position(|t| t == target)
             .map(|i| (i as u32 + 1, all.len() as u32));
         v.ring = Some(ring(target, vm, texts));
+        v.in_header = matches!(
+            target,
+            Target::Language(_) | Target::LargeText | Target::HighContrast
+        );
         v.field = focus::field_of(vm, target).map(|f| f.id.clone());
         v.state = item_state(target, vm);
         v.hint = Some(hint_of(target, vm));

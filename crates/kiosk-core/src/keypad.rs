@@ -38,10 +38,14 @@ pub enum Key {
     Blank,
     /// Start audio guidance (the "start speech" key, or a long press); pressed again, stop it.
     StartSpeech,
+    /// The headset jack's switch: plugged in (true) or out. Not a key of the key map; it
+    /// comes through the keypad driver from the sound card's jack.
+    Headset(bool),
 }
 
 impl Key {
-    /// Every key, in the order above (digits 0 to 9 in place of `Digit`).
+    /// Every key of the key map, in the order above (digits 0 to 9 in place of `Digit`; the
+    /// headset switch is not a key).
     pub fn all() -> Vec<Key> {
         let mut out = vec![
             Key::Up,
@@ -91,6 +95,8 @@ fn simple_name(k: Key) -> &'static str {
         Key::RateDown => "rate-down",
         Key::Blank => "blank",
         Key::StartSpeech => "start-speech",
+        Key::Headset(true) => "headset-in",
+        Key::Headset(false) => "headset-out",
     }
 }
 

@@ -52,6 +52,7 @@ pub(super) fn apply(app: &App, state: &mut BridgeState, prev: Option<&ViewModel>
                         ReceiptState::NotAvailable => ui::Receipt::NotAvailable,
                     },
                     qr,
+                    next_steps: s(&d.next_steps),
                 }
             }
             None => ui::DoneData {

@@ -5,6 +5,7 @@
 pub(super) mod applications;
 pub(super) mod catalog;
 pub(super) mod form;
+pub(super) mod keypad;
 pub(super) mod pin;
 pub(super) mod service;
 pub(super) mod session;
@@ -45,6 +46,7 @@ pub(super) fn wire(app: &App, w: &Wiring) {
     applications::wire(app, w);
     pin::wire(app, w);
     service::wire(app, w);
+    keypad::wire(app, w);
 }
 
 /// Shows `vm`: each controller sets what changed since `state.last`.
@@ -58,6 +60,7 @@ pub(super) fn apply(app: &App, state: &mut BridgeState, vm: &ViewModel) {
     pin::apply(app, state, p, vm);
     service::apply(app, p, vm);
     settings::apply(app, p, vm);
+    keypad::apply(app, p, vm);
     state.last = Some(vm.clone());
 }
 
