@@ -195,6 +195,32 @@ struct LogLine<'a> {
     text: &'a str,
 }
 
+/// The speech thread with the configured engine and outputs.
+async fn open_speaker(section: &SpeechSection, cacheable: &HashSet<::speech::Utterance>) -> Option<Speaker> {
+    let (section, cacheable) = (section.clone(), cacheable.clone());
+    let started = tokio::task::spawn_blocking(move || {
+        let sinks = sinks(&section);
+        let synth = synth(&section, !sinks.is_empty());
+        let config = SpeakerConfig {
+            cacheable,
+            cache_samples: 22_050 * 600,
+        };
+        Speaker::start(synth, sinks, config)
+    })
+    .await;
+    match started {
+        Ok(Ok(s)) => Some(s),
+        Ok(Err(e)) => {
+            tracing::error!(error = %e, "the speech thread cannot start");
+            None
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "the speech thread cannot start");
+            None
+        }
+    }
+}
+
 /// Starts the speech task (tracked; it stops with `cancel`) and returns its handle.
 pub fn start(
     cfg: &KioskConfig,
@@ -213,28 +239,10 @@ pub fn start(
     let mut file = open_log(cfg);
     let cancel = cancel.clone();
     tasks.spawn(async move {
-        // The engine starts off the async threads (espeak-ng loads its data).
-        let started = tokio::task::spawn_blocking(move || {
-            let sinks = sinks(&section);
-            let synth = synth(&section, !sinks.is_empty());
-            let config = SpeakerConfig {
-                cacheable,
-                cache_samples: 22_050 * 600,
-            };
-            Speaker::start(synth, sinks, config).map(|s| (s, section.rate_wpm))
-        })
-        .await;
-        let (speaker, base_rate) = match started {
-            Ok(Ok(s)) => s,
-            Ok(Err(e)) => {
-                tracing::error!(error = %e, "the speech thread cannot start");
-                return;
-            }
-            Err(e) => {
-                tracing::error!(error = %e, "the speech thread cannot start");
-                return;
-            }
-        };
+        // The engine and the sound card are opened when speech is first needed (audio mode
+        // on), off the async threads: a kiosk nobody listens to holds no audio device.
+        let mut speaker: Option<Speaker> = None;
+        let mut failed = false;
         loop {
             let said = tokio::select! {
                 () = cancel.cancelled() => break,
@@ -246,8 +254,15 @@ pub fn start(
             if let Some(f) = file.as_mut() {
                 write_log(f, &said.utterances);
             }
+            if speaker.is_none() && !failed && !said.utterances.is_empty() {
+                speaker = open_speaker(&section, &cacheable).await;
+                failed = speaker.is_none();
+            }
+            let Some(s) = speaker.as_ref() else {
+                continue;
+            };
             let params = Params {
-                rate_wpm: base_rate * u32::from(said.rate) / 100,
+                rate_wpm: section.rate_wpm * u32::from(said.rate) / 100,
                 volume: f32::from(said.volume) / 100.0,
             };
             let batch = said
@@ -258,13 +273,15 @@ pub fn start(
                     text: u.text,
                 })
                 .collect();
-            if let Err(e) = speaker.say(batch, params) {
+            if let Err(e) = s.say(batch, params) {
                 tracing::error!(error = %e, "speech stopped");
                 break;
             }
         }
-        let _ = speaker.stop();
-        let _ = tokio::task::spawn_blocking(move || speaker.finish()).await;
+        if let Some(s) = speaker {
+            let _ = s.stop();
+            let _ = tokio::task::spawn_blocking(move || s.finish()).await;
+        }
     });
     SpeechHandle { tx, log }
 }

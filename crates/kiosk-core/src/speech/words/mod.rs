@@ -247,7 +247,7 @@ pub fn normalise(lang: Lang, text: &str) -> String {
         if c.is_alphabetic() {
             let len = rest
                 .char_indices()
-                .find(|(_, ch)| !ch.is_alphanumeric())
+                .find(|(_, ch)| !ch.is_alphabetic())
                 .map_or(rest.len(), |(i, _)| i);
             let word = &rest[..len];
             out.push_str(known_word(lang, word).unwrap_or(word));
