@@ -257,8 +257,8 @@ mod tests {
         // Line k of `extra` is this line of the file (the base, then an empty line).
         let at = include_str!("../../config/kiosk.toml").lines().count() + 1;
         let want = [
-            // Absent from the file: no line to name.
-            (None, "`keypad.device`: an evdev keypad needs its input device"),
+            // Absent from the file: the line of its table.
+            (Some(1), "`keypad.device`: an evdev keypad needs its input device"),
             (Some(3), "`keypad.long_press_ms`: 500 to 10000 ms"),
             (Some(5), "`keypad.keys.enter`: enter: `KEY_ENTRE` is not a key name"),
             (Some(5), "`keypad.keys.enter`: enter has no key"),
