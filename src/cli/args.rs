@@ -69,6 +69,9 @@ pub enum Command {
     /// ID document chips (ICAO 9303): verify files, list PC/SC readers, read a card.
     #[command(subcommand)]
     Chip(ChipCmd),
+    /// Audio guidance: render speech with espeak-ng.
+    #[command(subcommand)]
+    Speech(SpeechCmd),
 }
 
 #[derive(Debug, Subcommand)]
@@ -122,6 +125,31 @@ pub struct ChipReadArgs {
     /// One JSON object on stdout.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SpeechCmd {
+    /// Render TEXT as speech into a WAV file (numbers, dates and codes said in words first).
+    Say {
+        /// Language: az, ru or en.
+        #[arg(long, default_value = "az")]
+        lang: String,
+        /// Output WAV file (16-bit mono).
+        #[arg(long)]
+        out: PathBuf,
+        /// Words per minute (80 to 450).
+        #[arg(long, default_value_t = 165)]
+        rate: u32,
+        /// Volume in percent (1 to 100).
+        #[arg(long, default_value_t = 100)]
+        volume: u8,
+        /// Give the text to the engine as it is (no words for numbers and dates).
+        #[arg(long)]
+        raw: bool,
+        /// The text to say.
+        #[arg(required = true, num_args = 1..)]
+        text: Vec<String>,
+    },
 }
 
 /// Talk to a printer on this serial port instead of the configured one.
@@ -198,6 +226,10 @@ pub struct ScreenshotArgs {
     /// High contrast.
     #[arg(long)]
     pub contrast: bool,
+    /// Press these keypad keys on the screen first, comma-separated (`down,down,enter`):
+    /// the focus ring and the keypad bar show (`start-speech` first for audio mode).
+    #[arg(long, value_delimiter = ',')]
+    pub keys: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]

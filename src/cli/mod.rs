@@ -9,6 +9,7 @@ mod doctor;
 mod printer;
 mod run;
 mod screenshot;
+mod speech;
 
 use std::io::Read;
 use std::process::ExitCode;
@@ -71,6 +72,7 @@ pub fn main() -> ExitCode {
         Some(Command::Chip(ChipCmd::Verify(args))) => chip::verify(args),
         Some(Command::Chip(ChipCmd::Readers { json })) => chip::readers(*json),
         Some(Command::Chip(ChipCmd::Read(args))) => chip::read(g, args),
+        Some(Command::Speech(cmd)) => speech::run(cmd),
     };
     match result {
         Ok(code) => code,

@@ -43,6 +43,25 @@ pub(super) fn screenshot(args: &ScreenshotArgs) -> Result<ExitCode, String> {
     };
     vm.large_text |= args.large_text;
     vm.high_contrast |= args.contrast;
+    if !args.keys.is_empty() {
+        with_keys(&mut vm, &args.keys)?;
+    }
     ui_bridge::render_png(&vm, args.width, args.height, out).map_err(|e| e.to_string())?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The sample with the keypad's focus after `keys` (the keys' own events are not stepped: a
+/// sample is one screen).
+fn with_keys(vm: &mut kiosk_core::view::ViewModel, keys: &[String]) -> Result<(), String> {
+    let texts = kiosk_core::speech::Texts::shipped().map_err(|e| e.to_string())?;
+    let mut access = kiosk_core::access::Access::default();
+    access.observe(None, vm);
+    vm.access = access.view(vm, &texts);
+    for name in keys {
+        let key: kiosk_core::keypad::Key = name.trim().parse().map_err(|e| format!("{e}"))?;
+        access.on_key(key, vm);
+        access.observe(Some(&vm.clone()), vm);
+        vm.access = access.view(vm, &texts);
+    }
+    Ok(())
 }

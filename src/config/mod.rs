@@ -4,6 +4,7 @@
 //! are enums of the crates that own them); checks of ranges and formats follow, each naming
 //! the line the parser saw the key on.
 
+pub mod access;
 pub mod change;
 pub mod chip;
 pub mod edit;
@@ -90,6 +91,12 @@ pub struct KioskConfig {
     /// Chip authentication of ID documents (off when the section is absent).
     #[serde(default)]
     pub chip: ChipSection,
+    /// The tactile keypad.
+    #[serde(default)]
+    pub keypad: access::KeypadSection,
+    /// Audio guidance.
+    #[serde(default)]
+    pub speech: access::SpeechSection,
     /// Folder the file was read from; relative paths in it are taken from here.
     #[serde(skip)]
     pub base_dir: PathBuf,

@@ -121,6 +121,7 @@ impl KioskConfig {
             }
         }
         out.extend(self.chip.problems(spans));
+        out.extend(super::access::problems(&self.keypad, &self.speech, spans));
         out
     }
 

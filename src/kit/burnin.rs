@@ -65,6 +65,21 @@ pub struct BurnInArgs {
     /// Give up a session when a screen does not come within this many seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 60)]
     pub step_timeout: u64,
+    /// How sessions are driven: `touch` (the screen's events) or `keypad` (keypad keys
+    /// alone, audio guidance on, every character typed on the on-screen keyboard).
+    #[arg(long, value_enum, default_value_t = InputMode::Touch)]
+    pub input: InputMode,
+    /// Write what audio guidance says as JSON lines (`{"lang": …, "text": …}`); no sound.
+    #[arg(long, value_name = "FILE")]
+    pub speech_log: Option<std::path::PathBuf>,
+}
+
+/// How the burn-in drives a session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum InputMode {
+    #[default]
+    Touch,
+    Keypad,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -144,6 +159,13 @@ pub fn apply_overrides(cfg: &mut KioskConfig, args: &BurnInArgs) -> Result<(), B
     cfg.session.idle_timeout_s = cfg.session.idle_timeout_s.max(3600);
     // The burn-in taps at machine speed: no double-tap guard.
     cfg.session.tap_guard_ms = 0;
+    if let Some(log) = &args.speech_log {
+        cfg.speech.log = std::path::absolute(log)
+            .unwrap_or_else(|_| log.clone())
+            .display()
+            .to_string();
+        cfg.speech.output = crate::config::access::SpeechOutput::None;
+    }
     if args.sessions > 0 {
         if cfg.card_reader.kind != DeviceKind::Simulated {
             return Err(BurnInError::NoSimulatedReader);
@@ -299,6 +321,7 @@ pub async fn run_until(
     let mut driver = Driver {
         harness,
         stop: stop.clone(),
+        input: args.input,
     };
     let mut report = BurnInReport::default();
     let outcome = async {
@@ -464,6 +487,7 @@ impl From<BurnInError> for Halt {
 struct Driver {
     harness: Harness,
     stop: CancellationToken,
+    input: InputMode,
 }
 
 impl Driver {
@@ -514,6 +538,14 @@ impl Driver {
         svc: &Service,
         catalog: &Catalog,
     ) -> Result<dost_api::ApplicationId, Halt> {
+        if self.input == InputMode::Keypad {
+            let lang = Lang::ALL[(i % Lang::ALL.len() as u64) as usize];
+            let stop = Some(self.stop.clone());
+            let mut keys = super::keypad::KeypadDriver::new(&mut self.harness, stop)
+                .map_err(|e| halted(i, e))?;
+            let id = super::keypad::citizen_session(&mut keys, svc, i, lang).await;
+            return id.map_err(|e| halted(i, e));
+        }
         let vm = self
             .wait(i, "attract", |vm| {
                 matches!(vm.screen, ScreenId::Attract | ScreenId::Rating)
@@ -590,6 +622,11 @@ impl Driver {
                 }));
             }
         }
+        self.submit(i, svc).await
+    }
+
+    /// Submits the reviewed application; a failed save is tried again, as a citizen would.
+    async fn submit(&mut self, i: u64, svc: &Service) -> Result<dost_api::ApplicationId, Halt> {
         const ATTEMPTS: u32 = 3;
         for attempt in 1..=ATTEMPTS {
             // No new write once stopping; one already sent is waited for.
@@ -632,11 +669,15 @@ impl Driver {
 
 /// A wait's result as the burn-in sees it.
 fn halt(session: u64, r: Result<ViewModel, KitError>) -> Result<ViewModel, Halt> {
-    match r {
-        Ok(vm) => Ok(vm),
-        Err(KitError::Stopped) => Err(Halt::Stopped),
-        Err(KitError::CoreStopped) => Err(Halt::Failed(BurnInError::CoreStopped)),
-        Err(source) => Err(Halt::Failed(BurnInError::Stuck { session, source })),
+    r.map_err(|e| halted(session, e))
+}
+
+/// Why a session stopped, as the burn-in sees it.
+fn halted(session: u64, e: KitError) -> Halt {
+    match e {
+        KitError::Stopped => Halt::Stopped,
+        KitError::CoreStopped => Halt::Failed(BurnInError::CoreStopped),
+        source => Halt::Failed(BurnInError::Stuck { session, source }),
     }
 }
 
@@ -686,6 +727,8 @@ mod tests {
             central: central.map(str::to_owned),
             wait_sync: None,
             step_timeout: 60,
+            input: InputMode::Touch,
+            speech_log: None,
         };
         let mut cfg = base.clone();
         apply_overrides(&mut cfg, &args(Some("http://127.0.0.1:9")))

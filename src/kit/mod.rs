@@ -2,6 +2,7 @@
 //! burn-in command and the integration tests both go through [`Harness`].
 
 pub mod burnin;
+pub mod keypad;
 
 use std::time::Duration;
 

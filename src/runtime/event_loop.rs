@@ -56,6 +56,8 @@ pub struct EventLoop {
     /// The devices, published for the heartbeat, `status.json` and diagnostics.
     pub devices: watch::Sender<DeviceBoard>,
     pub sync: watch::Receiver<SyncStatus>,
+    /// Keypad focus and audio guidance (None: neither, as in tests of the loop alone).
+    pub guidance: Option<super::speech::Guidance>,
     last_view: Option<ViewModel>,
     last_service_refresh: u64,
 }
@@ -79,6 +81,7 @@ impl EventLoop {
             demo_reader: None,
             devices,
             sync,
+            guidance: None,
             last_view: None,
             last_service_refresh: 0,
         }
@@ -163,6 +166,15 @@ impl EventLoop {
     }
 
     pub fn on_ui(&mut self, ui: UiEvent) {
+        if let UiEvent::Keypad(key) = ui {
+            // The key itself keeps the session alive; what it does comes as the UI's events.
+            let events = self.guidance.as_mut().map(|g| g.on_key(key));
+            self.step(Event::Ui(ui));
+            for e in events.into_iter().flatten() {
+                self.on_ui(e);
+            }
+            return;
+        }
         if matches!(ui, UiEvent::DemoInsertCard | UiEvent::DemoInsertPhotocopy) {
             match (&self.demo_reader, self.live.cfg.kiosk.demo) {
                 (Some(reader), true) => {
@@ -335,7 +347,10 @@ impl EventLoop {
         if !self.session.in_service_mode() && self.facts.service.at.is_some() {
             self.facts.service = Default::default();
         }
-        let vm = self.view();
+        let mut vm = self.view();
+        if let Some(g) = self.guidance.as_mut() {
+            g.present(&mut vm);
+        }
         if self.last_view.as_ref() != Some(&vm) {
             (self.present)(vm.clone());
             self.last_view = Some(vm);

@@ -14,8 +14,10 @@ pub mod edges;
 pub mod effects;
 pub mod event_loop;
 pub mod housekeeping;
+pub mod keypad;
 pub mod service;
 pub mod sound;
+pub mod speech;
 pub mod supervisor;
 #[cfg(test)]
 mod tests;
@@ -67,6 +69,8 @@ pub enum RuntimeError {
     Lock(#[from] LockError),
     #[error(transparent)]
     Chip(#[from] crate::chip::ChipStartError),
+    #[error("the built-in translations cannot be read: {0}")]
+    Texts(#[from] kiosk_core::speech::texts::TextsError),
 }
 
 /// Shows view models (the UI's presenter, or a recorder in tests).
@@ -109,6 +113,8 @@ pub struct Kiosk {
     /// The chip reader's thread, when chip authentication is on.
     chip_thread: Option<std::thread::JoinHandle<()>>,
     _instance: InstanceLock,
+    /// What audio guidance says (tests subscribe to the spoken sequence).
+    pub speech: speech::SpeechHandle,
 }
 
 impl Kiosk {
@@ -299,6 +305,9 @@ pub async fn start_with(
         None => Session::new(lang),
     };
     let live = live_rx.borrow().clone();
+    let texts = Arc::new(kiosk_core::speech::Texts::shipped()?);
+    let speech = speech::start(&cfg, &texts, &cancel, &tasks);
+    let ui = keypad::join_keys(&cfg, ui, &cancel, &tasks);
     let mut event_loop = EventLoop::new(
         session,
         live,
@@ -308,6 +317,7 @@ pub async fn start_with(
         sync_rx.clone(),
     );
     event_loop.demo_reader = reader.sim;
+    event_loop.guidance = Some(speech::Guidance::new(texts, speech.clone()));
     tasks.spawn(event_loop.run(
         Inputs {
             ui,
@@ -336,6 +346,7 @@ pub async fn start_with(
         store_thread,
         chip_thread,
         _instance: instance,
+        speech,
     })
 }
 

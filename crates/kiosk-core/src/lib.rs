@@ -7,11 +7,14 @@
 //! settings form. Nothing here does I/O: time, device states and answers from the centre come
 //! in as values, and work for the outside world leaves as [`session::Effect`]s.
 
+pub mod access;
 pub mod card;
 pub mod catalog;
 pub mod central_url;
 pub mod chip;
+pub mod focus;
 pub mod health;
+pub mod keypad;
 pub mod limits;
 pub mod paper;
 pub mod pin;
@@ -21,6 +24,7 @@ pub mod samples;
 pub mod screen;
 pub mod session;
 pub mod settings;
+pub mod speech;
 pub mod status_link;
 pub mod text;
 pub mod validate;

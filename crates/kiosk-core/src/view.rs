@@ -556,6 +556,8 @@ pub struct ViewModel {
     pub ticket: Option<TicketView>,
     /// The rating was given: "thank you".
     pub rated: bool,
+    /// Keypad focus, audio mode and privacy blanking (see [`crate::access`]).
+    pub access: crate::access::AccessView,
 }
 
 /// What the citizen (or the technician) did on the screen.
@@ -606,6 +608,8 @@ pub enum UiEvent {
     CloseHelp,
     /// From the help overlay: ask a staff member to come.
     CallStaff,
+    /// A key of the tactile keypad (or of a keyboard in the demo): see [`crate::access`].
+    Keypad(crate::keypad::Key),
 }
 
 impl UiEvent {
@@ -623,6 +627,7 @@ impl UiEvent {
                 | UiEvent::DemoInsertPhotocopy
                 | UiEvent::ServiceEntry
                 | UiEvent::PinEntered(_)
+                | UiEvent::Keypad(_)
         )
     }
 }

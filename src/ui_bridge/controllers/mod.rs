@@ -7,6 +7,7 @@ pub(super) mod catalog;
 pub(super) mod chip;
 pub(super) mod form;
 pub(super) mod help;
+pub(super) mod keypad;
 pub(super) mod pin;
 pub(super) mod service;
 pub(super) mod session;
@@ -50,6 +51,7 @@ pub(super) fn wire(app: &App, w: &Wiring) {
     service::wire(app, w);
     chip::wire(app, w);
     help::wire(app, w);
+    keypad::wire(app, w);
 }
 
 /// Shows `vm`: each controller sets what changed since `state.last`.
@@ -66,6 +68,7 @@ pub(super) fn apply(app: &App, state: &mut BridgeState, vm: &ViewModel) {
     chip::apply(app, p, vm);
     help::apply(app, p, vm);
     ticket::apply(app, state, p, vm);
+    keypad::apply(app, p, vm);
     state.last = Some(vm.clone());
 }
 

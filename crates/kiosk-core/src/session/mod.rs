@@ -691,6 +691,9 @@ fn on_ui(s: Session, ui: UiEvent, ctx: &Ctx, fx: &mut Vec<Effect>) -> Session {
         | UiEvent::OpenApplication(_)
         | UiEvent::Rate(_)
         | UiEvent::ReprintReceipt(_) => mine::on_ui(s, ui, ctx, fx),
+        // Keypad keys are turned into the events above by `crate::access` before they reach
+        // the session; here a key only counts as activity (the step noted the time).
+        UiEvent::Keypad(_) => s,
         UiEvent::SetLanguage(_)
         | UiEvent::DemoInsertCard
         | UiEvent::Activity
