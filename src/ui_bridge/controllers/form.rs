@@ -200,6 +200,19 @@ fn edit_field(
     Some(value)
 }
 
+/// A key of the on-screen keyboard pressed into `field_id`: the field shows it at once;
+/// returns the new value for the core (None for an unknown field).
+pub(in crate::ui_bridge) fn press_key(
+    app: &App,
+    state: &mut BridgeState,
+    field_id: &str,
+    key: &str,
+) -> Option<String> {
+    edit_field(app, state, field_id, |kind, old| {
+        edit::apply_key(kind, old, key)
+    })
+}
+
 pub(super) fn wire(app: &App, w: &Wiring) {
     let g = app.global::<FormAdapter>();
     {
@@ -228,9 +241,7 @@ pub(super) fn wire(app: &App, w: &Wiring) {
         let w = w.clone();
         g.on_edit_key(move |id: SharedString, key: SharedString| {
             let Some(app) = w.app.upgrade() else { return };
-            let edited = edit_field(&app, &mut w.state.borrow_mut(), &id, |kind, old| {
-                edit::apply_key(kind, old, &key)
-            });
+            let edited = press_key(&app, &mut w.state.borrow_mut(), &id, &key);
             if let Some(value) = edited {
                 w.send(UiEvent::FieldEdited {
                     field_id: id.into(),
