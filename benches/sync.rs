@@ -6,13 +6,17 @@
 //! * **outbox drain**: the real relay (`central::Relay`) against the reference centre
 //!   (`dost_central::spawn_local`, real HTTP on 127.0.0.1, its own SQLite with FULL sync):
 //!   applications per second by batch size, and the time to drain a 10,000-application backlog.
-//! * **fleet reconnect**: 1,000 simulated kiosks back off with `central::full_jitter` during a
-//!   centre outage; the requests the centre sees per time bucket when it comes back
-//!   (peak / mean), against a back-off without jitter.
+//! * **fleet reconnect**: 1,000 simulated kiosks back off on the relay's schedule
+//!   (`central::retry_wait`) during a centre outage; the requests the centre sees per second
+//!   when it comes back (peak / mean, and the curve), against the full-jitter schedule the
+//!   relay used before, a back-off without jitter and the noise floor of 1,000 independent
+//!   kiosks. Written to `target/bench/fleet.json` (see `fleet.rs`).
 //!
 //! Each part prints its figures (`cargo bench --bench sync`); the whole run takes about a minute.
 
-use std::collections::BTreeMap;
+#[path = "sync/fleet.rs"]
+mod fleet;
+
 use std::hint::black_box;
 use std::path::Path;
 use std::sync::Arc;
@@ -20,14 +24,12 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use criterion::{Criterion, criterion_group, criterion_main};
-use dost_kiosk::central::{self as sync, CentralClient, Relay, RelaySettings, SyncStatus};
+use dost_kiosk::central::{CentralClient, Relay, RelaySettings, SyncStatus};
 use dost_kiosk::store::{Store, StoreHandle};
 use kiosk_core::card::CitizenKey;
 use kiosk_core::print::ReceiptTemplate;
 use kiosk_core::session::Submission;
 use kiosk_core::view::Lang;
-use rand::rngs::StdRng;
-use rand::{Rng, SeedableRng};
 use tokio::sync::{Notify, watch};
 use tokio_util::sync::CancellationToken;
 
@@ -228,129 +230,13 @@ fn outbox_drain(c: &mut Criterion) {
 
 // ---------------------------------------------------------------------------------------------
 
-/// When kiosks' first failed attempt happens at the start of the outage.
-#[derive(Clone, Copy, Debug)]
-enum Start {
-    /// Whenever each kiosk next has something to send: uniform over the idle poll (30 s).
-    Spread,
-    /// All at once (the centre crashed under load: every request in flight failed together).
-    Together,
-}
-
-/// How a kiosk waits between failed attempts.
-#[derive(Clone, Copy, Debug)]
-enum Backoff {
-    /// The kiosk's relay: `central::full_jitter`.
-    FullJitter,
-    /// `min(cap, base·2ⁿ)` exactly (for comparison).
-    NoJitter,
-    /// For comparison: full jitter below the cap, a random wait in `[cap/2, cap]` at the cap.
-    EqualJitterAtCap,
-}
-
-struct FleetRun {
-    /// Every request time (seconds from the start of the outage).
-    requests: Vec<f64>,
-    /// When each kiosk got through.
-    reconnects: Vec<f64>,
-}
-
-/// `kiosks` relays retry against a centre down for `outage` s; each kiosk's first request after
-/// it comes back succeeds (one batch holds its backlog).
-fn simulate_fleet(
-    kiosks: usize,
-    outage: f64,
-    start: Start,
-    backoff: Backoff,
-    seed: u64,
-) -> FleetRun {
-    let base = Duration::from_millis(500);
-    let cap = Duration::from_secs(60);
-    let mut rng = StdRng::seed_from_u64(seed);
-    let mut requests = Vec::new();
-    let mut reconnects = Vec::with_capacity(kiosks);
-    for _ in 0..kiosks {
-        let mut t = match start {
-            Start::Spread => rng.random::<f64>() * 30.0,
-            Start::Together => rng.random::<f64>() * 0.1,
-        };
-        let mut attempt = 0u32;
-        // Bounded: every wait is at least a microsecond (or the cap without jitter).
-        for _ in 0..1_000_000 {
-            requests.push(t);
-            if t >= outage {
-                break;
-            }
-            let wait = match backoff {
-                Backoff::FullJitter => sync::full_jitter(attempt, base, cap, rng.random()),
-                Backoff::NoJitter => sync::full_jitter(attempt, base, cap, 1.0),
-                // Not the kiosk's policy: full jitter below the cap, `[cap/2, cap]` at it.
-                Backoff::EqualJitterAtCap => {
-                    let full = sync::full_jitter(attempt, base, cap, 1.0);
-                    if full >= cap {
-                        cap.mul_f64(0.5 + 0.5 * rng.random::<f64>())
-                    } else {
-                        sync::full_jitter(attempt, base, cap, rng.random())
-                    }
-                }
-            }
-            .as_secs_f64()
-            .max(1e-6);
-            attempt = attempt.saturating_add(1);
-            t += wait;
-        }
-        reconnects.push(t);
-    }
-    FleetRun {
-        requests,
-        reconnects,
-    }
-}
-
-/// Peak and mean requests per bucket over `[from, to)`.
-fn peak_mean(times: &[f64], from: f64, to: f64, bucket: f64) -> (f64, f64, usize) {
-    let n = ((to - from) / bucket).ceil().max(1.0) as usize;
-    let mut counts: BTreeMap<usize, u64> = (0..n).map(|i| (i, 0)).collect();
-    for &t in times.iter().filter(|&&t| t >= from && t < to) {
-        let i = (((t - from) / bucket) as usize).min(n - 1);
-        *counts.entry(i).or_default() += 1;
-    }
-    let peak = counts.values().copied().max().unwrap_or(0) as f64 / bucket;
-    let mean = counts.values().sum::<u64>() as f64 / (n as f64 * bucket);
-    (peak, mean, n)
-}
-
 fn fleet_reconnect(c: &mut Criterion) {
-    const KIOSKS: usize = 1000;
-    const OUTAGE: f64 = 600.0;
-    // Every wait is at most the cap (60 s): each kiosk is back within 60 s of the centre.
-    const WINDOW: f64 = 60.0;
-    for backoff in [
-        Backoff::FullJitter,
-        Backoff::NoJitter,
-        Backoff::EqualJitterAtCap,
-    ] {
-        for start in [Start::Spread, Start::Together] {
-            let run = simulate_fleet(KIOSKS, OUTAGE, start, backoff, 20261124);
-            let back = run
-                .reconnects
-                .iter()
-                .filter(|&&t| t < OUTAGE + WINDOW)
-                .count();
-            let label = format!("{backoff:?}, {start:?} start");
-            let (p1, m1, _) = peak_mean(&run.requests, OUTAGE, OUTAGE + WINDOW, 1.0);
-            let (p5, m5, _) = peak_mean(&run.requests, OUTAGE, OUTAGE + WINDOW, 5.0);
-            let (po, mo, _) = peak_mean(&run.requests, OUTAGE - 300.0, OUTAGE, 1.0);
-            println!(
-                "fleet ({KIOSKS} kiosks, {OUTAGE:.0} s outage, {label}): first {WINDOW:.0} s after \
-                 the centre is back ({back} kiosks back): 1 s buckets peak {p1:.0} / mean {m1:.1} \
-                 req/s = {:.2}x; 5 s buckets {:.2}x | last 300 s of the outage: mean {mo:.1} req/s, \
-                 1 s peak {po:.0} = {:.2}x",
-                p1 / m1.max(f64::MIN_POSITIVE),
-                p5 / m5.max(f64::MIN_POSITIVE),
-                po / mo.max(f64::MIN_POSITIVE),
-            );
-        }
+    let report = fleet::report();
+    fleet::print(&report);
+    let out = fleet::write_json(&report, Path::new(env!("CARGO_TARGET_TMPDIR")));
+    match out {
+        Ok(path) => println!("fleet figures written to {}", path.display()),
+        Err(e) => println!("cannot write the fleet figures: {e}"),
     }
 
     let mut group = c.benchmark_group("fleet");
@@ -359,11 +245,11 @@ fn fleet_reconnect(c: &mut Criterion) {
         .measurement_time(Duration::from_secs(3));
     group.bench_function("simulate 1000 kiosks, 600 s outage", |b| {
         b.iter(|| {
-            simulate_fleet(
-                KIOSKS,
-                OUTAGE,
-                Start::Spread,
-                Backoff::FullJitter,
+            fleet::simulate(
+                fleet::KIOSKS,
+                fleet::OUTAGE,
+                fleet::Start::Spread,
+                fleet::Schedule::Kiosk,
                 black_box(7),
             )
             .requests

@@ -3,7 +3,8 @@
 #   scripts/deps.sh build   # to build and test (compilers, -dev headers)
 #   scripts/deps.sh run     # + what the kiosk window needs (X11 libraries, Xvfb)
 #   scripts/deps.sh kms     # + what the DRM/KMS backend (feature linuxkms) needs to build
-#   scripts/deps.sh bench   # + Chromium and a window manager, for the peer benchmark
+#   scripts/deps.sh bench   # + Chromium, a window manager and xdotool, for the benchmarks
+#                           #   against a Chromium kiosk (scripts/bench-peer.sh, bench-tap.sh)
 #   scripts/deps.sh contract # + Python with venv, for schemathesis (scripts/contract.sh)
 set -euo pipefail
 what="${1:-build}"
@@ -23,7 +24,7 @@ if [ "$what" = "kms" ]; then
   pkgs+=(libinput-dev libxkbcommon-dev libudev-dev)
 fi
 if [ "$what" = "bench" ]; then
-  pkgs+=(chromium matchbox-window-manager imagemagick python3)
+  pkgs+=(chromium matchbox-window-manager imagemagick xdotool python3 util-linux)
 fi
 if [ "$what" = "contract" ]; then
   pkgs+=(python3 python3-venv)

@@ -4,4 +4,6 @@ pub mod client;
 pub mod relay;
 
 pub use client::{CentralClient, CentralError, ensure_tls};
-pub use relay::{RECENT_DELIVERED, Relay, RelaySettings, SyncStatus, full_jitter};
+pub use relay::{
+    RECENT_DELIVERED, Relay, RelaySettings, SyncStatus, backoff, full_jitter, retry_wait,
+};

@@ -1,7 +1,7 @@
 //! The outbox relay: delivers stored applications (and ratings) to the centre.
 //!
 //! It sends at least once; the idempotency key of each application makes the centre record it
-//! exactly once. Failures back off with full jitter and honour `Retry-After`.
+//! exactly once. Failures back off on [`retry_wait`]'s schedule and honour `Retry-After`.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -18,7 +18,74 @@ use crate::store::StoreHandle;
 /// random draw in `[0, 1]`.
 pub fn full_jitter(attempt: u32, base: Duration, cap: Duration, unit: f64) -> Duration {
     let exp = base.saturating_mul(2u32.saturating_pow(attempt.min(30)));
-    exp.min(cap).mul_f64(unit.clamp(0.0, 1.0))
+    exp.min(cap).mul_f64(unit_draw(unit))
+}
+
+/// A random draw as a share in `[0, 1]` (NaN counts as 0).
+fn unit_draw(unit: f64) -> f64 {
+    if unit.is_nan() {
+        0.0
+    } else {
+        unit.clamp(0.0, 1.0)
+    }
+}
+
+/// A steady wait (at the cap) is never shorter than this share of the cap.
+pub const STEADY_FLOOR: f64 = 0.9;
+
+/// A wait the centre asked for with `Retry-After` is lengthened by up to this share of itself
+/// (at most of the cap), so kiosks told the same time do not all come back at once.
+pub const RETRY_AFTER_SPREAD: f64 = 0.25;
+
+/// The attempt whose full-jitter range first reaches the cap (`base · 2^n ≥ cap`).
+fn attempt_at_cap(base: Duration, cap: Duration) -> u32 {
+    (0..31)
+        .find(|&n| base.saturating_mul(1 << n) >= cap)
+        .unwrap_or(31)
+}
+
+/// The relay's wait after the failed attempt number `attempt` (0 for the first failure);
+/// `unit` is a random draw in `[0, 1]`.
+///
+/// * While `base · 2^attempt` is below the cap: full jitter, `[0, base · 2^attempt]` (a short
+///   blip costs little, and kiosks that failed together drift apart at once).
+/// * The first wait that reaches the cap: `[0, cap]`, which puts the kiosk at a uniformly
+///   random moment of the cap's period, whatever moment its trouble began.
+/// * Every later wait: `[STEADY_FLOOR · cap, cap]`, nearly the cap. With full jitter at the
+///   cap (waits in `[0, cap]`) a kiosk's next attempt after the centre comes back is twice as
+///   likely to fall in the first second as in the last (a renewal process' next event has
+///   density `P(wait > t) / E[wait]`): 1,000 kiosks made a burst of 2× their mean rate. Waits
+///   of nearly constant length spread the fleet's first attempts evenly over the period.
+///
+/// Never longer than `cap`.
+pub fn backoff(attempt: u32, base: Duration, cap: Duration, unit: f64) -> Duration {
+    let unit = unit_draw(unit);
+    let entry = attempt_at_cap(base, cap);
+    match attempt.cmp(&entry) {
+        std::cmp::Ordering::Less => full_jitter(attempt, base, cap, unit),
+        std::cmp::Ordering::Equal => cap.mul_f64(unit),
+        std::cmp::Ordering::Greater => cap.mul_f64(STEADY_FLOOR + (1.0 - STEADY_FLOOR) * unit),
+    }
+}
+
+/// The wait before the next attempt: [`backoff`], or the centre's `Retry-After` when it sent a
+/// longer one, then lengthened by up to [`RETRY_AFTER_SPREAD`] of the `Retry-After` (at most
+/// of the cap) so kiosks told the same time do not all come back in the same second. Never
+/// shorter than `Retry-After`; longer than the cap only when `Retry-After` asks for it.
+pub fn retry_wait(
+    attempt: u32,
+    base: Duration,
+    cap: Duration,
+    retry_after: Option<Duration>,
+    unit: f64,
+) -> Duration {
+    let wait = backoff(attempt, base, cap, unit);
+    match retry_after {
+        Some(ra) if ra >= wait => {
+            ra.saturating_add(ra.min(cap).mul_f64(RETRY_AFTER_SPREAD * unit_draw(unit)))
+        }
+        _ => wait,
+    }
 }
 
 /// What the relay reports.
@@ -149,13 +216,13 @@ impl Relay {
                 }
             }
             Err(e) => {
-                let jitter = full_jitter(
+                let wait = retry_wait(
                     *attempt,
                     self.settings.retry_base,
                     self.settings.retry_cap,
+                    e.retry_after(),
                     rand::random(),
                 );
-                let wait = e.retry_after().map_or(jitter, |ra| ra.max(jitter));
                 tracing::warn!(error = %e, batch = n, attempt = *attempt, wait_ms = wait.as_millis() as u64, "outbox delivery failed; will retry");
                 let msg = e.to_string();
                 self.status.send_modify(|s| {
@@ -261,6 +328,11 @@ async fn sleep_or_cancel(d: Duration, cancel: &CancellationToken) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rand::rngs::StdRng;
+    use rand::{Rng, SeedableRng};
+
+    const BASE: Duration = Duration::from_millis(500);
+    const CAP: Duration = Duration::from_secs(60);
 
     #[test]
     fn jitter_stays_in_bounds() {
@@ -273,5 +345,118 @@ mod tests {
         assert_eq!(full_jitter(5, base, cap, 0.0), Duration::ZERO);
         assert_eq!(full_jitter(1, base, cap, 0.5), base);
         assert_eq!(full_jitter(1, base, cap, 7.0), Duration::from_secs(1));
+        assert_eq!(full_jitter(1, base, cap, f64::NAN), Duration::ZERO);
+    }
+
+    fn units() -> impl Iterator<Item = f64> {
+        (0..=20)
+            .map(|i| f64::from(i) / 20.0)
+            .chain([-1.0, 2.0, f64::NAN, f64::INFINITY])
+    }
+
+    #[test]
+    fn backoff_never_exceeds_the_cap() {
+        for (base, cap) in [
+            (BASE, CAP),
+            (Duration::from_millis(1), Duration::from_secs(1)),
+            (Duration::from_secs(90), CAP),
+            (Duration::from_millis(500), Duration::from_millis(500)),
+        ] {
+            for attempt in (0..64).chain([u32::MAX - 1, u32::MAX]) {
+                for u in units() {
+                    let w = backoff(attempt, base, cap, u);
+                    assert!(w <= cap, "attempt {attempt} unit {u}: {w:?} > {cap:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn backoff_grows_then_spreads_then_stays_near_the_cap() {
+        // 0.5 s · 2^7 = 64 s is the first range at or over the 60 s cap.
+        assert_eq!(attempt_at_cap(BASE, CAP), 7);
+        for attempt in 0..7 {
+            let top = BASE * (1 << attempt);
+            assert_eq!(backoff(attempt, BASE, CAP, 1.0), top, "attempt {attempt}");
+            assert_eq!(backoff(attempt, BASE, CAP, 0.0), Duration::ZERO);
+        }
+        // The first wait at the cap can fall anywhere in it.
+        assert_eq!(backoff(7, BASE, CAP, 0.0), Duration::ZERO);
+        assert_eq!(backoff(7, BASE, CAP, 0.5), CAP / 2);
+        assert_eq!(backoff(7, BASE, CAP, 1.0), CAP);
+        // Then nearly the cap.
+        for attempt in [8, 9, 30, u32::MAX] {
+            assert_eq!(backoff(attempt, BASE, CAP, 0.0), CAP.mul_f64(STEADY_FLOOR));
+            assert_eq!(backoff(attempt, BASE, CAP, 1.0), CAP);
+        }
+        // A base at or over the cap is at the cap from the first failure.
+        assert_eq!(attempt_at_cap(CAP * 2, CAP), 0);
+        assert_eq!(backoff(1, CAP * 2, CAP, 0.0), CAP.mul_f64(STEADY_FLOOR));
+    }
+
+    #[test]
+    fn retry_after_is_honoured_and_spread() {
+        for ra_s in [0u64, 1, 5, 30, 59, 60, 61, 120, 3600] {
+            let ra = Duration::from_secs(ra_s);
+            let mut seen = Vec::new();
+            for attempt in [0, 3, 7, 8, 40] {
+                for u in units() {
+                    let w = retry_wait(attempt, BASE, CAP, Some(ra), u);
+                    assert!(w >= ra, "Retry-After {ra_s} s: waited {w:?}");
+                    let top = ra.max(CAP) + ra.min(CAP).mul_f64(RETRY_AFTER_SPREAD);
+                    assert!(w <= top, "Retry-After {ra_s} s: waited {w:?} > {top:?}");
+                    // Past the cap only when the centre asked for it.
+                    if ra < CAP.mul_f64(1.0 / (1.0 + RETRY_AFTER_SPREAD)) {
+                        assert!(w <= CAP, "Retry-After {ra_s} s: {w:?} over the cap");
+                    }
+                    seen.push(w);
+                }
+            }
+            seen.sort();
+            seen.dedup();
+            assert!(seen.len() > 10, "Retry-After {ra_s} s: waits not spread");
+        }
+        // A long Retry-After: kiosks told 120 s come back over 120..135 s, not in one second.
+        let ra = Duration::from_secs(120);
+        assert_eq!(retry_wait(40, BASE, CAP, Some(ra), 0.0), ra);
+        assert_eq!(
+            retry_wait(40, BASE, CAP, Some(ra), 1.0),
+            Duration::from_secs(135)
+        );
+        // Without Retry-After: the back-off.
+        assert_eq!(retry_wait(3, BASE, CAP, None, 0.5), Duration::from_secs(2));
+    }
+
+    /// Share of `kiosks` kiosks, retrying since a random moment of the first 30 s, whose
+    /// first attempt after an `outage`-second outage falls in the first tenth of the cap.
+    fn first_tenth_share(kiosks: u32, outage: f64, wait: impl Fn(u32, f64) -> Duration) -> f64 {
+        let mut rng = StdRng::seed_from_u64(16);
+        let mut early = 0u32;
+        for _ in 0..kiosks {
+            let mut t = rng.random::<f64>() * 30.0;
+            let mut attempt = 0u32;
+            while t < outage {
+                t += wait(attempt, rng.random()).as_secs_f64().max(1e-6);
+                attempt += 1;
+            }
+            if t - outage < CAP.as_secs_f64() / 10.0 {
+                early += 1;
+            }
+        }
+        f64::from(early) / f64::from(kiosks)
+    }
+
+    #[test]
+    fn the_fleet_comes_back_evenly_spread_over_the_cap() {
+        let kiosks = 5000;
+        let ours = first_tenth_share(kiosks, 600.0, |a, u| backoff(a, BASE, CAP, u));
+        // Evenly spread: a tenth (± sampling noise and the last tenth's shortfall).
+        assert!((0.08..=0.125).contains(&ours), "{ours}");
+        // Full jitter at the cap brings about 19 % back in the first tenth.
+        let full = first_tenth_share(kiosks, 600.0, |a, u| full_jitter(a, BASE, CAP, u));
+        assert!(full > 0.16, "{full}");
+        // Also after an outage shorter than the climb to the cap's steady waits.
+        let short = first_tenth_share(kiosks, 150.0, |a, u| backoff(a, BASE, CAP, u));
+        assert!(short < 0.15, "{short}");
     }
 }

@@ -22,6 +22,8 @@
 
 mod controllers;
 pub mod edit;
+#[doc(hidden)]
+pub mod frames;
 mod headless;
 mod qr;
 mod state;

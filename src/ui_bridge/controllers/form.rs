@@ -248,6 +248,19 @@ fn edit_field(
     Some(value)
 }
 
+/// A key of the on-screen keyboard pressed into `field_id`: the field shows it at once;
+/// returns the new value for the core (None for an unknown field).
+pub(in crate::ui_bridge) fn press_key(
+    app: &App,
+    state: &mut BridgeState,
+    field_id: &str,
+    key: &str,
+) -> Option<String> {
+    edit_field(app, state, field_id, |kind, old, cursor, max| {
+        edit::apply_key_at(kind, old, cursor, key, max)
+    })
+}
+
 pub(super) fn wire(app: &App, w: &Wiring) {
     let g = app.global::<FormAdapter>();
     {
@@ -286,9 +299,7 @@ pub(super) fn wire(app: &App, w: &Wiring) {
                     .and_then(|f| f.fields.iter().find(|f| f.id == id.as_str()))
                     .map(|f| f.value.clone())
             });
-            let edited = edit_field(&app, &mut state, &id, |kind, old, cursor, max| {
-                edit::apply_key_at(kind, old, cursor, &key, max)
-            });
+            let edited = press_key(&app, &mut state, &id, &key);
             drop(state);
             // Moving the cursor (or a refused key) changes nothing the core needs to know.
             if let Some(value) = edited.filter(|v| before.as_ref() != Some(v)) {

@@ -48,6 +48,12 @@ pub(crate) fn select_language(lang: Lang) {
     }
 }
 
+/// Shows the window in `lang` at once (a language button, before the core answers).
+pub(in crate::ui_bridge) fn switch_language(app: &App, lang: Lang) {
+    select_language(lang);
+    app.global::<SessionAdapter>().set_lang(s(lang.code()));
+}
+
 pub(super) fn apply(app: &App, prev: Option<&ViewModel>, vm: &ViewModel) {
     let g = app.global::<SessionAdapter>();
     if changed(prev, vm, |v| &v.lang) {
@@ -133,9 +139,10 @@ pub(super) fn wire(app: &App, w: &Wiring) {
                 return;
             };
             // Switch at once; the core's next view model confirms it.
-            select_language(lang);
             if let Some(app) = w.app.upgrade() {
-                app.global::<SessionAdapter>().set_lang(code);
+                switch_language(&app, lang);
+            } else {
+                select_language(lang);
             }
             w.send(UiEvent::SetLanguage(lang));
         });
