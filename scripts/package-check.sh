@@ -80,7 +80,8 @@ dpkg --purge dost-kiosk
   dpkg-query -W -f='${Status}' dost-kiosk | grep -q "not-installed" || fail "still known to dpkg"
 left=""
 while read -r f; do
-  [ -f "$f" ] || [ -L "$f" ] && left="$left $f"
+  # Files and links the package put there (not directories, nor /lib → usr/lib on usrmerge).
+  if [ -f "$f" ] || { [ -L "$f" ] && [ ! -d "$f" ]; }; then left="$left $f"; fi
 done < /tmp/dost-kiosk.files
 [ -z "$left" ] || fail "left after purge:$left"
 for d in /etc/dost-kiosk /var/lib/dost-kiosk; do

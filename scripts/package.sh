@@ -9,7 +9,7 @@ scripts/deps.sh build
 if ! command -v cargo-deb >/dev/null; then
   cargo install --locked cargo-deb
 fi
-# cargo deb builds with [package.metadata.deb]'s features: no default features, so no demo
+# cargo deb builds with [package.metadata.deb]'s features: espeak and audio-out, not the demo
 # centre. The package goes to target/debian/.
 cargo deb --locked -p dost-kiosk "$@" >&2
 ls -t target/debian/dost-kiosk_*_amd64.deb | head -1

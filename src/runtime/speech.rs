@@ -166,17 +166,24 @@ fn synth(cfg: &SpeechSection, audible: bool) -> Box<dyn Synth> {
 
 /// The outputs configured; a sound card that cannot be opened is logged, not fatal.
 fn sinks(cfg: &SpeechSection) -> Vec<Box<dyn Sink>> {
-    let mut out: Vec<Box<dyn Sink>> = Vec::new();
-    if cfg.output == SpeechOutput::Alsa {
-        #[cfg(feature = "audio-out")]
-        match ::speech::alsa::AlsaSink::open() {
-            Ok(s) => out.push(Box::new(s)),
-            Err(e) => tracing::error!(error = %e, "no audio output: audio guidance is silent"),
-        }
-        #[cfg(not(feature = "audio-out"))]
-        tracing::warn!("built without audio output: audio guidance is silent");
+    if cfg.output != SpeechOutput::Alsa {
+        return Vec::new();
     }
-    out
+    #[cfg(feature = "audio-out")]
+    {
+        match ::speech::alsa::AlsaSink::open() {
+            Ok(s) => vec![Box::new(s) as Box<dyn Sink>],
+            Err(e) => {
+                tracing::error!(error = %e, "no audio output: audio guidance is silent");
+                Vec::new()
+            }
+        }
+    }
+    #[cfg(not(feature = "audio-out"))]
+    {
+        tracing::warn!("built without audio output: audio guidance is silent");
+        Vec::new()
+    }
 }
 
 /// The speech log file: one JSON line (`{"lang": …, "text": …}`) per utterance.
