@@ -109,20 +109,11 @@ impl Store {
 
     /// The oldest applications not yet at the centre.
     pub fn pending_batch(&self, limit: usize) -> Result<Vec<ApplicationSubmission>, StoreError> {
-        let mut stmt = self.conn.prepare_cached(
+        self.pending_sealed(
             "SELECT id, payload FROM applications WHERE sync_state = 'pending'
              ORDER BY created_at, id LIMIT ?1",
-        )?;
-        let rows = stmt.query_map(params![limit as i64], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, Option<Vec<u8>>>(1)?))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (id, sealed) = row?;
-            let plain = self.keys.open(&sealed.unwrap_or_default(), &id)?;
-            out.push(serde_json::from_slice(&plain)?);
-        }
-        Ok(out)
+            limit,
+        )
     }
 
     /// One application as submitted (None when unknown or its personal data was purged).

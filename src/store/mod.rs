@@ -89,6 +89,26 @@ impl std::fmt::Debug for Store {
 }
 
 impl Store {
+    /// The outbox rows `sql` selects (`id, payload`, at most `limit` by `?1`), each payload
+    /// opened with its id and read as JSON: applications and offline queue tickets alike.
+    fn pending_sealed<T: serde::de::DeserializeOwned>(
+        &self,
+        sql: &'static str,
+        limit: usize,
+    ) -> Result<Vec<T>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        let rows = stmt.query_map(rusqlite::params![limit as i64], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, Option<Vec<u8>>>(1)?))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, sealed) = row?;
+            let plain = self.keys.open(&sealed.unwrap_or_default(), &id)?;
+            out.push(serde_json::from_slice(&plain)?);
+        }
+        Ok(out)
+    }
+
     /// Opens (creating if needed) `kiosk.db` in `data_dir`, migrates it and checks integrity.
     pub fn open_dir(data_dir: &Path) -> Result<Store, StoreError> {
         crate::platform::fs::private_dir(data_dir).map_err(|source| StoreError::DataDir {

@@ -121,20 +121,11 @@ impl Store {
 
     /// Offline tickets not yet at the centre, oldest first.
     pub fn pending_tickets(&self, limit: usize) -> Result<Vec<TicketRequest>, StoreError> {
-        let mut stmt = self.conn.prepare_cached(
+        self.pending_sealed(
             "SELECT id, payload FROM queue_tickets WHERE sync_state = 'pending'
              ORDER BY issued_at, id LIMIT ?1",
-        )?;
-        let rows = stmt.query_map(params![limit as i64], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, Option<Vec<u8>>>(1)?))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (id, sealed) = row?;
-            let plain = self.keys.open(&sealed.unwrap_or_default(), &id)?;
-            out.push(serde_json::from_slice(&plain)?);
-        }
-        Ok(out)
+            limit,
+        )
     }
 
     /// The centre has the ticket: it leaves the outbox and its SMS number is forgotten.
