@@ -16,6 +16,8 @@ what="${1:-build}"
 pkgs=(gcc libc6-dev pkg-config libfontconfig-dev libudev-dev systemd fonts-dejavu-core
       xvfb libx11-6 libx11-xcb1 libxcursor1 libxi6 libxrandr2 libxkbcommon-x11-0 libfontconfig1
       pcscd libpcsclite-dev vsmartcard-vpcd openssl)
+# Audio guidance: espeak-ng (engine, voices, C headers) and ALSA's headers for the sound output.
+pkgs+=(espeak-ng libespeak-ng-dev libasound2-dev)
 # xauth, x11-apps (xwd) and x11vnc: `make run` without a display runs the kiosk on Xvfb with an
 # auth file, prints a screenshot command and, with VNC=1, serves the display over VNC; a test
 # runs scripts/run-headless.sh and the commands it prints.
