@@ -124,6 +124,7 @@ impl Presenter {
                 && let Some(state) = state_of(&app)
             {
                 controllers::apply(&app, &mut state.borrow_mut(), &vm);
+                redraw_now(&app);
             }
         })
         .map_err(|e| UiError::Platform(e.to_string()))
@@ -142,6 +143,16 @@ impl Presenter {
         })
         .map_err(|e| UiError::Platform(e.to_string()))
     }
+}
+
+/// Draws the changes of a view model at once. Slint's winit backend paces redraws on X11 with a
+/// 60 Hz timer whose first tick comes a whole frame after the change, so every screen a
+/// citizen's tap brought would wait 16.7 ms before drawing even starts. Asking winit for the
+/// redraw directly draws it on the next turn of the event loop; animations keep the backend's
+/// 60 Hz pacing. Does nothing on other platforms (tests, the frame-cost rig).
+fn redraw_now(app: &App) {
+    use slint::winit_030::WinitWindowAccessor;
+    app.window().with_winit_window(|w| w.request_redraw());
 }
 
 fn no_display_env() -> bool {
@@ -201,6 +212,7 @@ impl SlintUi {
     /// Shows `vm` now (UI thread); applies only what changed since the last one.
     pub fn show(&self, vm: &ViewModel) {
         controllers::apply(&self.app, &mut self.state.borrow_mut(), vm);
+        redraw_now(&self.app);
     }
 
     /// Kiosk mode: full screen without decorations. In kiosk mode the window also refuses
