@@ -3,7 +3,7 @@
 #   scripts/deps.sh build   # to build and test (compilers, -dev headers)
 #   scripts/deps.sh run     # + what the kiosk window needs (X11 libraries, Xvfb)
 #   scripts/deps.sh kms     # + what the DRM/KMS backend (feature linuxkms) needs to build
-#   scripts/deps.sh bench   # + Chromium, a window manager and xdotool, for the benchmarks
+#   scripts/deps.sh bench   # + Chromium, a window manager, xdotool and python3-xlib, for the benchmarks
 #                           #   against a Chromium kiosk (scripts/bench-peer.sh, bench-tap.sh)
 #   scripts/deps.sh contract # + Python with venv, for schemathesis (scripts/contract.sh)
 set -euo pipefail
@@ -26,7 +26,7 @@ if [ "$what" = "kms" ]; then
   pkgs+=(libinput-dev libxkbcommon-dev libudev-dev)
 fi
 if [ "$what" = "bench" ]; then
-  pkgs+=(chromium matchbox-window-manager imagemagick xdotool python3 util-linux)
+  pkgs+=(chromium matchbox-window-manager imagemagick xdotool python3 python3-xlib util-linux)
 fi
 if [ "$what" = "contract" ]; then
   pkgs+=(python3 python3-venv)
