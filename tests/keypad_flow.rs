@@ -383,6 +383,7 @@ async fn burn_in_drives_sessions_by_keypad_and_logs_the_speech() {
         step_timeout: 30,
         input: InputMode::Keypad,
         speech_log: Some(log.clone()),
+        timings: None,
     };
     burnin::apply_overrides(&mut cfg, &args).expect("overrides");
     let mut out = Vec::new();

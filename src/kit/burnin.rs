@@ -72,6 +72,11 @@ pub struct BurnInArgs {
     /// Write what audio guidance says as JSON lines (`{"lang": …, "text": …}`); no sound.
     #[arg(long, value_name = "FILE")]
     pub speech_log: Option<std::path::PathBuf>,
+    /// Write one JSON line per completed session (for soak runs): its number, the time from
+    /// Submit to the Done screen (the application durable in SQLite) and the process's
+    /// resident memory: `{"session": …, "submit_ms": …, "rss_kb": …, "t_s": …}`.
+    #[arg(long, value_name = "FILE")]
+    pub timings: Option<std::path::PathBuf>,
 }
 
 /// How the burn-in drives a session.
@@ -121,6 +126,8 @@ pub enum BurnInError {
     CoreStopped,
     #[error("cannot write an application number: {0}")]
     Output(#[source] std::io::Error),
+    #[error("cannot write the timings file: {0}")]
+    Timings(#[source] std::io::Error),
     #[error("cannot read the outbox: {0}")]
     Outbox(#[from] StoreError),
     #[error("cannot start the async runtime: {0}")]
@@ -322,6 +329,11 @@ pub async fn run_until(
         harness,
         stop: stop.clone(),
         input: args.input,
+        last_submit: None,
+    };
+    let mut timings = match &args.timings {
+        Some(path) => Some(Timings::create(path).map_err(BurnInError::Timings)?),
+        None => None,
     };
     let mut report = BurnInReport::default();
     let outcome = async {
@@ -338,6 +350,10 @@ pub async fn run_until(
             writeln!(out, "{id}")
                 .and_then(|()| out.flush())
                 .map_err(BurnInError::Output)?;
+            if let Some(t) = timings.as_mut() {
+                t.session(i, driver.last_submit.take())
+                    .map_err(BurnInError::Timings)?;
+            }
             report.completed += 1;
         }
         if let Some(secs) = args.wait_sync.filter(|_| !stop.is_cancelled()) {
@@ -488,6 +504,43 @@ struct Driver {
     harness: Harness,
     stop: CancellationToken,
     input: InputMode,
+    /// Submit to the Done screen, of the last session submitted by touch.
+    last_submit: Option<Duration>,
+}
+
+/// The `--timings` file: one JSON line per completed session.
+struct Timings {
+    file: std::io::BufWriter<std::fs::File>,
+    started: std::time::Instant,
+}
+
+impl Timings {
+    fn create(path: &std::path::Path) -> std::io::Result<Timings> {
+        Ok(Timings {
+            file: std::io::BufWriter::new(std::fs::File::create(path)?),
+            started: std::time::Instant::now(),
+        })
+    }
+
+    fn session(&mut self, i: u64, submit: Option<Duration>) -> std::io::Result<()> {
+        let line = serde_json::json!({
+            "session": i,
+            "submit_ms": submit.map(|d| (d.as_secs_f64() * 1e5).round() / 1e2),
+            "rss_kb": resident_kb(),
+            "t_s": (self.started.elapsed().as_secs_f64() * 1e3).round() / 1e3,
+        });
+        writeln!(self.file, "{line}")?;
+        self.file.flush()
+    }
+}
+
+/// This process's resident memory (`VmRSS`), when /proc says.
+fn resident_kb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }
 
 impl Driver {
@@ -633,6 +686,7 @@ impl Driver {
             if self.stop.is_cancelled() {
                 return Err(Halt::Stopped);
             }
+            let sent = std::time::Instant::now();
             self.send(UiEvent::Submit)?;
             let vm = self
                 .wait_submitted(i, |vm| {
@@ -641,6 +695,7 @@ impl Driver {
                 })
                 .await?;
             if let Some(done) = vm.done.filter(|_| vm.screen == ScreenId::Done) {
+                self.last_submit = Some(sent.elapsed());
                 tracing::info!(
                     session = i,
                     service = %svc.id,
@@ -729,6 +784,7 @@ mod tests {
             step_timeout: 60,
             input: InputMode::Touch,
             speech_log: None,
+            timings: None,
         };
         let mut cfg = base.clone();
         apply_overrides(&mut cfg, &args(Some("http://127.0.0.1:9")))
