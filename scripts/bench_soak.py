@@ -39,15 +39,17 @@ def wait_port(port, limit=30):
 
 
 def purged_size(db, work):
-    """Size of the database once everything confirmed is purged (the kiosk's purge: payloads
-    and printed receipts' bytes forgotten) and the file vacuumed."""
+    """Size of the database once everything confirmed is purged and the file vacuumed: the
+    statements of the kiosk's purge (src/store/applications.rs, purge_confirmed) with the
+    cut-off at the end of the run."""
     copy = os.path.join(work, "purged.db")
     src = sqlite3.connect(db)
     dst = sqlite3.connect(copy)
     src.backup(dst)
     src.close()
     dst.execute("UPDATE applications SET payload = NULL WHERE sync_state = 'synced'")
-    dst.execute("UPDATE print_jobs SET bytes = x'', doc = NULL WHERE state = 'printed'")
+    dst.execute("DELETE FROM print_jobs WHERE state IN ('printed', 'not_taken')")
+    dst.execute("DELETE FROM ratings WHERE synced = 1")
     dst.commit()
     dst.execute("VACUUM")
     dst.close()

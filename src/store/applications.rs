@@ -178,8 +178,12 @@ impl Store {
         Ok(())
     }
 
-    /// Forgets the personal data of applications the centre confirmed before `before`, and the
-    /// receipts printed before then. Returns how many applications were purged.
+    /// Forgets the personal data of applications the centre confirmed before `before`, the
+    /// receipts printed (or printed and not taken) before then, and the ratings the centre has
+    /// had since then: what stays of an old session is its application's row (number,
+    /// service, state), which the citizen's list of applications shows. Freed pages are reused,
+    /// so the database stops growing once the purge keeps pace. Returns how many applications
+    /// were purged.
     pub fn purge_confirmed(&mut self, before: DateTime<Utc>) -> Result<usize, StoreError> {
         let tx = self.conn.transaction()?;
         let n = tx.execute(
@@ -188,8 +192,12 @@ impl Store {
             params![before],
         )?;
         tx.execute(
-            "UPDATE print_jobs SET bytes = x'', doc = NULL
-             WHERE state = 'printed' AND printed_at < ?1",
+            "DELETE FROM print_jobs
+             WHERE state IN ('printed', 'not_taken') AND coalesce(printed_at, created_at) < ?1",
+            params![before],
+        )?;
+        tx.execute(
+            "DELETE FROM ratings WHERE synced = 1 AND rated_at < ?1",
             params![before],
         )?;
         tx.commit()?;

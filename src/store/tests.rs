@@ -249,15 +249,17 @@ fn personal_data_is_sealed_and_purged() {
     );
     let later = now() + chrono::Duration::days(31);
     assert_eq!(s.purge_confirmed(later).unwrap(), 1);
-    let (payload, doc): (Option<Vec<u8>>, Option<String>) = s
+    let payload: Option<Vec<u8>> = s
         .connection()
-        .query_row(
-            "SELECT a.payload, p.doc FROM applications a JOIN print_jobs p ON p.application_id = a.id",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        .query_row("SELECT payload FROM applications", [], |r| r.get(0))
         .unwrap();
-    assert_eq!((payload, doc), (None, None));
+    assert_eq!(payload, None);
+    // The printed receipt is gone with it.
+    let jobs: i64 = s
+        .connection()
+        .query_row("SELECT count(*) FROM print_jobs", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(jobs, 0);
     // The citizen still sees the application in the list.
     assert_eq!(s.applications_for("5ZX7K2P").unwrap().len(), 1);
 }
@@ -436,6 +438,18 @@ fn ratings_wait_for_the_centre() {
     assert!(pending.iter().all(|r| (1..=5).contains(&r.score)));
     assert_eq!(pending[0].rated_at, now());
     s.ratings_synced(&[id]).unwrap();
+    assert_eq!(s.pending_ratings(10).unwrap().len(), 1);
+    // The purge forgets the synced rating once old enough, never one still waiting.
+    let count = |s: &Store| -> i64 {
+        s.connection()
+            .query_row("SELECT count(*) FROM ratings", [], |r| r.get(0))
+            .unwrap()
+    };
+    s.purge_confirmed(now()).unwrap();
+    assert_eq!(count(&s), 2, "not older than the cut-off");
+    s.purge_confirmed(now() + chrono::Duration::days(31))
+        .unwrap();
+    assert_eq!(count(&s), 1);
     assert_eq!(s.pending_ratings(10).unwrap().len(), 1);
 }
 
