@@ -431,6 +431,24 @@ fn provision_then_doctor() {
             .unwrap_or_else(|| panic!("{name} checked"));
         assert_eq!(c["level"], "ok", "{c}");
     }
+    // The reader's model and the settings in effect, and the printer's kind.
+    let detail = |name: &str| {
+        checks
+            .iter()
+            .find(|c| c["name"] == name)
+            .and_then(|c| c["detail"].as_str())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert_eq!(
+        detail("card reader"),
+        "model generic-plain, simulated, framing plain, 9600 8N1"
+    );
+    assert!(
+        detail("printer").starts_with("simulated, model "),
+        "{}",
+        detail("printer")
+    );
 
     // A serial printer that is not there fails the doctor.
     let broken = demo_config_in(dir.path(), |t| {

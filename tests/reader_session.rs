@@ -21,7 +21,7 @@ async fn serial_reader_drives_the_session() {
         let mut cfg = common::demo_config(dir.path());
         cfg.card_reader.kind = DeviceKind::Serial;
         cfg.card_reader.port = emu.path_string();
-        cfg.card_reader.framing = framing;
+        cfg.card_reader.framing = Some(framing);
         let (kiosk, mut h) = Harness::start(cfg).await.expect("kiosk starts");
         let ui = h.sender();
         wait(&mut h, "attract", |vm| vm.screen == ScreenId::Attract).await;

@@ -15,7 +15,7 @@ fn shipped_config_is_valid_demo() {
     };
     assert!(cfg.kiosk.demo);
     assert_eq!(cfg.card_reader.kind, DeviceKind::Simulated);
-    assert_eq!(cfg.printer.kind, DeviceKind::Simulated);
+    assert_eq!(cfg.printer.kind, crate::config::PrinterKind::Simulated);
     assert_eq!(cfg.central.mode, CentralMode::Embedded);
     assert_eq!(cfg.session.idle_timeout_s, 45);
     assert_eq!(cfg.session.default_lang, Lang::Az);

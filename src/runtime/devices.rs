@@ -9,7 +9,7 @@ use tokio_util::task::TaskTracker;
 
 use super::RuntimeError;
 use super::edges::today_baku;
-use crate::config::{DeviceKind, KioskConfig};
+use crate::config::{DeviceKind, KioskConfig, PrinterKind};
 use crate::printing::preview::PreviewSink;
 use crate::printing::{PrinterCmd, PrinterReport, WorkerSettings, run_worker};
 use crate::store::StoreHandle;
@@ -23,21 +23,36 @@ pub struct Reader {
 /// Starts the configured card reader.
 pub fn start_reader(cfg: &KioskConfig, cancel: &CancellationToken, tasks: &TaskTracker) -> Reader {
     let (tx, events) = mpsc::channel::<ReaderEvent>(16);
-    let sim = match cfg.card_reader.kind {
+    let reader = cfg.card_reader.effective();
+    tracing::info!(
+        model = %reader.model,
+        kind = reader.kind.as_str(),
+        framing = %reader.framing,
+        line = %reader.line_label(),
+        "card reader"
+    );
+    let sim = match reader.kind {
         DeviceKind::Simulated => Some(card_reader::SimulatedReader::spawn_with_today(
             tx,
-            cfg.card_reader.framing,
+            reader.framing,
             cancel.clone(),
             today_baku,
         )),
         DeviceKind::Serial => {
-            let settings = cfg.reader_settings(&cfg.card_reader.port);
+            let settings = reader.serial(&reader.port);
             let task = card_reader::spawn_serial_reader(settings, tx, cancel.clone(), today_baku);
             tasks.spawn(async move {
                 if let Err(e) = task.await {
                     tracing::error!(error = %e, "card reader task failed");
                 }
             });
+            None
+        }
+        DeviceKind::Wedge => {
+            tracing::error!("keyboard-wedge readers are not wired into this build");
+            let _ = tx.try_send(ReaderEvent::Status(
+                card_reader::ReaderStatus::HardwareError,
+            ));
             None
         }
     };
@@ -77,7 +92,7 @@ pub fn start_printer(
             .map_err(RuntimeError::Thread)
     };
     let (thread, sim) = match cfg.printer.kind {
-        DeviceKind::Simulated => {
+        PrinterKind::Simulated => {
             let handle = receipt_printer::emulator::SimulatedPrinter::new();
             settings.preview = Some(PreviewSink {
                 dir: receipts_dir.clone(),
@@ -89,7 +104,7 @@ pub fn start_printer(
             }))?;
             (t, Some(handle))
         }
-        DeviceKind::Serial => {
+        PrinterKind::Serial => {
             let transport =
                 receipt_printer::SerialTransport::lazy(&cfg.printer.port, cfg.printer.baud);
             let printer = Printer::new(transport, profile);
