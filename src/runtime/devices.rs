@@ -1,4 +1,4 @@
-//! Starting the devices: the card reader (simulated or serial) and the receipt printer's
+//! Starting the devices: the card reader (simulated, serial or keyboard-wedge) and the receipt printer's
 //! worker thread (simulated or serial).
 
 use card_reader::{ReaderEvent, SimulatedReaderHandle};
@@ -49,10 +49,12 @@ pub fn start_reader(cfg: &KioskConfig, cancel: &CancellationToken, tasks: &TaskT
             None
         }
         DeviceKind::Wedge => {
-            tracing::error!("keyboard-wedge readers are not wired into this build");
-            let _ = tx.try_send(ReaderEvent::Status(
-                card_reader::ReaderStatus::HardwareError,
-            ));
+            let task = super::wedge::spawn(reader.port.clone(), tx, cancel.clone());
+            tasks.spawn(async move {
+                if let Err(e) = task.await {
+                    tracing::error!(error = %e, "keyboard-wedge reader task failed");
+                }
+            });
             None
         }
     };
