@@ -114,13 +114,20 @@ pub async fn run_checks(config_path: &Path, cfg: Result<KioskConfig, String>) ->
 /// device is there.
 fn reader_check(cfg: &KioskConfig) -> Check {
     let r = cfg.card_reader.effective();
-    let what = format!(
+    let mut what = format!(
         "model {}, {}, framing {}, {}",
         r.model,
         r.kind.as_str(),
         r.framing,
         r.line_label()
     );
+    if r.framing == card_reader::Framing::Desko {
+        let d = r.desko;
+        what.push_str(&format!(
+            ", OCR {:#04x}/{:#04x}, MSR {:#04x}/{:#04x}, barcode {:#04x}/{:#04x}",
+            d.ocr.open, d.ocr.close, d.msr.open, d.msr.close, d.barcode.open, d.barcode.close
+        ));
+    }
     match r.kind {
         DeviceKind::Simulated => check("card reader", Level::Ok, what),
         _ if Path::new(&r.port).exists() => {

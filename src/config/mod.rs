@@ -474,4 +474,4 @@ mod tests;
 #[cfg(test)]
 mod tests_citizen;
 #[cfg(test)]
-mod tests_reader;
+pub(crate) mod tests_reader;

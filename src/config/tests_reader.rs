@@ -4,7 +4,7 @@ use super::*;
 use card_reader::{Framing, Parity, ReaderModel};
 
 /// The shipped configuration with its `[card_reader]` table replaced by `table`.
-fn with_reader(table: &str) -> String {
+pub(crate) fn with_reader(table: &str) -> String {
     let text =
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("config/kiosk.toml"))
             .unwrap_or_default();
@@ -157,4 +157,53 @@ fn a_printer_is_never_a_wedge() {
     };
     assert_eq!(problems.len(), 1, "{problems:?}");
     assert_eq!(problems[0].key, "printer.kind");
+}
+
+#[test]
+fn desko_delimiters_are_read_as_bytes_and_checked() {
+    let base = "model = \"desko-penta\"\nkind = \"serial\"\nport = \"/dev/ttyS0\"\n\n[card_reader.desko]\n";
+    let r = ok(&format!("{base}ocr = [0x10, 0x11]\nmsr = [0x80, 0xFF]"));
+    assert_eq!((r.desko.ocr.open, r.desko.ocr.close), (0x10, 0x11));
+    assert_eq!((r.desko.msr.open, r.desko.msr.close), (0x80, 0xFF));
+    assert_eq!(
+        r.desko.barcode,
+        card_reader::framing::ChannelDelimiters::ACCESS_IS.barcode,
+        "a channel not given keeps the Access-IS bytes"
+    );
+    assert_eq!(r.options().desko, r.desko);
+    // Without the table: the Access-IS values.
+    let r = ok("model = \"desko-penta\"\nkind = \"serial\"\nport = \"/dev/ttyS0\"");
+    assert_eq!(r.desko, card_reader::framing::ChannelDelimiters::ACCESS_IS);
+    for (value, why) in [
+        ("ocr = [0x0D, 0x11]", "frame itself"),
+        ("ocr = [0x10, 0x0A]", "frame itself"),
+        ("ocr = [0x02, 0x11]", "frame itself"),
+        ("ocr = [0x3C, 0x11]", "printable"),
+        ("ocr = [0x10, 0x41]", "printable"),
+        ("ocr = [0x10, 0x10]", "used twice"),
+        ("ocr = [0x0E, 0x11]", "used twice"),
+        ("ocr = [0x10, 256]", "not a byte"),
+        ("ocr = [-1, 0x11]", "not a byte"),
+    ] {
+        let text = format!("{base}{value}");
+        let problems = refused(&text);
+        assert_eq!(problems.len(), 1, "{value}: {problems:?}");
+        let (key, line, reason) = &problems[0];
+        assert_eq!(key, "card_reader.desko", "{value}");
+        assert!(line.is_some(), "{value}: no line");
+        assert!(
+            reason.contains(why) && reason.starts_with("ocr:"),
+            "{value}: {reason}"
+        );
+    }
+    // Not a pair, or a key the table does not have: named by the parser.
+    for value in ["ocr = [0x10]", "ocr = 16", "sod = [0x10, 0x11]"] {
+        let problems = refused(&format!("{base}{value}"));
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.0.starts_with("card_reader.desko")),
+            "{value}: {problems:?}"
+        );
+    }
 }

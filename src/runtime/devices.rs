@@ -40,7 +40,13 @@ pub fn start_reader(cfg: &KioskConfig, cancel: &CancellationToken, tasks: &TaskT
         )),
         DeviceKind::Serial => {
             let settings = reader.serial(&reader.port);
-            let task = card_reader::spawn_serial_reader(settings, tx, cancel.clone(), today_baku);
+            let task = card_reader::spawn_reader(
+                settings,
+                reader.options(),
+                tx,
+                cancel.clone(),
+                today_baku,
+            );
             tasks.spawn(async move {
                 if let Err(e) = task.await {
                     tracing::error!(error = %e, "card reader task failed");
@@ -60,6 +66,10 @@ pub fn start_reader(cfg: &KioskConfig, cancel: &CancellationToken, tasks: &TaskT
     };
     Reader { events, sim }
 }
+
+#[cfg(test)]
+#[path = "devices_tests.rs"]
+mod tests;
 
 /// The printer's worker thread and its channels.
 pub struct PrinterWorker {
