@@ -452,8 +452,12 @@ fn provision_then_doctor() {
 
     // A serial printer that is not there fails the doctor.
     let broken = demo_config_in(dir.path(), |t| {
-        t.replacen("kind = \"simulated\"\n# Serial port of the ESC/POS printer (serial only).\nport = \"\"",
-                   "kind = \"serial\"\n# Serial port of the ESC/POS printer (serial only).\nport = \"/dev/ttyDOESNOTEXIST\"", 1)
+        t.replacen(
+            "kind = \"simulated\"\n# The ESC/POS printer",
+            "kind = \"serial\"\nport = \"/dev/ttyDOESNOTEXIST\"\n# The ESC/POS printer",
+            1,
+        )
+        .replacen("port = \"\"\n# Serial only.", "# Serial only.", 1)
     });
     let out = kiosk()
         .arg("--config")

@@ -121,12 +121,22 @@ pub fn apply_to_text(
         Value::from(s.center_name.trim()),
     );
     write_reader(&mut doc, s);
-    set(
-        &mut doc,
-        "printer",
-        "kind",
-        Value::from(kind(&s.printer_port)),
-    );
+    // A usblp printer stays one while its device file is kept (or another usblp file is
+    // picked); a serial port from the list makes it a serial printer.
+    let current = |key: &str| {
+        doc.get("printer")
+            .and_then(|t| t.get(key))
+            .and_then(Item::as_str)
+            .map(str::to_owned)
+    };
+    let usblp = current("kind").as_deref() == Some(PrinterKind::Usblp.as_str());
+    let printer_kind = match &s.printer_port {
+        Some(p) if usblp && (current("port").as_ref() == Some(p) || p.starts_with("/dev/usb/")) => {
+            PrinterKind::Usblp.as_str()
+        }
+        port => kind(port),
+    };
+    set(&mut doc, "printer", "kind", Value::from(printer_kind));
     set(
         &mut doc,
         "printer",
@@ -455,6 +465,34 @@ mod tests {
         assert_eq!(
             (reader.framing, reader.data_bits),
             (card_reader::Framing::Desko, 7)
+        );
+    }
+
+    /// A usblp printer stays one while its device file is kept; a serial port picked from
+    /// the list makes it a serial printer.
+    #[test]
+    fn a_usblp_printer_keeps_its_kind_until_a_serial_port_is_picked() {
+        let path = Path::new("config/kiosk.toml");
+        let text = DEMO.replacen(
+            "kind = \"simulated\"\n# The ESC/POS printer",
+            "kind = \"usblp\"\nport = \"/dev/dost-printer\"\n# The ESC/POS printer",
+            1,
+        );
+        let text = text.replacen("port = \"\"\n# Serial only.", "# Serial only.", 1);
+        let cfg = KioskConfig::parse(&text, path).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(cfg.printer.kind, PrinterKind::Usblp);
+        let mut d = SettingsDraft::new(settings_of(&cfg), ports());
+        d.edit("center_name", "DOST Gəncə");
+        let (_, saved) = apply_to_text(&text, path, &d.edited).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            (saved.printer.kind, saved.printer.port.as_str()),
+            (PrinterKind::Usblp, "/dev/dost-printer")
+        );
+        d.edit("printer_port", "/dev/ttyS0");
+        let (_, saved) = apply_to_text(&text, path, &d.edited).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            (saved.printer.kind, saved.printer.port.as_str()),
+            (PrinterKind::Serial, "/dev/ttyS0")
         );
     }
 

@@ -223,6 +223,9 @@ impl DeviceKind {
 pub enum PrinterKind {
     Simulated,
     Serial,
+    /// A USB printer through the kernel's usblp device file (`/dev/usb/lp0`,
+    /// `/dev/dost-printer`), status read back through it.
+    Usblp,
 }
 
 impl PrinterKind {
@@ -230,6 +233,7 @@ impl PrinterKind {
         match self {
             PrinterKind::Simulated => "simulated",
             PrinterKind::Serial => "serial",
+            PrinterKind::Usblp => "usblp",
         }
     }
 }

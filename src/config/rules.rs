@@ -61,8 +61,16 @@ impl KioskConfig {
         for (key, why) in self.card_reader.problems() {
             add("card_reader", key, &why);
         }
-        if p.kind == PrinterKind::Serial && p.port.is_empty() {
-            add("printer", "port", "a serial printer needs a port");
+        match p.kind {
+            PrinterKind::Serial if p.port.is_empty() => {
+                add("printer", "port", "a serial printer needs a port");
+            }
+            PrinterKind::Usblp if p.port.is_empty() => add(
+                "printer",
+                "port",
+                "a usblp printer needs its device file, e.g. /dev/usb/lp0 or /dev/dost-printer",
+            ),
+            _ => {}
         }
         if let Some(why) = embedded_refusal(c.mode, cfg!(feature = "embedded-central")) {
             add("central", "mode", why);

@@ -3,6 +3,15 @@
 use super::*;
 use card_reader::{Framing, Parity, ReaderModel};
 
+/// The printer's kind and port in the shipped configuration, with their comments.
+pub(crate) const PRINTER_DEVICE: &str = "[printer]\n\
+# simulated (demo), serial, or usblp (a USB printer through the kernel's usblp device file;\n\
+# its status is read back through the file).\n\
+kind = \"simulated\"\n\
+# The ESC/POS printer: serial, its port (/dev/ttyUSB0); usblp, its device file (/dev/usb/lp0,\n\
+# or /dev/dost-printer with the udev rules of config/udev/).\n\
+port = \"\"";
+
 /// The shipped configuration with its `[card_reader]` table replaced by `table`.
 pub(crate) fn with_reader(table: &str) -> String {
     let text =
@@ -146,8 +155,8 @@ fn written_line_values_are_range_checked_model_values_are_not() {
 #[test]
 fn a_printer_is_never_a_wedge() {
     let text = with_reader("kind = \"simulated\"").replacen(
-        "[printer]\n# simulated (demo) or serial.\nkind = \"simulated\"",
-        "[printer]\nkind = \"wedge\"",
+        PRINTER_DEVICE,
+        "[printer]\nkind = \"wedge\"\nport = \"\"",
         1,
     );
     assert!(text.contains("kind = \"wedge\""));
@@ -157,6 +166,31 @@ fn a_printer_is_never_a_wedge() {
     };
     assert_eq!(problems.len(), 1, "{problems:?}");
     assert_eq!(problems[0].key, "printer.kind");
+    // Nor is a reader a usblp device.
+    let problems = refused("kind = \"usblp\"\nport = \"/dev/usb/lp0\"");
+    assert_eq!(problems[0].0, "card_reader.kind", "{problems:?}");
+}
+
+#[test]
+fn a_usblp_printer_needs_its_device_file() {
+    let usblp = |port: &str| {
+        with_reader("kind = \"simulated\"").replacen(
+            PRINTER_DEVICE,
+            &format!("[printer]\nkind = \"usblp\"\nport = \"{port}\""),
+            1,
+        )
+    };
+    let cfg = KioskConfig::parse(&usblp("/dev/usb/lp0"), Path::new("k.toml"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        (cfg.printer.kind, cfg.printer.port.as_str()),
+        (PrinterKind::Usblp, "/dev/usb/lp0")
+    );
+    let keys: Vec<String> = match KioskConfig::parse(&usblp(""), Path::new("k.toml")) {
+        Ok(_) => panic!("a usblp printer without a device was accepted"),
+        Err(e) => e.problems().iter().map(|p| p.key.clone()).collect(),
+    };
+    assert_eq!(keys, ["printer.port"]);
 }
 
 #[test]

@@ -1,5 +1,5 @@
 //! Starting the devices: the card reader (simulated, serial or keyboard-wedge) and the receipt printer's
-//! worker thread (simulated or serial).
+//! worker thread (simulated, serial or usblp).
 
 use card_reader::{ReaderEvent, SimulatedReaderHandle};
 use receipt_printer::Printer;
@@ -119,6 +119,16 @@ pub fn start_printer(
         PrinterKind::Serial => {
             let transport =
                 receipt_printer::SerialTransport::lazy(&cfg.printer.port, cfg.printer.baud);
+            let printer = Printer::new(transport, profile);
+            let t = spawn(Box::new(move || {
+                run_worker(printer, store, rx, report_tx, settings)
+            }))?;
+            (t, None)
+        }
+        PrinterKind::Usblp => {
+            // Opened at first use and reopened after an error: the printer may be off or
+            // unplugged when the kiosk starts.
+            let transport = receipt_printer::UsbLpTransport::lazy(&cfg.printer.port);
             let printer = Printer::new(transport, profile);
             let t = spawn(Box::new(move || {
                 run_worker(printer, store, rx, report_tx, settings)

@@ -82,3 +82,62 @@ async fn a_desko_reader_reads_its_configured_delimiters_and_ignores_the_default_
     );
     cancel.cancel();
 }
+
+/// A usblp printer: the emulator's pseudo-terminal stands in for the device file
+/// (`/dev/usb/lp0`); the kiosk's printer worker reads the status back through it and the
+/// queued receipt's bytes arrive.
+#[test]
+fn a_usblp_printer_prints_and_reads_its_status_through_the_device_file()
+-> Result<(), Box<dyn std::error::Error>> {
+    use crate::printing::{PrinterCmd, PrinterReport};
+    use crate::store::{Store, StoreHandle};
+    use dost_api::DeviceState;
+    use kiosk_core::health::SensorPaper;
+    use receipt_printer::PaperLevel;
+    use receipt_printer::emulator::PtyPrinterEmulator;
+
+    let emu = PtyPrinterEmulator::start()?;
+    emu.set_paper(PaperLevel::Low);
+    let dir = tempfile::tempdir()?;
+    let text = crate::config::tests_reader::with_reader("kind = \"simulated\"").replacen(
+        crate::config::tests_reader::PRINTER_DEVICE,
+        &format!("[printer]\nkind = \"usblp\"\nport = \"{}\"", emu.path_str()),
+        1,
+    );
+    let mut cfg = KioskConfig::parse(&text, Path::new("config/kiosk.toml"))?;
+    assert_eq!(cfg.printer.kind, crate::config::PrinterKind::Usblp);
+    cfg.kiosk.data_dir = dir.path().to_path_buf();
+    cfg.printer.status_poll_s = 1;
+    let (store, _store_thread) = StoreHandle::spawn(Store::open_dir(dir.path())?)?;
+    store.call_blocking(|s| {
+        s.queue_job(&kiosk_core::print::PrintDoc::TestPage, chrono::Utc::now())
+    })?;
+    let mut worker = start_printer(&cfg, &store)?;
+    worker.commands.send(PrinterCmd::Kick)?;
+    let (mut status, mut printed) = (None, false);
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    while (status.is_none() || !printed) && std::time::Instant::now() < deadline {
+        match worker.reports.try_recv() {
+            Ok(PrinterReport::Status(f)) => status = Some(f),
+            Ok(PrinterReport::Job { printed: p, .. }) => printed = p,
+            Ok(_) => {}
+            Err(_) => std::thread::sleep(Duration::from_millis(20)),
+        }
+    }
+    worker.commands.send(PrinterCmd::Stop)?;
+    let status = status.ok_or("no status read back")?;
+    assert_eq!(
+        (status.state, status.paper),
+        (DeviceState::Online, SensorPaper::Low)
+    );
+    assert!(printed, "the receipt was not printed");
+    assert!(emu.status_requests() > 0);
+    let page = receipt_printer::preview::decode(&emu.printed_stream())?;
+    let lines = page.text_lines().join("\n");
+    assert!(lines.contains('Ə') && lines.contains('ə'), "{lines}");
+    worker
+        .thread
+        .join()
+        .map_err(|_| "printer worker panicked")?;
+    Ok(())
+}
