@@ -431,11 +431,33 @@ fn provision_then_doctor() {
             .unwrap_or_else(|| panic!("{name} checked"));
         assert_eq!(c["level"], "ok", "{c}");
     }
+    // The reader's model and the settings in effect, and the printer's kind.
+    let detail = |name: &str| {
+        checks
+            .iter()
+            .find(|c| c["name"] == name)
+            .and_then(|c| c["detail"].as_str())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert_eq!(
+        detail("card reader"),
+        "model generic-plain, simulated, framing plain, 9600 8N1"
+    );
+    assert!(
+        detail("printer").starts_with("simulated, model "),
+        "{}",
+        detail("printer")
+    );
 
     // A serial printer that is not there fails the doctor.
     let broken = demo_config_in(dir.path(), |t| {
-        t.replacen("kind = \"simulated\"\n# Serial port of the ESC/POS printer (serial only).\nport = \"\"",
-                   "kind = \"serial\"\n# Serial port of the ESC/POS printer (serial only).\nport = \"/dev/ttyDOESNOTEXIST\"", 1)
+        t.replacen(
+            "kind = \"simulated\"\n# The ESC/POS printer",
+            "kind = \"serial\"\nport = \"/dev/ttyDOESNOTEXIST\"\n# The ESC/POS printer",
+            1,
+        )
+        .replacen("port = \"\"\n# Serial only.", "# Serial only.", 1)
     });
     let out = kiosk()
         .arg("--config")

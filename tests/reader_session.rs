@@ -21,7 +21,7 @@ async fn serial_reader_drives_the_session() {
         let mut cfg = common::demo_config(dir.path());
         cfg.card_reader.kind = DeviceKind::Serial;
         cfg.card_reader.port = emu.path_string();
-        cfg.card_reader.framing = framing;
+        cfg.card_reader.framing = Some(framing);
         let (kiosk, mut h) = Harness::start(cfg).await.expect("kiosk starts");
         let ui = h.sender();
         wait(&mut h, "attract", |vm| vm.screen == ScreenId::Attract).await;
@@ -74,4 +74,23 @@ async fn serial_reader_drives_the_session() {
         }
         kiosk.shutdown(Duration::from_secs(2)).await;
     }
+}
+
+/// A keyboard-wedge reader whose input device is not there takes the kiosk out of service,
+/// as an unplugged serial reader does.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_missing_wedge_keyboard_is_a_reader_fault() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut cfg = common::demo_config(dir.path());
+    cfg.card_reader = dost_kiosk::config::CardReaderSection::of_model(
+        card_reader::ReaderModel::KeyboardWedge,
+        DeviceKind::Wedge,
+        dir.path().join("usb-mrz-event-kbd").display().to_string(),
+    );
+    let (kiosk, mut h) = Harness::start(cfg).await.expect("kiosk starts");
+    wait(&mut h, "reader out of service", |vm| {
+        vm.out_of_service == Some(OutOfServiceKind::CardReader)
+    })
+    .await;
+    kiosk.shutdown(Duration::from_secs(2)).await;
 }

@@ -212,14 +212,17 @@ async fn saved_settings_are_written_and_the_devices_restart_with_them() {
     assert_eq!(resumed.center_name, "DOST Gəncə");
     let restarted = rig.restarted.lock().expect("restarts").clone();
     assert_eq!(restarted.len(), 1);
-    assert_eq!(restarted[0].card_reader.framing, Framing::StxEtx);
+    assert_eq!(
+        restarted[0].card_reader.effective().framing,
+        Framing::StxEtx
+    );
     assert_eq!(restarted[0].kiosk.code, "GNC02");
 
     // The file: new values, every comment kept, the old text as .bak.
     let text = std::fs::read_to_string(&rig.config).expect("config");
     assert_eq!(comments(&text), comments(&original));
     let saved = KioskConfig::parse(&text, &rig.config).expect("saved file is valid");
-    assert_eq!(saved.card_reader.framing, Framing::StxEtx);
+    assert_eq!(saved.card_reader.effective().framing, Framing::StxEtx);
     assert_eq!(saved.card_reader.port, emu.path_string());
     assert_eq!(saved.kiosk.code, "GNC02");
     let bak = rig.config.with_file_name("kiosk.toml.bak");

@@ -9,7 +9,7 @@ use kiosk_core::health::{Level, disk_level, disk_text};
 use serde::Serialize;
 
 use super::{GlobalArgs, load_config};
-use crate::config::{CentralMode, DeviceKind, KioskConfig};
+use crate::config::{CentralMode, DeviceKind, KioskConfig, PrinterKind};
 use crate::platform;
 use crate::store::{Store, StoreError};
 
@@ -87,17 +87,8 @@ pub async fn run_checks(config_path: &Path, cfg: Result<KioskConfig, String>) ->
     let dir = cfg.data_dir();
     out.extend(data_checks(&dir));
     out.extend(store_checks(&dir).await);
-    let port_check = |name: &'static str, kind: DeviceKind, port: &str| match kind {
-        DeviceKind::Simulated => check(name, Level::Ok, "simulated"),
-        DeviceKind::Serial if Path::new(port).exists() => check(name, Level::Ok, port.to_owned()),
-        DeviceKind::Serial => check(name, Level::Fail, format!("{port}: no device")),
-    };
-    out.push(port_check(
-        "card reader",
-        cfg.card_reader.kind,
-        &cfg.card_reader.port,
-    ));
-    out.push(port_check("printer", cfg.printer.kind, &cfg.printer.port));
+    out.push(reader_check(&cfg));
+    out.push(printer_check(&cfg));
     out.push(match cfg.central.mode {
         CentralMode::Embedded => {
             check("centre link", Level::Ok, "embedded reference centre (demo)")
@@ -117,6 +108,54 @@ pub async fn run_checks(config_path: &Path, cfg: Result<KioskConfig, String>) ->
     });
     out.push(pin_check(&cfg));
     out
+}
+
+/// The card reader: model, how it is reached, effective framing and line, and whether its
+/// device is there.
+fn reader_check(cfg: &KioskConfig) -> Check {
+    let r = cfg.card_reader.effective();
+    let mut what = format!(
+        "model {}, {}, framing {}, {}",
+        r.model,
+        r.kind.as_str(),
+        r.framing,
+        r.line_label()
+    );
+    if r.framing == card_reader::Framing::Desko {
+        let d = r.desko;
+        what.push_str(&format!(
+            ", OCR {:#04x}/{:#04x}, MSR {:#04x}/{:#04x}, barcode {:#04x}/{:#04x}",
+            d.ocr.open, d.ocr.close, d.msr.open, d.msr.close, d.barcode.open, d.barcode.close
+        ));
+    }
+    match r.kind {
+        DeviceKind::Simulated => check("card reader", Level::Ok, what),
+        _ if Path::new(&r.port).exists() => {
+            check("card reader", Level::Ok, format!("{}: {what}", r.port))
+        }
+        _ => check(
+            "card reader",
+            Level::Fail,
+            format!("{}: no device ({what})", r.port),
+        ),
+    }
+}
+
+/// The printer: its kind and model, and whether its device is there.
+fn printer_check(cfg: &KioskConfig) -> Check {
+    let p = &cfg.printer;
+    let what = format!("{}, model {}", p.kind.as_str(), p.model);
+    match p.kind {
+        PrinterKind::Simulated => check("printer", Level::Ok, what),
+        _ if Path::new(&p.port).exists() => {
+            check("printer", Level::Ok, format!("{}: {what}", p.port))
+        }
+        _ => check(
+            "printer",
+            Level::Fail,
+            format!("{}: no device ({what})", p.port),
+        ),
+    }
 }
 
 /// The service PINs: each configured hash usable ([`crate::config::pin::check_hash`]), and

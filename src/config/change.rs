@@ -41,7 +41,8 @@ pub fn decide(running: &KioskConfig, new: &KioskConfig) -> ConfigChange {
     if identity(running) != identity(new) {
         restart.push(Section::Kiosk);
     }
-    if running.card_reader != new.card_reader {
+    // The reader as it runs: a key written out with the model's own value changes nothing.
+    if running.card_reader.effective() != new.card_reader.effective() {
         restart.push(Section::CardReader);
     }
     if running.printer != new.printer {
@@ -107,5 +108,30 @@ mod tests {
         );
         assert_eq!(change.live.kiosk.code, "YAS01");
         assert!(decide(&running, &running).is_live());
+    }
+
+    #[test]
+    fn the_reader_model_counts_by_what_it_changes() {
+        let running = parse(DEMO);
+        // Leaving out keys that hold the model's own values changes nothing.
+        let same = parse(
+            &DEMO
+                .replacen("model = \"generic-plain\"\n", "", 1)
+                .replacen("baud = 9600\n", "", 1)
+                .replacen("framing = \"plain\"\n", "", 1),
+        );
+        assert_ne!(same.card_reader, running.card_reader);
+        assert!(decide(&running, &same).is_live());
+        // A model whose framing differs, with the framing key gone: the reader restarts.
+        let other = parse(
+            &DEMO
+                .replacen("\"generic-plain\"", "\"thales-3m-rte\"", 1)
+                .replacen("framing = \"plain\"\n", "", 1),
+        );
+        assert_eq!(
+            other.card_reader.effective().framing,
+            card_reader::Framing::ThreeM
+        );
+        assert_eq!(decide(&running, &other).restart, vec![Section::CardReader]);
     }
 }

@@ -8,24 +8,30 @@ use kiosk_core::problem::Problems;
 use kiosk_core::settings::{Line, Settings};
 use toml_edit::{DocumentMut, Item, Table, Value};
 
-use super::{CentralMode, ConfigError, DeviceKind, KioskConfig};
+use super::{CentralMode, ConfigError, DeviceKind, KioskConfig, PrinterKind};
 
 /// The settings the technician's screen edits, as `cfg` has them.
 pub fn settings_of(cfg: &KioskConfig) -> Settings {
-    let port = |kind: DeviceKind, port: &str| match kind {
-        DeviceKind::Simulated => None,
-        DeviceKind::Serial => Some(port.to_owned()),
-    };
+    let reader = cfg.card_reader.effective();
+    let port = |simulated: bool, port: &str| (!simulated).then(|| port.to_owned());
     Settings {
-        reader_port: port(cfg.card_reader.kind, &cfg.card_reader.port),
-        reader_baud: cfg.card_reader.baud,
-        reader_line: Line {
-            data_bits: cfg.card_reader.data_bits,
-            parity: cfg.card_reader.parity,
-            stop_bits: cfg.card_reader.stop_bits,
+        reader_port: port(reader.kind == DeviceKind::Simulated, &reader.port),
+        // A keyboard has no line: the form shows the serial defaults, never written back.
+        reader_baud: if reader.kind == DeviceKind::Wedge {
+            card_reader::ReaderModel::GenericPlain.defaults().baud
+        } else {
+            reader.baud
         },
-        reader_framing: cfg.card_reader.framing,
-        printer_port: port(cfg.printer.kind, &cfg.printer.port),
+        reader_line: Line {
+            data_bits: reader.data_bits,
+            parity: reader.parity,
+            stop_bits: reader.stop_bits,
+        },
+        reader_framing: reader.framing,
+        printer_port: port(
+            cfg.printer.kind == PrinterKind::Simulated,
+            &cfg.printer.port,
+        ),
         printer_baud: cfg.printer.baud,
         central_url: match cfg.central.mode {
             CentralMode::Embedded => String::new(),
@@ -114,54 +120,23 @@ pub fn apply_to_text(
         "center_name",
         Value::from(s.center_name.trim()),
     );
-    set(
-        &mut doc,
-        "card_reader",
-        "kind",
-        Value::from(kind(&s.reader_port)),
-    );
-    set(
-        &mut doc,
-        "card_reader",
-        "port",
-        Value::from(port(&s.reader_port)),
-    );
-    set(
-        &mut doc,
-        "card_reader",
-        "baud",
-        Value::from(i64::from(s.reader_baud)),
-    );
-    set(
-        &mut doc,
-        "card_reader",
-        "data_bits",
-        Value::from(i64::from(s.reader_line.data_bits)),
-    );
-    set(
-        &mut doc,
-        "card_reader",
-        "parity",
-        Value::from(parity_name(s.reader_line.parity)),
-    );
-    set(
-        &mut doc,
-        "card_reader",
-        "stop_bits",
-        Value::from(i64::from(s.reader_line.stop_bits)),
-    );
-    set(
-        &mut doc,
-        "card_reader",
-        "framing",
-        Value::from(s.reader_framing.as_str()),
-    );
-    set(
-        &mut doc,
-        "printer",
-        "kind",
-        Value::from(kind(&s.printer_port)),
-    );
+    write_reader(&mut doc, s);
+    // A usblp printer stays one while its device file is kept (or another usblp file is
+    // picked); a serial port from the list makes it a serial printer.
+    let current = |key: &str| {
+        doc.get("printer")
+            .and_then(|t| t.get(key))
+            .and_then(Item::as_str)
+            .map(str::to_owned)
+    };
+    let usblp = current("kind").as_deref() == Some(PrinterKind::Usblp.as_str());
+    let printer_kind = match &s.printer_port {
+        Some(p) if usblp && (current("port").as_ref() == Some(p) || p.starts_with("/dev/usb/")) => {
+            PrinterKind::Usblp.as_str()
+        }
+        port => kind(port),
+    };
+    set(&mut doc, "printer", "kind", Value::from(printer_kind));
     set(
         &mut doc,
         "printer",
@@ -189,6 +164,70 @@ pub fn apply_to_text(
     let out = doc.to_string();
     let cfg = KioskConfig::parse(&out, path)?;
     Ok((out, cfg))
+}
+
+/// The reader's keys: kind and port always; a line or framing key only when the file has it
+/// already or the value differs from the model's default (so the model keeps deciding the
+/// rest); no line keys for a keyboard-wedge reader, which has no serial line.
+fn write_reader(doc: &mut DocumentMut, s: &Settings) {
+    use card_reader::ReaderModel;
+    let current = |doc: &DocumentMut, key: &str| {
+        doc.get("card_reader")
+            .and_then(|t| t.get(key))
+            .and_then(Item::as_str)
+            .map(str::to_owned)
+    };
+    let model: ReaderModel = current(doc, "model")
+        .and_then(|m| m.parse().ok())
+        .unwrap_or_default();
+    let wedge = current(doc, "kind").as_deref() == Some(DeviceKind::Wedge.as_str())
+        || model == ReaderModel::KeyboardWedge;
+    let kind = match &s.reader_port {
+        None => DeviceKind::Simulated,
+        Some(_) if wedge => DeviceKind::Wedge,
+        Some(_) => DeviceKind::Serial,
+    };
+    set(doc, "card_reader", "kind", Value::from(kind.as_str()));
+    let port = s.reader_port.clone().unwrap_or_default();
+    set(doc, "card_reader", "port", Value::from(port));
+    if kind == DeviceKind::Wedge {
+        return;
+    }
+    let d = model.defaults();
+    let line = &s.reader_line;
+    let keys = [
+        (
+            "baud",
+            i64::from(s.reader_baud).into(),
+            s.reader_baud != d.baud,
+        ),
+        (
+            "data_bits",
+            i64::from(line.data_bits).into(),
+            line.data_bits != d.data_bits,
+        ),
+        (
+            "parity",
+            parity_name(line.parity).into(),
+            line.parity != d.parity,
+        ),
+        (
+            "stop_bits",
+            i64::from(line.stop_bits).into(),
+            line.stop_bits != d.stop_bits,
+        ),
+        (
+            "framing",
+            s.reader_framing.as_str().into(),
+            s.reader_framing != d.framing,
+        ),
+    ];
+    for (key, value, differs) in keys {
+        let written = doc.get("card_reader").and_then(|t| t.get(key)).is_some();
+        if written || differs {
+            set(doc, "card_reader", key, value);
+        }
+    }
 }
 
 /// The configuration text with one key set (`section.key`, e.g. `card_reader.port`), comments
@@ -353,16 +392,17 @@ mod tests {
             Ok(c) => c,
             Err(e) => panic!("{e}"),
         };
-        assert_eq!(cfg.card_reader.kind, DeviceKind::Serial);
-        assert_eq!(cfg.card_reader.port, "/dev/ttyUSB0");
-        assert_eq!(cfg.card_reader.baud, 19200);
-        assert_eq!(cfg.card_reader.framing, card_reader::Framing::ThreeM);
+        let reader = cfg.card_reader.effective();
+        assert_eq!(reader.kind, DeviceKind::Serial);
+        assert_eq!(reader.port, "/dev/ttyUSB0");
+        assert_eq!(reader.baud, 19200);
+        assert_eq!(reader.framing, card_reader::Framing::ThreeM);
         assert_eq!(
-            (cfg.card_reader.data_bits, cfg.card_reader.parity),
+            (reader.data_bits, reader.parity),
             (7, card_reader::Parity::Even)
         );
-        assert_eq!(cfg.card_reader.stop_bits, 1);
-        assert_eq!(cfg.printer.kind, DeviceKind::Serial);
+        assert_eq!(reader.stop_bits, 1);
+        assert_eq!(cfg.printer.kind, PrinterKind::Serial);
         assert_eq!(cfg.printer.port, "/dev/ttyS0");
         assert_eq!(cfg.printer.baud, 115200);
         assert_eq!(cfg.kiosk.code, "GNC02");
@@ -378,6 +418,81 @@ mod tests {
         assert_eq!(
             d.edited.changed_sections(&d.original),
             vec![Section::Kiosk, Section::CardReader, Section::Printer]
+        );
+    }
+
+    /// A file that names the reader by its model: the form shows the model's settings, saving
+    /// it unchanged writes no line or framing key (the model still decides them), and a value
+    /// the technician changes is written over the model's.
+    #[test]
+    fn the_form_shows_and_keeps_the_models_settings() {
+        let text = DEMO
+            .replacen("\"generic-plain\"", "\"desko-penta\"", 1)
+            .replacen("kind = \"simulated\"", "kind = \"serial\"", 1)
+            .replacen("port = \"\"", "port = \"/dev/ttyS0\"", 1);
+        let text: String = text
+            .lines()
+            .filter(|l| {
+                ![
+                    "baud = 9600",
+                    "data_bits = 8",
+                    "parity = \"none\"",
+                    "stop_bits = 1",
+                ]
+                .contains(l)
+                    && !l.starts_with("framing =")
+            })
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let path = Path::new("config/kiosk.toml");
+        let cfg = KioskConfig::parse(&text, path).unwrap_or_else(|e| panic!("{e}"));
+        let shown = settings_of(&cfg);
+        assert_eq!(shown.reader_framing, card_reader::Framing::Desko);
+        assert_eq!(
+            (shown.reader_baud, shown.reader_line.label()),
+            (9600, "8N1".into())
+        );
+        let (saved, again) = apply_to_text(&text, path, &shown).unwrap_or_else(|e| panic!("{e}"));
+        assert!(!saved.contains("framing ="), "{saved}");
+        assert_eq!(again.card_reader.effective(), cfg.card_reader.effective());
+        let mut d = SettingsDraft::new(shown, ports());
+        d.edit("reader_line", "7E1");
+        let (saved, again) =
+            apply_to_text(&text, path, &d.edited).unwrap_or_else(|e| panic!("{e}"));
+        assert!(saved.contains("data_bits = 7") && saved.contains("parity = \"even\""));
+        assert!(!saved.contains("framing ="), "{saved}");
+        let reader = again.card_reader.effective();
+        assert_eq!(
+            (reader.framing, reader.data_bits),
+            (card_reader::Framing::Desko, 7)
+        );
+    }
+
+    /// A usblp printer stays one while its device file is kept; a serial port picked from
+    /// the list makes it a serial printer.
+    #[test]
+    fn a_usblp_printer_keeps_its_kind_until_a_serial_port_is_picked() {
+        let path = Path::new("config/kiosk.toml");
+        let text = DEMO.replacen(
+            "kind = \"simulated\"\n# The ESC/POS printer",
+            "kind = \"usblp\"\nport = \"/dev/dost-printer\"\n# The ESC/POS printer",
+            1,
+        );
+        let text = text.replacen("port = \"\"\n# Serial only.", "# Serial only.", 1);
+        let cfg = KioskConfig::parse(&text, path).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(cfg.printer.kind, PrinterKind::Usblp);
+        let mut d = SettingsDraft::new(settings_of(&cfg), ports());
+        d.edit("center_name", "DOST Gəncə");
+        let (_, saved) = apply_to_text(&text, path, &d.edited).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            (saved.printer.kind, saved.printer.port.as_str()),
+            (PrinterKind::Usblp, "/dev/dost-printer")
+        );
+        d.edit("printer_port", "/dev/ttyS0");
+        let (_, saved) = apply_to_text(&text, path, &d.edited).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            (saved.printer.kind, saved.printer.port.as_str()),
+            (PrinterKind::Serial, "/dev/ttyS0")
         );
     }
 

@@ -9,12 +9,12 @@ pub mod change;
 pub mod chip;
 pub mod edit;
 pub mod pin;
+pub mod reader;
 mod remote;
 mod rules;
 
 use std::path::{Path, PathBuf};
 
-use card_reader::{Framing, Parity};
 use dost_api::Lang;
 use kiosk_core::card::{AcceptedDocument, OfflineAuth};
 use kiosk_core::problem::{Problem, Problems, Spans};
@@ -23,6 +23,7 @@ use receipt_printer::{AzGlyphs, PaperWidth};
 use serde::Deserialize;
 
 pub use chip::ChipSection;
+pub use reader::{CardReaderSection, ReaderSettings};
 pub use remote::RemoteSettings;
 
 /// A configuration or catalog file that cannot be used.
@@ -196,45 +197,51 @@ impl Default for SessionSection {
     }
 }
 
+/// How the card reader is reached.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum DeviceKind {
     Simulated,
     Serial,
+    /// A reader typing as a USB keyboard, read from evdev with an exclusive grab.
+    Wedge,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CardReaderSection {
-    pub kind: DeviceKind,
-    #[serde(default)]
-    pub port: String,
-    #[serde(default = "d_reader_baud")]
-    pub baud: u32,
-    #[serde(default = "d_data_bits")]
-    pub data_bits: u8,
-    #[serde(default)]
-    pub parity: Parity,
-    #[serde(default = "d_stop_bits")]
-    pub stop_bits: u8,
-    #[serde(default)]
-    pub framing: Framing,
+impl DeviceKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeviceKind::Simulated => "simulated",
+            DeviceKind::Serial => "serial",
+            DeviceKind::Wedge => "wedge",
+        }
+    }
 }
 
-fn d_reader_baud() -> u32 {
-    9600
+/// How the receipt printer is reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PrinterKind {
+    Simulated,
+    Serial,
+    /// A USB printer through the kernel's usblp device file (`/dev/usb/lp0`,
+    /// `/dev/dost-printer`), status read back through it.
+    Usblp,
 }
-fn d_data_bits() -> u8 {
-    8
-}
-fn d_stop_bits() -> u8 {
-    1
+
+impl PrinterKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PrinterKind::Simulated => "simulated",
+            PrinterKind::Serial => "serial",
+            PrinterKind::Usblp => "usblp",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PrinterSection {
-    pub kind: DeviceKind,
+    pub kind: PrinterKind,
     #[serde(default)]
     pub port: String,
     #[serde(default = "d_printer_baud")]
@@ -426,17 +433,10 @@ impl KioskConfig {
         }
     }
 
-    /// Serial settings of the card reader on `port`.
+    /// Serial settings of the card reader on `port` (the model's defaults with the file's
+    /// keys over them).
     pub fn reader_settings(&self, port: &str) -> card_reader::SerialSettings {
-        let r = &self.card_reader;
-        card_reader::SerialSettings {
-            path: port.to_owned(),
-            baud: r.baud,
-            data_bits: r.data_bits,
-            parity: r.parity,
-            stop_bits: r.stop_bits,
-            framing: r.framing,
-        }
+        self.card_reader.effective().serial(port)
     }
 
     /// The kiosk's bearer token for the centre: from the systemd credential
@@ -477,3 +477,5 @@ impl KioskConfig {
 mod tests;
 #[cfg(test)]
 mod tests_citizen;
+#[cfg(test)]
+pub(crate) mod tests_reader;

@@ -8,7 +8,7 @@ use std::path::Path;
 use kiosk_core::limits::{self, in_range};
 use kiosk_core::problem::{Problem, Seg, Spans};
 
-use super::{CentralMode, DeviceKind, KioskConfig};
+use super::{CentralMode, KioskConfig, PrinterKind};
 
 impl KioskConfig {
     /// Everything wrong with the values; lines from `spans` when the text is at hand.
@@ -26,13 +26,7 @@ impl KioskConfig {
                 add(section, key, &why);
             }
         }
-        let (k, s, r, p, c) = (
-            &self.kiosk,
-            &self.session,
-            &self.card_reader,
-            &self.printer,
-            &self.central,
-        );
+        let (k, s, p, c) = (&self.kiosk, &self.session, &self.printer, &self.central);
         for (section, key, text, max) in self.texts() {
             if let Err(e) = limits::one_line(text, max) {
                 add(section, key, &e.to_string());
@@ -64,11 +58,19 @@ impl KioskConfig {
         {
             add("session", "accept", "a document type is named twice");
         }
-        if r.kind == DeviceKind::Serial && r.port.is_empty() {
-            add("card_reader", "port", "a serial reader needs a port");
+        for (key, why) in self.card_reader.problems() {
+            add("card_reader", key, &why);
         }
-        if p.kind == DeviceKind::Serial && p.port.is_empty() {
-            add("printer", "port", "a serial printer needs a port");
+        match p.kind {
+            PrinterKind::Serial if p.port.is_empty() => {
+                add("printer", "port", "a serial printer needs a port");
+            }
+            PrinterKind::Usblp if p.port.is_empty() => add(
+                "printer",
+                "port",
+                "a usblp printer needs its device file, e.g. /dev/usb/lp0 or /dev/dost-printer",
+            ),
+            _ => {}
         }
         if let Some(why) = embedded_refusal(c.mode, cfg!(feature = "embedded-central")) {
             add("central", "mode", why);
@@ -155,9 +157,10 @@ impl KioskConfig {
                 "card_error_s",
                 in_range(s.card_error_s, &limits::CARD_ERROR_S),
             ),
-            ("card_reader", "baud", in_range(r.baud, &limits::BAUD)),
-            ("card_reader", "data_bits", in_range(r.data_bits, &(5..=8))),
-            ("card_reader", "stop_bits", in_range(r.stop_bits, &(1..=2))),
+            // Keys written in the file; a model's own defaults are valid.
+            ("card_reader", "baud", written(r.baud, &limits::BAUD)),
+            ("card_reader", "data_bits", written(r.data_bits, &(5..=8))),
+            ("card_reader", "stop_bits", written(r.stop_bits, &(1..=2))),
             ("printer", "baud", in_range(p.baud, &limits::BAUD)),
             (
                 "printer",
@@ -249,6 +252,14 @@ impl KioskConfig {
             ("central", "token_file", token_file, limits::PATH_CHARS),
         ]
     }
+}
+
+/// A key written in the file against its range; an absent key is the model's default.
+fn written<T: PartialOrd + std::fmt::Display + Copy>(
+    v: Option<T>,
+    range: &std::ops::RangeInclusive<T>,
+) -> Result<(), String> {
+    v.map_or(Ok(()), |v| in_range(v, range))
 }
 
 /// A systemd credential name as the configuration may give it.

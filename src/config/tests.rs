@@ -15,7 +15,7 @@ fn shipped_config_is_valid_demo() {
     };
     assert!(cfg.kiosk.demo);
     assert_eq!(cfg.card_reader.kind, DeviceKind::Simulated);
-    assert_eq!(cfg.printer.kind, DeviceKind::Simulated);
+    assert_eq!(cfg.printer.kind, PrinterKind::Simulated);
     assert_eq!(cfg.central.mode, CentralMode::Embedded);
     assert_eq!(cfg.session.idle_timeout_s, 45);
     assert_eq!(cfg.session.default_lang, Lang::Az);
@@ -316,5 +316,6 @@ fn the_packaged_template_names_only_the_missing_url() {
     assert!(!cfg.kiosk.demo);
     assert_eq!(cfg.central.mode, CentralMode::Remote);
     assert_eq!(cfg.card_reader.kind, DeviceKind::Serial);
+    assert_eq!(cfg.printer.kind, PrinterKind::Usblp);
     assert_eq!(cfg.data_dir(), Path::new("/var/lib/dost-kiosk"));
 }

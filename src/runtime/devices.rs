@@ -1,5 +1,5 @@
-//! Starting the devices: the card reader (simulated or serial) and the receipt printer's
-//! worker thread (simulated or serial).
+//! Starting the devices: the card reader (simulated, serial or keyboard-wedge) and the receipt printer's
+//! worker thread (simulated, serial or usblp).
 
 use card_reader::{ReaderEvent, SimulatedReaderHandle};
 use receipt_printer::Printer;
@@ -9,7 +9,7 @@ use tokio_util::task::TaskTracker;
 
 use super::RuntimeError;
 use super::edges::today_baku;
-use crate::config::{DeviceKind, KioskConfig};
+use crate::config::{DeviceKind, KioskConfig, PrinterKind};
 use crate::printing::preview::PreviewSink;
 use crate::printing::{PrinterCmd, PrinterReport, WorkerSettings, run_worker};
 use crate::store::StoreHandle;
@@ -23,16 +23,30 @@ pub struct Reader {
 /// Starts the configured card reader.
 pub fn start_reader(cfg: &KioskConfig, cancel: &CancellationToken, tasks: &TaskTracker) -> Reader {
     let (tx, events) = mpsc::channel::<ReaderEvent>(16);
-    let sim = match cfg.card_reader.kind {
+    let reader = cfg.card_reader.effective();
+    tracing::info!(
+        model = %reader.model,
+        kind = reader.kind.as_str(),
+        framing = %reader.framing,
+        line = %reader.line_label(),
+        "card reader"
+    );
+    let sim = match reader.kind {
         DeviceKind::Simulated => Some(card_reader::SimulatedReader::spawn_with_today(
             tx,
-            cfg.card_reader.framing,
+            reader.framing,
             cancel.clone(),
             today_baku,
         )),
         DeviceKind::Serial => {
-            let settings = cfg.reader_settings(&cfg.card_reader.port);
-            let task = card_reader::spawn_serial_reader(settings, tx, cancel.clone(), today_baku);
+            let settings = reader.serial(&reader.port);
+            let task = card_reader::spawn_reader(
+                settings,
+                reader.options(),
+                tx,
+                cancel.clone(),
+                today_baku,
+            );
             tasks.spawn(async move {
                 if let Err(e) = task.await {
                     tracing::error!(error = %e, "card reader task failed");
@@ -40,9 +54,22 @@ pub fn start_reader(cfg: &KioskConfig, cancel: &CancellationToken, tasks: &TaskT
             });
             None
         }
+        DeviceKind::Wedge => {
+            let task = super::wedge::spawn(reader.port.clone(), tx, cancel.clone());
+            tasks.spawn(async move {
+                if let Err(e) = task.await {
+                    tracing::error!(error = %e, "keyboard-wedge reader task failed");
+                }
+            });
+            None
+        }
     };
     Reader { events, sim }
 }
+
+#[cfg(test)]
+#[path = "devices_tests.rs"]
+mod tests;
 
 /// The printer's worker thread and its channels.
 pub struct PrinterWorker {
@@ -77,7 +104,7 @@ pub fn start_printer(
             .map_err(RuntimeError::Thread)
     };
     let (thread, sim) = match cfg.printer.kind {
-        DeviceKind::Simulated => {
+        PrinterKind::Simulated => {
             let handle = receipt_printer::emulator::SimulatedPrinter::new();
             settings.preview = Some(PreviewSink {
                 dir: receipts_dir.clone(),
@@ -89,9 +116,19 @@ pub fn start_printer(
             }))?;
             (t, Some(handle))
         }
-        DeviceKind::Serial => {
+        PrinterKind::Serial => {
             let transport =
                 receipt_printer::SerialTransport::lazy(&cfg.printer.port, cfg.printer.baud);
+            let printer = Printer::new(transport, profile);
+            let t = spawn(Box::new(move || {
+                run_worker(printer, store, rx, report_tx, settings)
+            }))?;
+            (t, None)
+        }
+        PrinterKind::Usblp => {
+            // Opened at first use and reopened after an error: the printer may be off or
+            // unplugged when the kiosk starts.
+            let transport = receipt_printer::UsbLpTransport::lazy(&cfg.printer.port);
             let printer = Printer::new(transport, profile);
             let t = spawn(Box::new(move || {
                 run_worker(printer, store, rx, report_tx, settings)

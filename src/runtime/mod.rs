@@ -21,6 +21,7 @@ pub mod speech;
 pub mod supervisor;
 #[cfg(test)]
 mod tests;
+pub mod wedge;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};

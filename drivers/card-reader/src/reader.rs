@@ -232,7 +232,8 @@ impl Run {
                 Err(e) => {
                     let s = lost_status(path);
                     if self.status != Some(s) {
-                        tracing::warn!(error = %e, status = ?s, "cannot open card reader");
+                        let why = with_sources(&e);
+                        tracing::warn!(error = %why, status = ?s, "cannot open card reader");
                     }
                     if !self.set_status(s) {
                         return;
@@ -249,6 +250,19 @@ impl Run {
     fn cancel_wait(&self) {
         while self.sleep(Duration::from_secs(1)) && !self.events.is_closed() {}
     }
+}
+
+/// An error with the errors under it ("cannot open the card reader: cannot grab input device
+/// …: Device or resource busy"), so the log says why.
+fn with_sources(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut next = e.source();
+    while let Some(s) = next {
+        out.push_str(": ");
+        out.push_str(&s.to_string());
+        next = s.source();
+    }
+    out
 }
 
 /// NoDevice when the device path is gone, HardwareError otherwise.
