@@ -150,6 +150,7 @@ async fn drain(store: Store, url: &str, n: u64, batch: usize) -> Duration {
         batch_size: batch,
         retry_base: Duration::from_millis(100),
         retry_cap: Duration::from_secs(2),
+        retry_slot: None,
         idle_poll: Duration::from_secs(30),
     };
     let t = Instant::now();

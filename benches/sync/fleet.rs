@@ -3,7 +3,9 @@
 //! backlog). What the centre sees is counted in 1-second buckets from the moment it is back
 //! until the last kiosk is through: peak / mean, the curve, and how long the fleet takes.
 //!
-//! Schedules compared: the relay's (`central::retry_wait`), the full jitter it used before,
+//! Schedules compared: the relay's (`central::retry_wait`), the relay's with evenly spread
+//! slots (`central.retry_slot_ms`: kiosk *i* of *N* at `i · cap / N`, each kiosk's clock off
+//! by up to ±`CLOCK_SKEW_S`; `central::retry_wait_at_slot`), the full jitter it used before,
 //! and a back-off without jitter. The noise floor is the same measure for `KIOSKS` requests
 //! at independent uniformly random moments of the same window: no schedule of independent
 //! kiosks does better on average, since each second's count is then a sum of independent
@@ -27,6 +29,10 @@ const CAP: Duration = Duration::from_secs(60);
 const SEED: u64 = 20261124;
 /// Seeds for the medians and the pooled shape.
 const SEEDS: u64 = 20;
+/// How far a kiosk's clock may be off (NTP-synchronised kiosks are far closer).
+const CLOCK_SKEW_S: f64 = 0.5;
+/// The wall clock when the outage begins (an arbitrary moment, not on a period boundary).
+const OUTAGE_BEGINS: f64 = 1_800_000_017.3;
 
 /// When kiosks' first failed attempt happens at the start of the outage.
 #[derive(Clone, Copy, Debug)]
@@ -46,6 +52,8 @@ pub enum Schedule {
     FullJitter,
     /// `min(cap, base·2ⁿ)` exactly (for comparison).
     NoJitter,
+    /// The relay's schedule with slots spread evenly over the cap's period.
+    Slotted,
 }
 
 impl Schedule {
@@ -54,11 +62,19 @@ impl Schedule {
             Schedule::Kiosk => "kiosk",
             Schedule::FullJitter => "full_jitter",
             Schedule::NoJitter => "no_jitter",
+            Schedule::Slotted => "slotted",
         }
     }
 
-    fn wait(self, attempt: u32, unit: f64) -> Duration {
+    /// The wait after failed attempt `attempt` made at `t` (seconds from the outage's start)
+    /// by kiosk `k`, whose clock is `skew` seconds off.
+    fn wait(self, attempt: u32, unit: f64, t: f64, k: usize, skew: f64) -> Duration {
         match self {
+            Schedule::Slotted => {
+                let now = Duration::from_secs_f64(OUTAGE_BEGINS + t + skew);
+                let slot = CAP.mul_f64(k as f64 / KIOSKS as f64);
+                central::retry_wait_at_slot(attempt, BASE, CAP, None, unit, now, slot)
+            }
             Schedule::Kiosk => central::retry_wait(attempt, BASE, CAP, None, unit),
             Schedule::FullJitter => central::full_jitter(attempt, BASE, CAP, unit),
             Schedule::NoJitter => central::full_jitter(attempt, BASE, CAP, 1.0),
@@ -83,7 +99,8 @@ pub fn simulate(
     let mut rng = StdRng::seed_from_u64(seed);
     let mut requests = Vec::new();
     let mut reconnects = Vec::with_capacity(kiosks);
-    for _ in 0..kiosks {
+    for k in 0..kiosks {
+        let skew = (rng.random::<f64>() * 2.0 - 1.0) * CLOCK_SKEW_S;
         let mut t = match start {
             Start::Spread => rng.random::<f64>() * 30.0,
             Start::Together => rng.random::<f64>() * 0.1,
@@ -95,7 +112,10 @@ pub fn simulate(
             if t >= outage {
                 break;
             }
-            t += schedule.wait(attempt, rng.random()).as_secs_f64().max(1e-6);
+            t += schedule
+                .wait(attempt, rng.random(), t, k, skew)
+                .as_secs_f64()
+                .max(1e-6);
             attempt = attempt.saturating_add(1);
         }
         reconnects.push(t);
@@ -205,7 +225,12 @@ fn noise_floor(secs: usize) -> (f64, f64) {
 /// Every figure of the fleet simulation, as written to `fleet.json`.
 pub fn report() -> Value {
     let mut schedules = serde_json::Map::new();
-    for schedule in [Schedule::Kiosk, Schedule::FullJitter, Schedule::NoJitter] {
+    for schedule in [
+        Schedule::Kiosk,
+        Schedule::Slotted,
+        Schedule::FullJitter,
+        Schedule::NoJitter,
+    ] {
         schedules.insert(
             schedule.name().to_owned(),
             json!({
@@ -219,8 +244,11 @@ pub fn report() -> Value {
         .map(|outage| {
             let k = schedule_figures(Schedule::Kiosk, Start::Spread, outage);
             let f = schedule_figures(Schedule::FullJitter, Start::Spread, outage);
+            let sl = schedule_figures(Schedule::Slotted, Start::Spread, outage);
             json!({
                 "outage_s": outage,
+                "slotted_median_peak_over_mean_1s": sl["median_peak_over_mean_1s"],
+                "slotted_median_all_back_s": sl["median_all_back_s"],
                 "kiosk_median_peak_over_mean_1s": k["median_peak_over_mean_1s"],
                 "kiosk_median_all_back_s": k["median_all_back_s"],
                 "full_jitter_median_peak_over_mean_1s": f["median_peak_over_mean_1s"],
@@ -228,8 +256,10 @@ pub fn report() -> Value {
             })
         })
         .collect();
-    let ours = &schedules["kiosk"]["spread_start"];
-    let window = ours["curve_rps"].as_array().map_or(1, Vec::len);
+    // The fleet as deployed: every kiosk given its slot (`central.retry_slot_ms`).
+    let ours = &schedules["slotted"]["spread_start"];
+    let random = &schedules["kiosk"]["spread_start"];
+    let window = random["curve_rps"].as_array().map_or(1, Vec::len);
     let (floor_median, floor_max) = noise_floor(window);
     json!({
         "kiosks": KIOSKS,
@@ -245,6 +275,15 @@ pub fn report() -> Value {
         "peak_rps": ours["peak_rps"],
         "mean_rps": ours["mean_rps"],
         "all_back_s": ours["all_back_s"],
+        "schedule": "slots spread evenly over the cap's period (central.retry_slot_ms)",
+        "without_slots": {
+            "schedule": "random waits (no central.retry_slot_ms)",
+            "peak_over_mean_1s": random["peak_over_mean_1s"],
+            "median_peak_over_mean_1s": random["median_peak_over_mean_1s"],
+            "pooled_shape_1s": random["pooled_shape_1s"],
+            "peak_rps": random["peak_rps"],
+            "all_back_s": random["all_back_s"],
+        },
         "noise_floor_1s": { "median": floor_median, "max": floor_max, "window_s": window },
         "before": {
             "schedule": "full jitter",
@@ -276,7 +315,7 @@ pub fn print(r: &Value) {
          centre's return until the last kiosk is through (seed {}; medians over {} seeds)",
         r["kiosks"], r["outage_s"], r["retry_base_ms"], r["retry_cap_s"], r["seed"], r["seeds"]
     );
-    for s in ["kiosk", "full_jitter", "no_jitter"] {
+    for s in ["slotted", "kiosk", "full_jitter", "no_jitter"] {
         for start in ["spread_start", "together_start"] {
             let f = get(s, start);
             println!(
@@ -299,8 +338,11 @@ pub fn print(r: &Value) {
     );
     for o in r["other_outages"].as_array().into_iter().flatten() {
         println!(
-            "  {} s outage: kiosk median {}x (back in {} s), full jitter median {}x (back in {} s)",
+            "  {} s outage: slotted median {}x (back in {} s), kiosk median {}x (back in {} s), \
+             full jitter median {}x (back in {} s)",
             o["outage_s"],
+            o["slotted_median_peak_over_mean_1s"],
+            o["slotted_median_all_back_s"],
             o["kiosk_median_peak_over_mean_1s"],
             o["kiosk_median_all_back_s"],
             o["full_jitter_median_peak_over_mean_1s"],
@@ -313,13 +355,15 @@ pub fn print(r: &Value) {
             .cloned()
             .unwrap_or_default()
     };
-    let (ours, before) = (curve("kiosk"), curve("full_jitter"));
+    let (slotted, ours, before) = (curve("slotted"), curve("kiosk"), curve("full_jitter"));
     let max = ours
         .iter()
         .chain(&before)
+        .chain(&slotted)
         .filter_map(Value::as_f64)
         .fold(0.0, f64::max);
     println!("  the curve, one column a second from the centre's return (scale: █ = {max} req/s):");
+    println!("    slotted      {}", sparkline(&slotted, max));
     println!("    kiosk        {}", sparkline(&ours, max));
     println!("    full jitter  {}", sparkline(&before, max));
 }

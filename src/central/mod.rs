@@ -6,4 +6,5 @@ pub mod relay;
 pub use client::{CentralClient, CentralError, ensure_tls};
 pub use relay::{
     RECENT_DELIVERED, Relay, RelaySettings, SyncStatus, backoff, full_jitter, retry_wait,
+    retry_wait_at_slot, until_slot,
 };

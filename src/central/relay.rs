@@ -88,6 +88,46 @@ pub fn retry_wait(
     }
 }
 
+/// The wait from now until this kiosk's slot of the cap's period, `after` at the earliest.
+///
+/// `now` is the wall clock (time since the UNIX epoch, NTP-synchronised on a kiosk) and `slot`
+/// the kiosk's place in every period of length `cap` counted from the epoch
+/// (`central.retry_slot_ms`). Never zero: a wait that would land on the slot now waits a whole
+/// period.
+pub fn until_slot(now: Duration, slot: Duration, cap: Duration, after: Duration) -> Duration {
+    let cap_ms = cap.as_millis().max(1);
+    let from = now.saturating_add(after).as_millis() % cap_ms;
+    let slot = slot.as_millis() % cap_ms;
+    let gap = (slot + cap_ms - from) % cap_ms;
+    let gap = if gap == 0 { cap_ms } else { gap };
+    after.saturating_add(Duration::from_millis(
+        u64::try_from(gap).unwrap_or(u64::MAX),
+    ))
+}
+
+/// [`retry_wait`] for a kiosk given a slot of the cap's period (`central.retry_slot_ms`).
+///
+/// Below the cap it is [`retry_wait`]. From the first wait that reaches the cap on, every
+/// attempt is made at the kiosk's slot ([`until_slot`]; a `Retry-After` is honoured, then the
+/// next slot after it). Independent random waits cannot spread a fleet better than counting
+/// noise (about ±√mean a second: 1,000 kiosks over a 60 s cap make bursts of 1.6× their mean
+/// rate); slots handed out evenly by the centre's operator (kiosk *i* of *N*: `i · cap / N`)
+/// bring the fleet back at an even rate, wherever the outage began.
+pub fn retry_wait_at_slot(
+    attempt: u32,
+    base: Duration,
+    cap: Duration,
+    retry_after: Option<Duration>,
+    unit: f64,
+    now: Duration,
+    slot: Duration,
+) -> Duration {
+    if attempt < attempt_at_cap(base, cap) {
+        return retry_wait(attempt, base, cap, retry_after, unit);
+    }
+    until_slot(now, slot, cap, retry_after.unwrap_or(Duration::ZERO))
+}
+
 /// What the relay reports.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SyncStatus {
@@ -120,6 +160,8 @@ pub struct RelaySettings {
     pub batch_size: usize,
     pub retry_base: Duration,
     pub retry_cap: Duration,
+    /// This kiosk's slot of the cap's period ([`retry_wait_at_slot`]); `None`: random waits.
+    pub retry_slot: Option<Duration>,
     /// Look at the outbox at least this often even without a wake-up.
     pub idle_poll: Duration,
 }
@@ -216,13 +258,17 @@ impl Relay {
                 }
             }
             Err(e) => {
-                let wait = retry_wait(
-                    *attempt,
-                    self.settings.retry_base,
-                    self.settings.retry_cap,
-                    e.retry_after(),
-                    rand::random(),
-                );
+                let (base, cap) = (self.settings.retry_base, self.settings.retry_cap);
+                let wait = match self.settings.retry_slot {
+                    Some(slot) => {
+                        let now = std::time::SystemTime::now()
+                            .duration_since(std::time::UNIX_EPOCH)
+                            .unwrap_or_default();
+                        let unit = rand::random();
+                        retry_wait_at_slot(*attempt, base, cap, e.retry_after(), unit, now, slot)
+                    }
+                    None => retry_wait(*attempt, base, cap, e.retry_after(), rand::random()),
+                };
                 tracing::warn!(error = %e, batch = n, attempt = *attempt, wait_ms = wait.as_millis() as u64, "outbox delivery failed; will retry");
                 let msg = e.to_string();
                 self.status.send_modify(|s| {
@@ -333,6 +379,35 @@ mod tests {
 
     const BASE: Duration = Duration::from_millis(500);
     const CAP: Duration = Duration::from_secs(60);
+
+    #[test]
+    fn slots_land_on_the_kiosks_place_in_the_period() {
+        let s = Duration::from_secs;
+        // 10:00:07 into a 60 s period; slot at 30 s: 23 s to go.
+        let now = s(1_700_000_000 / 60 * 60 + 7);
+        assert_eq!(until_slot(now, s(30), CAP, Duration::ZERO), s(23));
+        // Slot already passed in this period: the next period's.
+        assert_eq!(until_slot(now, s(5), CAP, Duration::ZERO), s(58));
+        // Exactly on the slot: a whole period, never zero.
+        assert_eq!(until_slot(now, s(7), CAP, Duration::ZERO), CAP);
+        // Not before `after` (a Retry-After of 40 s: 47 s into the period, slot at 30 s).
+        assert_eq!(until_slot(now, s(30), CAP, s(40)), s(83));
+        // A slot past the period wraps.
+        assert_eq!(until_slot(now, s(90), CAP, Duration::ZERO), s(23));
+        // From the cap on every wait goes to the slot and stays within the cap; below it the
+        // random schedule.
+        for attempt in 0..20 {
+            let w = retry_wait_at_slot(attempt, BASE, CAP, None, 0.5, now, s(30));
+            if attempt < attempt_at_cap(BASE, CAP) {
+                assert_eq!(w, backoff(attempt, BASE, CAP, 0.5));
+            } else {
+                assert_eq!(w, s(23));
+            }
+            assert!(w <= CAP);
+        }
+        let w = retry_wait_at_slot(9, BASE, CAP, Some(s(40)), 0.5, now, s(30));
+        assert_eq!(w, s(83), "Retry-After first, then the slot");
+    }
 
     #[test]
     fn jitter_stays_in_bounds() {

@@ -318,6 +318,10 @@ pub struct CentralSection {
     pub retry_base_ms: u32,
     #[serde(default = "d_retry_cap")]
     pub retry_cap_s: u32,
+    /// This kiosk's slot of the cap's period, in ms (below `retry_cap_s`): once the waits reach
+    /// the cap, attempts are made at it (`central::retry_wait_at_slot`). None: random waits.
+    #[serde(default)]
+    pub retry_slot_ms: Option<u32>,
     #[serde(default = "d_heartbeat")]
     pub heartbeat_s: u32,
     #[serde(default = "d_refresh")]

@@ -112,6 +112,15 @@ impl KioskConfig {
         {
             add("central", "retry_base_ms", "at most retry_cap_s");
         }
+        if c.retry_slot_ms
+            .is_some_and(|slot| u64::from(slot) >= u64::from(c.retry_cap_s) * 1000)
+        {
+            add(
+                "central",
+                "retry_slot_ms",
+                "below retry_cap_s (a place in the cap's period, in ms)",
+            );
+        }
         for (key, hash) in [
             ("technician_pin_hash", &self.service.technician_pin_hash),
             ("staff_pin_hash", &self.service.staff_pin_hash),

@@ -196,6 +196,11 @@ fn every_source_takes_the_same_ranges() {
             "central.retry_base_ms",
         ),
         (
+            "# retry_slot_ms = 0",
+            "retry_slot_ms = 60000",
+            "central.retry_slot_ms",
+        ),
+        (
             "center_name = \"DOST Yasamal\"",
             "center_name = \"DOST\\u0007\"",
             "kiosk.center_name",

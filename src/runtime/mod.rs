@@ -225,6 +225,10 @@ pub async fn start_with(
                 batch_size: cfg.central.batch_size as usize,
                 retry_base: Duration::from_millis(u64::from(cfg.central.retry_base_ms)),
                 retry_cap: Duration::from_secs(u64::from(cfg.central.retry_cap_s)),
+                retry_slot: cfg
+                    .central
+                    .retry_slot_ms
+                    .map(|ms| Duration::from_millis(u64::from(ms))),
                 idle_poll: Duration::from_secs(30),
             },
             wake: relay_wake.clone(),
