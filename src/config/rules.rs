@@ -8,7 +8,7 @@ use std::path::Path;
 use kiosk_core::limits::{self, in_range};
 use kiosk_core::problem::{Problem, Seg, Spans};
 
-use super::{CentralMode, KioskConfig, PrinterKind};
+use super::{CentralMode, CentralSection, KioskConfig, PrinterKind};
 
 impl KioskConfig {
     /// Everything wrong with the values; lines from `spans` when the text is at hand.
@@ -107,19 +107,8 @@ impl KioskConfig {
                 "a credential name: 1 to 64 of a-z, A-Z, 0-9, `-`, `_` and `.`",
             );
         }
-        if limits::RETRY_BASE_MS.contains(&c.retry_base_ms)
-            && u64::from(c.retry_base_ms) > u64::from(c.retry_cap_s) * 1000
-        {
-            add("central", "retry_base_ms", "at most retry_cap_s");
-        }
-        if c.retry_slot_ms
-            .is_some_and(|slot| u64::from(slot) >= u64::from(c.retry_cap_s) * 1000)
-        {
-            add(
-                "central",
-                "retry_slot_ms",
-                "below retry_cap_s (a place in the cap's period, in ms)",
-            );
+        for (key, why) in retry_problems(c) {
+            add("central", key, why);
         }
         for (key, hash) in [
             ("technician_pin_hash", &self.service.technician_pin_hash),
@@ -287,6 +276,24 @@ fn embedded_refusal(mode: CentralMode, built_with_it: bool) -> Option<&'static s
         "this build has no embedded reference centre (a demo feature): set mode = \"remote\" \
          and the centre's url",
     )
+}
+
+/// The retry schedule's keys against each other (their ranges are checked with the others).
+fn retry_problems(c: &CentralSection) -> Vec<(&'static str, &'static str)> {
+    let cap_ms = u64::from(c.retry_cap_s) * 1000;
+    let mut out = Vec::new();
+    if limits::RETRY_BASE_MS.contains(&c.retry_base_ms) && u64::from(c.retry_base_ms) > cap_ms {
+        out.push(("retry_base_ms", "at most retry_cap_s"));
+    }
+    if c.retry_slot_ms
+        .is_some_and(|slot| u64::from(slot) >= cap_ms)
+    {
+        out.push((
+            "retry_slot_ms",
+            "below retry_cap_s (a place in the cap's period, in ms)",
+        ));
+    }
+    out
 }
 
 #[cfg(test)]
