@@ -11,10 +11,13 @@ peer="${PEER_DIR:-../shared/bench/chromium-peer}"
 out="$PWD/target/bench"
 mkdir -p "$out"
 cargo build --release -p dost-central --bin dost-central
-cargo build --release --bin dost-kiosk
-cp target/release/dost-kiosk "$out/dost-kiosk-demo"
-cargo build --release --bin dost-kiosk --no-default-features --features espeak,audio-out
-cp target/release/dost-kiosk "$out/dost-kiosk-production"
+# SKIP_BUILD=1 measures the binaries a previous run left in target/bench again.
+if [ -z "${SKIP_BUILD:-}" ]; then
+  cargo build --release --bin dost-kiosk
+  cp target/release/dost-kiosk "$out/dost-kiosk-demo"
+  cargo build --release --bin dost-kiosk --no-default-features --features espeak,audio-out
+  cp target/release/dost-kiosk "$out/dost-kiosk-production"
+fi
 work="$(mktemp -d)"
 central_pid=""
 cleanup() { [ -n "$central_pid" ] && kill "$central_pid" 2>/dev/null; rm -rf "$work"; }
