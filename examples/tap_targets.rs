@@ -15,8 +15,7 @@ use dost_kiosk::ui_bridge::SlintUi;
 use i_slint_backend_testing::{ElementHandle, ElementQuery};
 use kiosk_core::catalog::Catalog;
 use kiosk_core::samples;
-use kiosk_core::screen::{self, ViewCtx};
-use kiosk_core::session::{Phase, Policy};
+use kiosk_core::session::Phase;
 use kiosk_core::view::{Lang, ScreenId, ViewModel};
 use serde_json::{Value, json};
 use slint::{ComponentHandle, LogicalSize};
@@ -49,14 +48,7 @@ fn view(screen: ScreenId, lang: Lang, catalog: &Catalog) -> ViewModel {
             session.answers.clear();
             session.errors.clear();
             session.answers_for = Some(service);
-            let policy = Policy::default();
-            let ctx = ViewCtx {
-                catalog,
-                policy: &policy,
-                center_name: "DOST Yasamal",
-                demo: true,
-            };
-            screen::view(&session, &facts, &ctx)
+            samples::view_of(&session, &facts, catalog)
         }
         _ => samples::view(screen, lang, catalog),
     }

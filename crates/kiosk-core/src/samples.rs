@@ -536,7 +536,8 @@ pub fn state(name: &str, lang: Lang, catalog: &Catalog) -> Option<ViewModel> {
     Some(view_of(&session, &facts, catalog))
 }
 
-fn view_of(session: &Session, facts: &Facts, catalog: &Catalog) -> ViewModel {
+/// The view of `session` with `facts`, as the samples show it (demo kiosk, default policy).
+pub fn view_of(session: &Session, facts: &Facts, catalog: &Catalog) -> ViewModel {
     let policy = Policy::default();
     let ctx = ViewCtx {
         catalog,
