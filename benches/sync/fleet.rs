@@ -73,7 +73,7 @@ impl Schedule {
             Schedule::Slotted => {
                 let now = Duration::from_secs_f64(OUTAGE_BEGINS + t + skew);
                 let slot = CAP.mul_f64(k as f64 / KIOSKS as f64);
-                central::retry_wait_at_slot(attempt, BASE, CAP, None, unit, now, slot)
+                central::retry_wait_at_slot(attempt, BASE, CAP, None, unit, now, Some(slot))
             }
             Schedule::Kiosk => central::retry_wait(attempt, BASE, CAP, None, unit),
             Schedule::FullJitter => central::full_jitter(attempt, BASE, CAP, unit),

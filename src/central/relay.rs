@@ -105,9 +105,10 @@ pub fn until_slot(now: Duration, slot: Duration, cap: Duration, after: Duration)
     ))
 }
 
-/// [`retry_wait`] for a kiosk given a slot of the cap's period (`central.retry_slot_ms`).
+/// The relay's wait: [`retry_wait`], or for a kiosk given a slot of the cap's period
+/// (`central.retry_slot_ms`) the slot's schedule.
 ///
-/// Below the cap it is [`retry_wait`]. From the first wait that reaches the cap on, every
+/// Without a slot, and below the cap, it is [`retry_wait`]. With one, from the first wait that reaches the cap on, every
 /// attempt is made at the kiosk's slot ([`until_slot`]; a `Retry-After` is honoured, then the
 /// next slot after it). Independent random waits cannot spread a fleet better than counting
 /// noise (about ±√mean a second: 1,000 kiosks over a 60 s cap make bursts of 1.6× their mean
@@ -120,12 +121,14 @@ pub fn retry_wait_at_slot(
     retry_after: Option<Duration>,
     unit: f64,
     now: Duration,
-    slot: Duration,
+    slot: Option<Duration>,
 ) -> Duration {
-    if attempt < attempt_at_cap(base, cap) {
-        return retry_wait(attempt, base, cap, retry_after, unit);
+    match slot {
+        Some(slot) if attempt >= attempt_at_cap(base, cap) => {
+            until_slot(now, slot, cap, retry_after.unwrap_or(Duration::ZERO))
+        }
+        _ => retry_wait(attempt, base, cap, retry_after, unit),
     }
-    until_slot(now, slot, cap, retry_after.unwrap_or(Duration::ZERO))
 }
 
 /// What the relay reports.
@@ -258,17 +261,18 @@ impl Relay {
                 }
             }
             Err(e) => {
-                let (base, cap) = (self.settings.retry_base, self.settings.retry_cap);
-                let wait = match self.settings.retry_slot {
-                    Some(slot) => {
-                        let now = std::time::SystemTime::now()
-                            .duration_since(std::time::UNIX_EPOCH)
-                            .unwrap_or_default();
-                        let unit = rand::random();
-                        retry_wait_at_slot(*attempt, base, cap, e.retry_after(), unit, now, slot)
-                    }
-                    None => retry_wait(*attempt, base, cap, e.retry_after(), rand::random()),
-                };
+                let now = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap_or_default();
+                let wait = retry_wait_at_slot(
+                    *attempt,
+                    self.settings.retry_base,
+                    self.settings.retry_cap,
+                    e.retry_after(),
+                    rand::random(),
+                    now,
+                    self.settings.retry_slot,
+                );
                 tracing::warn!(error = %e, batch = n, attempt = *attempt, wait_ms = wait.as_millis() as u64, "outbox delivery failed; will retry");
                 let msg = e.to_string();
                 self.status.send_modify(|s| {
@@ -397,7 +401,7 @@ mod tests {
         // From the cap on every wait goes to the slot and stays within the cap; below it the
         // random schedule.
         for attempt in 0..20 {
-            let w = retry_wait_at_slot(attempt, BASE, CAP, None, 0.5, now, s(30));
+            let w = retry_wait_at_slot(attempt, BASE, CAP, None, 0.5, now, Some(s(30)));
             if attempt < attempt_at_cap(BASE, CAP) {
                 assert_eq!(w, backoff(attempt, BASE, CAP, 0.5));
             } else {
@@ -405,8 +409,13 @@ mod tests {
             }
             assert!(w <= CAP);
         }
-        let w = retry_wait_at_slot(9, BASE, CAP, Some(s(40)), 0.5, now, s(30));
+        let w = retry_wait_at_slot(9, BASE, CAP, Some(s(40)), 0.5, now, Some(s(30)));
         assert_eq!(w, s(83), "Retry-After first, then the slot");
+        // Without a slot: the random schedule at every attempt.
+        for attempt in 0..20 {
+            let w = retry_wait_at_slot(attempt, BASE, CAP, None, 0.5, now, None);
+            assert_eq!(w, retry_wait(attempt, BASE, CAP, None, 0.5));
+        }
     }
 
     #[test]
