@@ -14,6 +14,11 @@ use crate::platform::systemd::{self, NotifyState};
 use crate::runtime;
 use crate::ui_bridge::{self, Presenter, SlintUi};
 
+/// Lines the log file's writer thread may have queued. Lines over it are dropped, never waited
+/// for: a slow disk must not stall the UI. The appender's default (128,000 lines) keeps 4 MB of
+/// queue resident for a kiosk that logs a few lines a session.
+const LOG_QUEUE_LINES: usize = 4096;
+
 /// Logs of the running kiosk: stderr (journald) and daily files in `data_dir/logs`, 7 kept.
 fn init_kiosk_logging(data_dir: &Path) -> Option<tracing_appender::non_blocking::WorkerGuard> {
     use tracing_subscriber::layer::SubscriberExt;
@@ -26,7 +31,10 @@ fn init_kiosk_logging(data_dir: &Path) -> Option<tracing_appender::non_blocking:
         .max_log_files(7)
         .build(crate::platform::logs::dir(data_dir));
     let (file, guard) = match appender {
-        Ok(a) => tracing_appender::non_blocking(a),
+        Ok(a) => tracing_appender::non_blocking::NonBlockingBuilder::default()
+            .buffered_lines_limit(LOG_QUEUE_LINES)
+            .lossy(true)
+            .finish(a),
         Err(e) => {
             super::init_logging();
             tracing::warn!(error = %e, "cannot write log files; logging to stderr only");
