@@ -205,6 +205,9 @@ fn apply_form(
         // A new page: the cursor of each field at its end.
         state.cursors.clear();
         g.set_fields(model(form.fields.iter().map(|f| field(f, None)).collect()));
+        g.set_field_kinds(model(
+            form.fields.iter().map(|f| field_kind(f.kind)).collect(),
+        ));
         // The settings form opens with no field focused: the keyboard shows when a box is tapped.
         g.set_focused_field(if screen == view::ScreenId::ServiceSettings {
             -1
