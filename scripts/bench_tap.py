@@ -12,7 +12,7 @@ in both, cycle after cycle:
 
 A tap is an XTEST button press and release at the target's centre (what `xdotool click` sends;
 sent from this process so no process start-up is timed). t0 is just before the press. The
-Xvfb framebuffer (a memory-mapped XWD file) is sampled every millisecond (every 7th pixel of
+Xvfb framebuffer (a memory-mapped XWD file in /dev/shm) is sampled every millisecond (every 7th pixel of
 the whole screen): `photon` = first change after t0, `settled` = the last change before the
 screen has been still for QUIET_S. A tap that changes nothing is an error, not a fast figure.
 
@@ -224,7 +224,7 @@ def wait_ready(measure, proc, timeout=60):
 
 
 def one_app(args, measure, app, cmd, target_of, pin, env_extra):
-    xv = measure.Xvfb(args.display, "1080x1920x24", os.path.join(args.workdir, "fb-" + app))
+    xv = measure.Xvfb(args.display, "1080x1920x24", os.path.join(args.fbdir, "fb-" + app))
     procs = []
     try:
         xv.start_wm("matchbox-window-manager -use_titlebar no -use_cursor no")
@@ -274,6 +274,11 @@ def main():
     sys.path.insert(0, os.path.abspath(args.peer))
     import measure
     args.workdir = tempfile.mkdtemp(prefix="bench-tap-")
+    # The X server's framebuffer file lives in memory, as a display's does: on a disk file system
+    # every write to a page the kernel has just written back stalls the X server, for either app.
+    # The apps' data (the kiosk's database, Chromium's profile) stay on disk.
+    shm = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
+    args.fbdir = tempfile.mkdtemp(prefix="bench-tap-fb-", dir=shm)
     args.log = lambda m: print(m, file=sys.stderr, flush=True)
     srv = measure.start_server()
     beacon = f"http://127.0.0.1:{srv.server_address[1]}/mark"
@@ -309,6 +314,7 @@ def main():
         json.dump(result, f, indent=1, ensure_ascii=False)
     srv.shutdown()
     shutil.rmtree(args.workdir, ignore_errors=True)
+    shutil.rmtree(args.fbdir, ignore_errors=True)
     for key, block in [("all cores", result)] + ([("one core", result["one_core"])] if "one_core" in result else []):
         if "ours" in block:
             o, c = block["ours"], block["chromium"]
