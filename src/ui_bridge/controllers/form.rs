@@ -192,6 +192,17 @@ fn apply_form(
             && p.fields.len() == form.fields.len()
             && p.fields.iter().zip(&form.fields).all(|(a, b)| a.id == b.id)
     });
+    // The keyboard's layout follows the kinds: set only when they change, never while typing.
+    let kinds: Vec<ui::FieldKind> = form.fields.iter().map(|f| field_kind(f.kind)).collect();
+    let shown = g.get_field_kinds();
+    if shown.row_count() != kinds.len()
+        || kinds
+            .iter()
+            .enumerate()
+            .any(|(i, k)| shown.row_data(i) != Some(*k))
+    {
+        g.set_field_kinds(model(kinds));
+    }
     let current = g.get_fields();
     if same_page && current.row_count() == form.fields.len() {
         // Same page: update the rows that changed, keep focus and scroll position.
@@ -205,9 +216,6 @@ fn apply_form(
         // A new page: the cursor of each field at its end.
         state.cursors.clear();
         g.set_fields(model(form.fields.iter().map(|f| field(f, None)).collect()));
-        g.set_field_kinds(model(
-            form.fields.iter().map(|f| field_kind(f.kind)).collect(),
-        ));
         // The settings form opens with no field focused: the keyboard shows when a box is tapped.
         g.set_focused_field(if screen == view::ScreenId::ServiceSettings {
             -1
